@@ -1,0 +1,534 @@
+import Papa from 'papaparse';
+import { z } from 'zod';
+import {
+  baseName,
+  isDuplicateImage,
+  makeProblem,
+  parseInteger,
+  auValueReader,
+  sourceFileOf,
+} from './records';
+import type { LabelRecord, ReadResult } from './records';
+import { hasClass, schemeFromClassNames } from './schemes';
+import { decodeText, type DecodedText } from './text';
+import type { InputFile, LabelScheme, Problem, SplitNames } from './types';
+
+/**
+ * Generic CSV/TSV with a header row. papaparse does the field splitting, because
+ * quoted fields (`"a, b.jpg"`, quotes doubled inside, newlines inside) are where
+ * hand-written splitters go wrong.
+ */
+
+export const CsvMappingSchema = z.object({
+  image: z.string().nullable(),
+  emotion: z.string().nullable(),
+  au: z.string().nullable(),
+  split: z.string().nullable(),
+});
+/** Header column name for each role; null = not in the file. */
+export type CsvMapping = z.infer<typeof CsvMappingSchema>;
+export type CsvRole = keyof CsvMapping;
+
+const CSV_ROLES: readonly CsvRole[] = ['image', 'emotion', 'au', 'split'];
+
+/** Column names (normalised: lower-case, runs of other characters as `_`) taken as each role. */
+const EXACT_NAMES: Readonly<Record<CsvRole, readonly string[]>> = {
+  image: [
+    'image',
+    'images',
+    'img',
+    'file',
+    'filename',
+    'file_name',
+    'name',
+    'path',
+    'filepath',
+    'file_path',
+    'image_name',
+    'imagename',
+    'image_path',
+    'image_id',
+    'img_name',
+    'img_path',
+    'image_file',
+  ],
+  emotion: [
+    'emotion',
+    'emotions',
+    'label',
+    'labels',
+    'class',
+    'class_id',
+    'classid',
+    'class_name',
+    'expression',
+    'emotion_label',
+    'emotion_id',
+    'emotion_class',
+    'expression_label',
+    'category',
+    'emo',
+  ],
+  au: [
+    'au',
+    'aus',
+    'action_units',
+    'action_unit',
+    'actionunits',
+    'facs',
+    'au_label',
+    'au_labels',
+    'au_string',
+    'facs_code',
+    'facs_codes',
+  ],
+  split: ['split', 'partition', 'set', 'subset', 'fold', 'usage', 'phase'],
+};
+
+/** Looser second pass; AU is left out so per-AU columns such as `AU01_r` are not taken for it. */
+const NAME_PARTS: Readonly<Record<CsvRole, readonly string[]>> = {
+  image: ['image', 'img', 'file', 'path'],
+  emotion: ['emotion', 'expression', 'label', 'class'],
+  au: ['facs', 'action_unit'],
+  split: ['split', 'partition'],
+};
+
+function normaliseColumn(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+export function guessCsvMapping(columns: readonly string[]): CsvMapping {
+  const mapping: CsvMapping = { image: null, emotion: null, au: null, split: null };
+  const taken = new Set<string>();
+  const normalised = columns.map(normaliseColumn);
+  const pass = (matches: (column: string, role: CsvRole) => boolean) => {
+    for (const role of CSV_ROLES) {
+      if (mapping[role] !== null) continue;
+      const index = normalised.findIndex(
+        (column, i) => !taken.has(columns[i] as string) && matches(column, role),
+      );
+      if (index >= 0) {
+        mapping[role] = columns[index] as string;
+        taken.add(columns[index] as string);
+      }
+    }
+  };
+  pass((column, role) => EXACT_NAMES[role].includes(column));
+  pass((column, role) => NAME_PARTS[role].some((part) => column.includes(part)));
+  return mapping;
+}
+
+interface CsvRow {
+  line: number;
+  cells: string[];
+  errors: Papa.ParseError[];
+}
+
+/** 1-based line of each character offset, by binary search over the line starts. */
+function lineLocator(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+const DELIMITERS = [',', '\t', ';', '|'] as const;
+
+/**
+ * The separator the header row uses most (quotes skipped). papaparse can guess too,
+ * but its guess on a small file is thrown off by a final empty line.
+ */
+export function guessDelimiter(text: string, fileName = ''): string {
+  if (/\.tsv$/i.test(fileName)) return '\t';
+  const headerLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
+  const unquoted = headerLine.replace(/"[^"]*"/g, '');
+  let best: string = DELIMITERS[0];
+  let bestCount = 0;
+  for (const delimiter of DELIMITERS) {
+    const count = unquoted.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function parseRows(
+  text: string,
+  fileName: string,
+  maxRows = 0,
+): { rows: CsvRow[]; delimiter: string } {
+  const rows: CsvRow[] = [];
+  const lineOf = lineLocator(text);
+  let rowStart = 0;
+  const delimiter = guessDelimiter(text, fileName);
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    preview: maxRows,
+    step: (result) => {
+      // papaparse yields an empty row after a final newline: not a line of the file.
+      if (rowStart < text.length) {
+        rows.push({ line: lineOf(rowStart), cells: result.data, errors: result.errors });
+      }
+      rowStart = result.meta.cursor;
+    },
+  });
+  return { rows, delimiter };
+}
+
+const isBlankRow = (row: CsvRow) => row.cells.every((cell) => cell.trim() === '');
+
+export interface CsvHeader {
+  columns: string[];
+  mapping: CsvMapping;
+  delimiter: string;
+  /** 1-based line of the header row. */
+  headerLine: number;
+  problems: Problem[];
+}
+
+interface ParsedCsv {
+  decoded: DecodedText;
+  header: CsvHeader;
+  rows: CsvRow[];
+}
+
+function parseCsv(file: InputFile, maxRows = 0): ParsedCsv | { problems: Problem[] } {
+  const decoded = decodeText(file);
+  if ('problem' in decoded) return { problems: [decoded.problem] };
+  const { rows, delimiter } = parseRows(decoded.text, file.name, maxRows);
+  const headerIndex = rows.findIndex((row) => !isBlankRow(row));
+  const headerRow = rows[headerIndex];
+  if (!headerRow) {
+    return {
+      problems: [
+        makeProblem(
+          file.name,
+          0,
+          'header',
+          'error',
+          'header',
+          '',
+          'no header row: every row is empty',
+        ),
+      ],
+    };
+  }
+  const columns = headerRow.cells.map((cell) => cell.trim());
+  const mapping = guessCsvMapping(columns);
+  const problems: Problem[] = [];
+  if (mapping.image === null) {
+    problems.push(
+      makeProblem(
+        file.name,
+        headerRow.line,
+        'header',
+        'error',
+        'image',
+        columns.join(delimiter),
+        `no image column found in the header (looked for ${EXACT_NAMES.image.slice(0, 6).join(', ')} ...); choose one`,
+      ),
+    );
+  }
+  return {
+    decoded,
+    header: { columns, mapping, delimiter, headerLine: headerRow.line, problems },
+    rows: rows.slice(headerIndex + 1),
+  };
+}
+
+/** Rows read to find the header (blank lines before it included); the rest is not parsed. */
+const HEADER_SCAN_ROWS = 50;
+
+/** Read only what is needed to choose a column mapping. */
+export function readCsvHeader(file: InputFile): CsvHeader | { problems: Problem[] } {
+  const parsed = parseCsv(file, HEADER_SCAN_ROWS);
+  return 'header' in parsed ? parsed.header : parsed;
+}
+
+export interface CsvReadResult extends ReadResult {
+  /** The scheme given, or one built from the file (null when no emotion column is mapped). */
+  scheme: LabelScheme | null;
+  splitNames: SplitNames;
+  columns: string[];
+}
+
+/** How a column's values are read: integers as ids, or names numbered by first appearance. */
+interface ValueCoding {
+  idOf(value: string): number | null;
+  names: string[];
+  byIds: boolean;
+}
+
+/**
+ * A column is read as ids when most of its values are integers: one typo in an id
+ * column should reject that row, not turn every id into a class name.
+ */
+function codeValues(values: readonly string[]): ValueCoding {
+  const present = values.map((v) => v.trim()).filter((v) => v !== '');
+  const integers = present.filter((v) => parseInteger(v) !== null).length;
+  const byIds = present.length > 0 && integers * 2 > present.length;
+  const names: string[] = [];
+  const idByName = new Map<string, number>();
+  if (!byIds) {
+    for (const value of present) {
+      const key = value.toLowerCase();
+      if (!idByName.has(key)) {
+        idByName.set(key, names.length);
+        names.push(value);
+      }
+    }
+  }
+  return {
+    byIds,
+    names,
+    idOf: (value) =>
+      byIds ? parseInteger(value.trim()) : (idByName.get(value.trim().toLowerCase()) ?? null),
+  };
+}
+
+/** Largest split id the Int8Array column can hold. */
+const MAX_SPLIT_ID = 127;
+
+/**
+ * Read a generic CSV/TSV with the given column mapping. Emotion values may be ids
+ * or class names (matched case-insensitively against the scheme; without a scheme
+ * one is built from the file); split values may be ids or names.
+ */
+export function readGenericCsv(
+  file: InputFile,
+  mapping: CsvMapping,
+  scheme?: LabelScheme,
+): CsvReadResult {
+  const empty = (problems: Problem[], columns: string[] = []): CsvReadResult => ({
+    records: [],
+    problems,
+    rowsRead: 0,
+    source: null,
+    scheme: scheme ?? null,
+    splitNames: {},
+    columns,
+  });
+  const parsed = parseCsv(file);
+  if (!('header' in parsed)) return empty(parsed.problems);
+  const { decoded, header, rows } = parsed;
+  const problems: Problem[] = [];
+  const indexOf = {} as Record<CsvRole, number>;
+  for (const role of CSV_ROLES) {
+    const column = mapping[role];
+    indexOf[role] = column === null ? -1 : header.columns.indexOf(column);
+    if (column !== null && indexOf[role] < 0) {
+      problems.push(
+        makeProblem(
+          file.name,
+          header.headerLine,
+          'header',
+          'error',
+          role,
+          column,
+          `the ${role} column '${column}' is not in the header (${header.columns.join(', ')})`,
+        ),
+      );
+    }
+  }
+  if (mapping.image === null) {
+    problems.push(
+      makeProblem(
+        file.name,
+        header.headerLine,
+        'header',
+        'error',
+        'image',
+        header.columns.join(header.delimiter),
+        'no column is mapped to the image name; no row can be read',
+      ),
+    );
+  }
+  if (problems.length > 0) return empty(problems, header.columns);
+
+  const cell = (row: CsvRow, role: CsvRole): string | null =>
+    indexOf[role] < 0 ? null : (row.cells[indexOf[role]] ?? '');
+  // Names are numbered from well-formed rows only, so a broken row cannot invent a class.
+  const dataRows = rows.filter(
+    (row) => !isBlankRow(row) && row.cells.length === header.columns.length,
+  );
+  const emotionValues = dataRows.map((row) => cell(row, 'emotion') ?? '');
+  const splitCoding = codeValues(dataRows.map((row) => cell(row, 'split') ?? ''));
+
+  let chosenScheme: LabelScheme | null = scheme ?? null;
+  let emotionIdOf: (value: string) => number | null = () => null;
+  if (indexOf.emotion >= 0) {
+    if (scheme) {
+      emotionIdOf = (value) => {
+        const id = parseInteger(value.trim());
+        if (id !== null) return hasClass(scheme, id) ? id : null;
+        const key = value.trim().toLowerCase();
+        return scheme.classes.find((c) => c.name.toLowerCase() === key)?.id ?? null;
+      };
+    } else {
+      const coding = codeValues(emotionValues);
+      const ids = coding.byIds
+        ? [...new Set(emotionValues.map((v) => parseInteger(v.trim())))]
+            .filter((id): id is number => id !== null)
+            .sort((a, b) => a - b)
+        : [];
+      if (coding.byIds && ids.length > 0) {
+        chosenScheme = {
+          id: 'generic',
+          name: `${baseName(file.name)} classes`,
+          classes: ids.map((id) => ({ id, name: `class ${id}`, components: [] })),
+        };
+      } else if (coding.names.length > 0) {
+        chosenScheme = schemeFromClassNames(
+          'generic',
+          `${baseName(file.name)} classes`,
+          coding.names,
+        );
+      }
+      emotionIdOf = coding.idOf;
+    }
+  }
+
+  const records: LabelRecord[] = [];
+  const seen = new Map<string, number>();
+  const readAu = auValueReader(file.name);
+  let rowsRead = 0;
+  for (const row of rows) {
+    const { line } = row;
+    const rowText = row.cells.join(header.delimiter);
+    if (isBlankRow(row)) {
+      problems.push(
+        makeProblem(
+          file.name,
+          line,
+          'missing-value',
+          'warning',
+          'line',
+          rowText,
+          'blank line skipped',
+        ),
+      );
+      continue;
+    }
+    rowsRead++;
+    const reject = (kind: Problem['kind'], field: string, raw: string, message: string) =>
+      problems.push(
+        makeProblem(file.name, line, kind, 'error', field, raw, `${message}; row rejected`),
+      );
+    const warn = (kind: Problem['kind'], field: string, raw: string, message: string) =>
+      problems.push(makeProblem(file.name, line, kind, 'warning', field, raw, message));
+
+    if (row.cells.length !== header.columns.length) {
+      const quoteError = row.errors[0];
+      reject(
+        'column-count',
+        'line',
+        rowText,
+        `expected ${header.columns.length} fields, found ${row.cells.length}` +
+          (quoteError ? ` (${quoteError.message})` : ''),
+      );
+      continue;
+    }
+    for (const error of row.errors) warn('column-count', 'line', rowText, `CSV: ${error.message}`);
+
+    const image = (cell(row, 'image') ?? '').trim();
+    if (image === '') {
+      reject('missing-value', 'image', '', 'empty image name');
+      continue;
+    }
+    const record: LabelRecord = { line, image };
+
+    const emotion = cell(row, 'emotion');
+    if (emotion !== null) {
+      if (emotion.trim() === '') {
+        warn('missing-value', 'emotion', emotion, 'empty emotion; kept without a class (-1)');
+        record.classId = -1;
+      } else {
+        const classId = emotionIdOf(emotion);
+        if (classId === null) {
+          reject(
+            'unknown-class',
+            'emotion',
+            emotion,
+            `class '${emotion.trim()}' is not in ${chosenScheme?.name ?? 'the scheme'}`,
+          );
+          continue;
+        }
+        record.classId = classId;
+      }
+    }
+
+    const split = cell(row, 'split');
+    if (split !== null) {
+      if (split.trim() === '') {
+        warn('missing-value', 'split', split, 'empty split; kept without a split (-1)');
+        record.split = -1;
+      } else {
+        const splitId = splitCoding.idOf(split);
+        if (splitId === null || splitId < 0 || splitId > MAX_SPLIT_ID) {
+          reject(
+            'bad-split',
+            'split',
+            split,
+            `split '${split.trim()}' is not an id 0-${MAX_SPLIT_ID}`,
+          );
+          continue;
+        }
+        record.split = splitId;
+      }
+    }
+
+    if (isDuplicateImage(seen, file.name, line, image, problems)) continue;
+
+    const au = cell(row, 'au');
+    if (au !== null) {
+      if (au.trim() === '') {
+        warn(
+          'missing-value',
+          'au',
+          au,
+          "empty AU cell: read as not given (absent), not as 'no AU'",
+        );
+      } else {
+        record.au = readAu(line, au, problems);
+      }
+    }
+    records.push(record);
+  }
+
+  const splitNames: SplitNames = {};
+  if (splitCoding.byIds) {
+    for (const record of records) {
+      if (record.split !== undefined && record.split >= 0) {
+        splitNames[String(record.split)] = `split ${record.split}`;
+      }
+    }
+  } else {
+    splitCoding.names.forEach((name, id) => (splitNames[String(id)] = name));
+  }
+
+  const source = { ...sourceFileOf(file.name, 'combined', decoded), delimiter: header.delimiter };
+  return {
+    records,
+    problems,
+    rowsRead,
+    source,
+    scheme: chosenScheme,
+    splitNames,
+    columns: header.columns,
+  };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { imageKey, matchImages } from './images';
+import { emptySampleTable } from './table';
+import { SampleFlag, type SampleTable } from './types';
+
+describe('imageKey', () => {
+  it.each<[string, string]>([
+    ['0001.jpg', '0001'],
+    ['aligned/0001_aligned.jpg', '0001'],
+    ['Image/aligned/0001_aligned.JPG', '0001'],
+    ['C:\\RAF\\aligned\\0001_aligned.jpg', '0001'],
+    ['train_00001.jpg', 'train_00001'],
+    ['train_00001_aligned.jpg', 'train_00001'],
+    ['0001.png', '0001'],
+    ['0001', '0001'],
+    ['.hidden', '.hidden'],
+    ['a.b.jpg', 'a.b'],
+    ['aligned_0001.jpg', 'aligned_0001'],
+  ])('%s -> %s', (name, key) => {
+    expect(imageKey(name)).toBe(key);
+  });
+
+  it.each<[string, string]>([
+    ['0001.jpg', 'aligned/0001_aligned.jpg'],
+    ['train_00001.jpg', 'train_00001_aligned.jpg'],
+  ])('%s matches %s', (label, image) => {
+    expect(imageKey(label)).toBe(imageKey(image));
+  });
+});
+
+function tableOf(names: string[]): SampleTable {
+  const table = emptySampleTable(names.length);
+  table.names = [...names];
+  table.flags[0] = SampleFlag.unknownAuToken;
+  return table;
+}
+
+describe('matchImages', () => {
+  it('pairs labels with images, and lists what is left on either side', () => {
+    const table = tableOf(['0001.jpg', '0002.jpg', '0003.jpg']);
+    const match = matchImages(
+      table,
+      ['aligned/0001_aligned.jpg', 'aligned/0003_aligned.jpg', 'aligned/0009_aligned.jpg'],
+      'RAFCE_emolabel.txt',
+    );
+    expect([...match.flags]).toEqual([
+      SampleFlag.unknownAuToken | SampleFlag.hasImage,
+      0,
+      SampleFlag.hasImage,
+    ]);
+    expect(table.flags[1]).toBe(0);
+    expect([...table.flags]).toEqual([SampleFlag.unknownAuToken, 0, 0]);
+    expect([...match.imageOfSample]).toEqual([0, -1, 1]);
+    expect(match.labelsWithoutImages).toEqual([1]);
+    expect(match.imagesWithoutLabels).toEqual(['aligned/0009_aligned.jpg']);
+    expect(match.duplicateKeys).toEqual([]);
+    expect(match.problems).toEqual([
+      {
+        kind: 'unmatched',
+        severity: 'warning',
+        file: 'RAFCE_emolabel.txt',
+        line: 0,
+        field: 'image',
+        raw: '0002.jpg',
+        message: "no image file for label '0002.jpg'",
+      },
+      {
+        kind: 'unmatched',
+        severity: 'warning',
+        file: 'aligned/0009_aligned.jpg',
+        line: 0,
+        field: 'image',
+        raw: 'aligned/0009_aligned.jpg',
+        message: "no label names image 'aligned/0009_aligned.jpg'",
+      },
+    ]);
+  });
+
+  it('uses the first of two images with one key and reports the other', () => {
+    const match = matchImages(tableOf(['0001.jpg']), ['0001.jpg', 'aligned/0001_aligned.jpg']);
+    expect([...match.imageOfSample]).toEqual([0]);
+    expect(match.imagesWithoutLabels).toEqual([]);
+    expect(match.duplicateKeys).toEqual([
+      { key: '0001', names: ['0001.jpg', 'aligned/0001_aligned.jpg'] },
+    ]);
+    expect(match.problems.map((p) => [p.kind, p.file, p.message])).toEqual([
+      [
+        'duplicate-image',
+        'aligned/0001_aligned.jpg',
+        "image 'aligned/0001_aligned.jpg' has the same key '0001' as '0001.jpg'; '0001.jpg' is used",
+      ],
+    ]);
+  });
+
+  it('reports two labels that share an image key', () => {
+    const match = matchImages(tableOf(['0001.jpg', '0001.png']), ['0001_aligned.jpg']);
+    expect([...match.imageOfSample]).toEqual([0, 0]);
+    expect(match.duplicateKeys).toEqual([{ key: '0001', names: ['0001.jpg', '0001.png'] }]);
+    expect(match.problems.map((p) => p.message)).toEqual([
+      "labels '0001.jpg' and '0001.png' have the same image key '0001'; both get the same image",
+    ]);
+  });
+
+  it('handles no images at all', () => {
+    const match = matchImages(tableOf(['a.jpg']), []);
+    expect(match.labelsWithoutImages).toEqual([0]);
+    expect(match.imagesWithoutLabels).toEqual([]);
+  });
+});

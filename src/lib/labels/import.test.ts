@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import { detectFile, importLabelFiles, type DetectedFile } from './import';
+import { NO_EMOTION_SCHEME, RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
+import { sampleRow } from './table';
+import { fixture, realRafCeFile, textFile } from './test-fixtures';
+import { AuStatus, ParseReportSchema, SampleFlag, type InputFile } from './types';
+
+const REAL_NAMES = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const;
+const real = Object.fromEntries(REAL_NAMES.map((name) => [name, realRafCeFile(name)])) as Record<
+  (typeof REAL_NAMES)[number],
+  InputFile
+>;
+
+const CLASS_COUNTS = [676, 279, 171, 230, 120, 835, 195, 603, 36, 210, 977, 177, 11, 29];
+
+describe('importLabelFiles on the real RAF-CE files', () => {
+  const result = importLabelFiles([
+    real['RAFCE_emolabel.txt'],
+    real['RAFCE_AUlabel.txt'],
+    real['RAFCE_partition.txt'],
+  ]);
+  const { report, table } = result;
+
+  it('reads 4,549 samples with the measured counts', () => {
+    expect(result.format).toBe('raf-ce');
+    expect(result.scheme).toBe(RAFCE_SCHEME);
+    expect(result.splitNames).toEqual({ 0: 'train', 1: 'test', 2: 'validation' });
+    expect(table.count).toBe(4549);
+    expect(report.samples).toBe(4549);
+    expect(report.rowsRead).toBe(3 * 4549);
+    expect(report.nullCount).toBe(251);
+    expect(report.codedCount).toBe(4549 - 251);
+    expect(report.absentCount).toBe(0);
+    expect(report.splitCounts.map((s) => [s.split, s.name, s.count])).toEqual([
+      [0, 'train', 2709],
+      [1, 'test', 909],
+      [2, 'validation', 931],
+    ]);
+    expect(report.classCounts.map((c) => c.count)).toEqual(CLASS_COUNTS);
+    expect(report.classCounts.map((c) => c.name)).toEqual(RAFCE_SCHEME.classes.map((c) => c.name));
+    expect(report.classCounts.reduce((sum, c) => sum + c.nullCount, 0)).toBe(251);
+    expect(ParseReportSchema.parse(report)).toEqual(report);
+  });
+
+  it.each<[string, number, boolean]>([
+    ['25', 2785, true],
+    ['4', 1792, true],
+    ['10', 1249, true],
+    ['12', 1153, true],
+    ['B22', 137, true],
+    ['L12', 50, true],
+    ['AD19', 1, true],
+    ['t23', 1, true],
+    ['RB18', 1, false],
+    ['BL18', 1, false],
+    ['L12L', 1, false],
+  ])('token %s: %i, known %s', (token, count, known) => {
+    expect(report.auTokens.find((t) => t.token === token)).toMatchObject({ count, known });
+  });
+
+  it('highlights exactly the three tokens outside the grammar', () => {
+    expect(report.auTokens.filter((t) => !t.known).map((t) => t.token)).toEqual(
+      expect.arrayContaining(['RB18', 'BL18', 'L12L']),
+    );
+    expect(report.auTokens.filter((t) => !t.known)).toHaveLength(3);
+    expect(report.problemCounts).toEqual({ 'bad-au-token': 4 });
+    expect(report.files.map((f) => [f.name, f.role, f.lines, f.accepted, f.rejected])).toEqual([
+      ['RAFCE_emolabel.txt', 'emotion', 4549, 4549, 0],
+      ['RAFCE_AUlabel.txt', 'au', 4549, 4549, 0],
+      ['RAFCE_partition.txt', 'split', 4549, 4549, 0],
+    ]);
+  });
+
+  it('fills the table columns', () => {
+    expect(sampleRow(table, 0, result.scheme, result.splitNames)).toMatchObject({
+      name: '0001.jpg',
+      classId: 5,
+      split: 0,
+      auStatus: 'coded',
+      auRaw: '1+4+25',
+      aus: [1, 4, 25],
+    });
+    expect(sampleRow(table, 2)).toMatchObject({ auRaw: 'L12+24', aus: [12, 24] });
+    let flagged = 0;
+    for (let i = 0; i < table.count; i++)
+      if (table.flags[i]! & SampleFlag.unknownAuToken) flagged++;
+    expect(flagged).toBe(3);
+  });
+
+  it('keeps how each file was written', () => {
+    expect(result.sourceFiles.map((f) => [f.name, f.role, f.finalNewline, f.lines])).toEqual([
+      ['RAFCE_emolabel.txt', 'emotion', false, 4549],
+      ['RAFCE_AUlabel.txt', 'au', true, 4549],
+      ['RAFCE_partition.txt', 'split', false, 4549],
+    ]);
+  });
+
+  const subsets = [
+    [['RAFCE_emolabel.txt'], { classes: true, splits: false, aus: false }],
+    [['RAFCE_AUlabel.txt'], { classes: false, splits: false, aus: true }],
+    [['RAFCE_partition.txt'], { classes: false, splits: true, aus: false }],
+    [['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt'], { classes: true, splits: false, aus: true }],
+    [['RAFCE_partition.txt', 'RAFCE_emolabel.txt'], { classes: true, splits: true, aus: false }],
+    [['RAFCE_AUlabel.txt', 'RAFCE_partition.txt'], { classes: false, splits: true, aus: true }],
+  ] as const;
+  it.each(subsets)('any subset works: %j', (names, has) => {
+    const subset = importLabelFiles(names.map((name) => real[name]));
+    expect(subset.format).toBe('raf-ce');
+    expect(subset.table.count).toBe(4549);
+    expect(subset.table.names).toEqual(table.names);
+    expect(subset.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const classes = subset.report.classCounts.filter((c) => c.classId >= 0).map((c) => c.count);
+    expect(classes).toEqual(has.classes ? CLASS_COUNTS : CLASS_COUNTS.map(() => 0));
+    expect(subset.report.nullCount).toBe(has.aus ? 251 : 0);
+    expect(subset.report.absentCount).toBe(has.aus ? 0 : 4549);
+    expect(subset.report.splitCounts.find((s) => s.split === 0)?.count).toBe(has.splits ? 2709 : 0);
+  });
+
+  it('accepts folder paths in the names', () => {
+    const withFolders = importLabelFiles(
+      REAL_NAMES.map((name) => ({ ...real[name], name: `RAF-CE/labels/${name}` })),
+    );
+    expect(withFolders.table.count).toBe(4549);
+    expect(withFolders.report.files.map((f) => f.role)).toEqual(['emotion', 'au', 'split']);
+  });
+});
+
+describe('detectFile', () => {
+  it.each<[string, string, DetectedFile]>([
+    ['RAFCE_emolabel.txt', '0001.jpg 5\n', { family: 'raf-ce', role: 'emotion' }],
+    ['x/RAFCE_AUlabel.txt', '0001.jpg 1\n', { family: 'raf-ce', role: 'au' }],
+    ['EmoLabel/list_patition_label.txt', 'train_1.jpg 1\n', { family: 'raf-db', compound: false }],
+    [
+      'compound/EmoLabel/list_patition_label.txt',
+      'train_1.jpg 1\n',
+      { family: 'raf-db', compound: true },
+    ],
+    ['labels.csv', 'image,emotion\na.jpg,happy\n', { family: 'generic-csv' }],
+    ['labels.txt', 'file\tlabel\na.jpg\t1\n', { family: 'generic-csv' }],
+    ['notes.txt', 'some notes\n', { family: null }],
+    ['RAFAU_label.txt', '0007.jpg 1+2+25\n', { family: null }],
+    ['photo.jpg', 'not text', { family: null }],
+  ])('%s', (name, text, detected) => {
+    expect(detectFile(textFile(name, text))).toEqual(detected);
+  });
+});
+
+describe('importLabelFiles on small files', () => {
+  it('joins partial RAF-CE files and warns about each gap', () => {
+    const result = importLabelFiles(
+      ['RAFCE_partition.txt', 'RAFCE_AUlabel.txt', 'RAFCE_emolabel.txt'].map((name) =>
+        fixture(`raf-ce-broken/join/${name}`),
+      ),
+    );
+    expect(result.table.names).toEqual(['0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg']);
+    expect([...result.table.classIds]).toEqual([5, 10, -1, -1]);
+    expect([...result.table.auStatus]).toEqual([
+      AuStatus.coded,
+      AuStatus.null,
+      AuStatus.coded,
+      AuStatus.absent,
+    ]);
+    expect(result.problems.map((p) => [p.kind, p.severity, p.file, p.line, p.message])).toEqual([
+      [
+        'conflict',
+        'warning',
+        'raf-ce-broken/join/RAFCE_AUlabel.txt',
+        2,
+        "'0003.jpg' is not in raf-ce-broken/join/RAFCE_emolabel.txt: kept without an emotion label (class -1)",
+      ],
+      [
+        'conflict',
+        'warning',
+        'raf-ce-broken/join/RAFCE_partition.txt',
+        4,
+        "'0004.jpg' is not in raf-ce-broken/join/RAFCE_emolabel.txt: kept without an emotion label (class -1)",
+      ],
+      [
+        'conflict',
+        'warning',
+        'raf-ce-broken/join/RAFCE_partition.txt',
+        4,
+        "'0004.jpg' is not in raf-ce-broken/join/RAFCE_AUlabel.txt: its AUs are absent (neither coded nor null)",
+      ],
+    ]);
+  });
+
+  it('reports unknown files, files of another format and a second file of one role', () => {
+    const result = importLabelFiles([
+      textFile('readme.md', '# hello\n'),
+      fixture('raf-ce-broken/duplicate/RAFCE_emolabel.txt'),
+      fixture('raf-ce-broken/bom/RAFCE_emolabel.txt'),
+      fixture('raf-db/basic/EmoLabel/list_patition_label.txt'),
+    ]);
+    expect(result.format).toBe('raf-ce');
+    expect(result.table.names).toEqual(['0001.jpg', '0002.jpg']);
+    const fileProblems = result.problems.filter((p) => p.kind === 'unknown-file');
+    expect(fileProblems.map((p) => [p.severity, p.file, p.line, p.field, p.message])).toEqual([
+      [
+        'error',
+        'readme.md',
+        0,
+        'file',
+        'not a label file this importer knows (RAFCE_emolabel.txt, RAFCE_partition.txt, RAFCE_AUlabel.txt, list_patition_label.txt, or a CSV/TSV with a header naming an image column); ignored',
+      ],
+      [
+        'error',
+        'raf-ce-broken/bom/RAFCE_emolabel.txt',
+        0,
+        'file',
+        'a second RAF-CE emotion file; only raf-ce-broken/duplicate/RAFCE_emolabel.txt is read',
+      ],
+      [
+        'error',
+        'raf-db/basic/EmoLabel/list_patition_label.txt',
+        0,
+        'file',
+        'a RAF-DB file in a RAF-CE import; ignored',
+      ],
+    ]);
+    expect(result.problems.filter((p) => p.kind === 'duplicate-image')).toHaveLength(1);
+  });
+
+  it('nothing recognised: an empty table and problems, no exception', () => {
+    const result = importLabelFiles([textFile('a.bin', 'x')]);
+    expect(result.table.count).toBe(0);
+    expect(result.scheme).toBe(NO_EMOTION_SCHEME);
+    expect(result.problems.map((p) => p.kind)).toEqual(['unknown-file']);
+    expect(ParseReportSchema.parse(result.report).samples).toBe(0);
+  });
+
+  it('an undecodable RAF-CE file is reported and the others still read', () => {
+    const result = importLabelFiles([
+      fixture('raf-ce-broken/binary/RAFCE_AUlabel.txt'),
+      fixture('raf-ce-broken/bom/RAFCE_emolabel.txt'),
+    ]);
+    expect(result.table.count).toBe(2);
+    expect(result.problems.map((p) => [p.kind, p.file])).toEqual([
+      ['encoding', 'raf-ce-broken/binary/RAFCE_AUlabel.txt'],
+    ]);
+    expect(result.report.files.map((f) => [f.name, f.lines, f.accepted])).toEqual([
+      ['raf-ce-broken/binary/RAFCE_AUlabel.txt', 0, 0],
+      ['raf-ce-broken/bom/RAFCE_emolabel.txt', 2, 2],
+    ]);
+    expect(result.sourceFiles.map((f) => [f.name, f.bom])).toEqual([
+      ['raf-ce-broken/bom/RAFCE_emolabel.txt', true],
+    ]);
+  });
+
+  it.each<[string, string, string]>([
+    ['raf-db/basic/EmoLabel/list_patition_label.txt', 'raf-db-basic', 'raf-db-basic'],
+    ['raf-db/compound/EmoLabel/list_patition_label.txt', 'raf-db-compound', 'raf-db-compound'],
+  ])('RAF-DB %s', (path, format, schemeId) => {
+    const result = importLabelFiles([fixture(path)]);
+    expect(result.format).toBe(format);
+    expect(result.scheme.id).toBe(schemeId);
+    expect(result.splitNames).toEqual({ 0: 'train', 1: 'test' });
+    expect(result.sourceFiles.map((f) => f.role)).toEqual(['combined']);
+  });
+
+  it('RAF-DB: a forced format or scheme wins over the guess', () => {
+    const path = 'raf-db/compound/EmoLabel/list_patition_label.txt';
+    const forced = importLabelFiles([fixture(path)], { format: 'raf-db-basic' });
+    expect(forced.scheme).toBe(RAFDB_BASIC_SCHEME);
+    expect(forced.table.count).toBe(1);
+    expect(importLabelFiles([fixture(path)], { schemeId: 'raf-db-basic' }).format).toBe(
+      'raf-db-basic',
+    );
+  });
+
+  it('generic CSV: mapping guessed, scheme and split names from the file', () => {
+    const result = importLabelFiles([fixture('csv/labels.csv')]);
+    expect(result.format).toBe('generic-csv');
+    expect(result.csv).toEqual({
+      file: 'csv/labels.csv',
+      columns: ['file', 'expression', 'AUs', 'set', 'note'],
+      mapping: { image: 'file', emotion: 'expression', au: 'AUs', split: 'set' },
+    });
+    expect(result.scheme.classes.map((c) => c.name)).toEqual([
+      'Happily surprised',
+      'sadly angry',
+      'happy',
+    ]);
+    expect(result.splitNames).toEqual({ 0: 'train', 1: 'test', 2: 'validation' });
+    expect(result.table.count).toBe(7);
+    expect(result.report.problemCounts).toEqual({
+      'bad-au-token': 1,
+      'missing-value': 2,
+      'column-count': 1,
+      'duplicate-image': 1,
+    });
+  });
+
+  it('generic CSV: the mapping and scheme given are used', () => {
+    const result = importLabelFiles([fixture('csv/labels.csv')], {
+      schemeId: 'raf-ce',
+      csvMapping: { image: 'file', emotion: 'expression', au: null, split: null },
+    });
+    expect(result.scheme).toBe(RAFCE_SCHEME);
+    expect(result.table.count).toBe(6);
+    expect(result.report.absentCount).toBe(6);
+    expect(result.csv?.mapping).toEqual({
+      image: 'file',
+      emotion: 'expression',
+      au: null,
+      split: null,
+    });
+  });
+
+  it('generic CSV without an image column: a header problem when the format is forced', () => {
+    const path = 'csv/no-image-column.csv';
+    expect(importLabelFiles([fixture(path)]).problems.map((p) => p.kind)).toEqual(['unknown-file']);
+    const forced = importLabelFiles([fixture(path)], { format: 'generic-csv' });
+    expect(forced.table.count).toBe(0);
+    expect(forced.problems.map((p) => [p.kind, p.file, p.line, p.field])).toEqual([
+      ['header', path, 1, 'image'],
+    ]);
+  });
+
+  it('matches images and puts the result in the table and report', () => {
+    const result = importLabelFiles([fixture('raf-ce-broken/join/RAFCE_partition.txt')], {
+      imageNames: [
+        'aligned/0001_aligned.jpg',
+        'aligned/0002_aligned.jpg',
+        'aligned/0099_aligned.jpg',
+      ],
+    });
+    expect([...result.table.flags]).toEqual([SampleFlag.hasImage, SampleFlag.hasImage, 0, 0]);
+    expect(result.report).toMatchObject({
+      imagesGiven: 3,
+      imagesWithoutLabels: { count: 1, examples: ['aligned/0099_aligned.jpg'] },
+      labelsWithoutImages: { count: 2, examples: ['0003.jpg', '0004.jpg'] },
+      problemCounts: { unmatched: 3 },
+    });
+  });
+
+  it('an unknown scheme id is a programming bug', () => {
+    expect(() => importLabelFiles([], { schemeId: 'nope' })).toThrow(/unknown scheme id 'nope'/);
+  });
+});

@@ -1,0 +1,177 @@
+import { auName, isKnownToken, parseAuString, parseAuToken } from './au';
+import type { FileRole } from './records';
+import { className, splitName } from './schemes';
+import {
+  AuStatus,
+  type AuTokenCount,
+  type LabelScheme,
+  type ParseReport,
+  type Problem,
+  type SampleTable,
+  type SourceFormat,
+  type SplitNames,
+} from './types';
+
+export const MAX_REPORT_PROBLEMS = 500;
+export const MAX_REPORT_EXAMPLES = 20;
+
+export interface ReportFile {
+  name: string;
+  role: FileRole;
+  /** Non-blank data lines read. */
+  lines: number;
+  accepted: number;
+}
+
+export interface ReportImages {
+  given: number;
+  imagesWithoutLabels: readonly string[];
+  /** Sample indices. */
+  labelsWithoutImages: readonly number[];
+}
+
+export interface ParseReportInput {
+  format: SourceFormat;
+  scheme: LabelScheme | null;
+  splitNames: SplitNames;
+  table: SampleTable;
+  files: readonly ReportFile[];
+  problems: readonly Problem[];
+  /** Absent when no image files were given. */
+  images?: ReportImages;
+}
+
+/** Every distinct token as written, most frequent first, with what it means. */
+export function countAuTokens(table: SampleTable): AuTokenCount[] {
+  // Distinct AU strings first: a dataset repeats a few thousand of them.
+  const values = new Map<string, number>();
+  for (let i = 0; i < table.count; i++) {
+    if (table.auStatus[i] !== AuStatus.coded) continue;
+    const raw = table.auRaw[i] as string;
+    values.set(raw, (values.get(raw) ?? 0) + 1);
+  }
+  const counts = new Map<string, number>();
+  for (const [value, times] of values) {
+    const parsed = parseAuString(value);
+    for (const raw of [...parsed.tokens.map((t) => t.raw), ...parsed.unknown]) {
+      counts.set(raw, (counts.get(raw) ?? 0) + times);
+    }
+  }
+  return [...counts]
+    .sort(([a, countA], [b, countB]) => countB - countA || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([token, count]) => {
+      const parsed = parseAuToken(token);
+      return {
+        token,
+        count,
+        au: parsed?.au ?? null,
+        kind: parsed?.kind ?? null,
+        side: parsed?.side ?? null,
+        intensity: parsed?.intensity ?? null,
+        name: parsed ? auName(parsed.au) : null,
+        known: parsed !== null && isKnownToken(parsed),
+      };
+    });
+}
+
+function countBy(
+  values: ArrayLike<number>,
+  table: SampleTable,
+  listed: readonly number[],
+): Map<number, { count: number; nullCount: number }> {
+  const counts = new Map<number, { count: number; nullCount: number }>();
+  for (const id of listed) counts.set(id, { count: 0, nullCount: 0 });
+  for (let i = 0; i < table.count; i++) {
+    const id = values[i] as number;
+    const entry = counts.get(id) ?? { count: 0, nullCount: 0 };
+    entry.count++;
+    if (table.auStatus[i] === AuStatus.null) entry.nullCount++;
+    counts.set(id, entry);
+  }
+  return counts;
+}
+
+/** Listed ids first in their order, then ids only seen in the data ascending, "none" (-1) last. */
+function orderedIds(counts: Map<number, unknown>, listed: readonly number[]): number[] {
+  const extra = [...counts.keys()]
+    .filter((id) => !listed.includes(id) && id >= 0)
+    .sort((a, b) => a - b);
+  return [...listed, ...extra, ...(counts.has(-1) && !listed.includes(-1) ? [-1] : [])];
+}
+
+export function buildParseReport(input: ParseReportInput): ParseReport {
+  const { table, scheme, splitNames } = input;
+  const problemCounts: Record<string, number> = {};
+  for (const problem of input.problems) {
+    problemCounts[problem.kind] = (problemCounts[problem.kind] ?? 0) + 1;
+  }
+  // Errors first, so the cap never hides a rejected row behind warnings.
+  const shownProblems = [...input.problems]
+    .sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'))
+    .slice(0, MAX_REPORT_PROBLEMS);
+
+  let nullCount = 0;
+  let codedCount = 0;
+  let absentCount = 0;
+  for (let i = 0; i < table.count; i++) {
+    const status = table.auStatus[i];
+    if (status === AuStatus.null) nullCount++;
+    else if (status === AuStatus.coded) codedCount++;
+    else absentCount++;
+  }
+
+  const classIds = scheme ? scheme.classes.map((c) => c.id) : [];
+  const classCounts = countBy(table.classIds, table, classIds);
+  const splitIds = Object.keys(splitNames)
+    .map(Number)
+    .filter(Number.isInteger)
+    .sort((a, b) => a - b);
+  const splitCounts = countBy(table.splits, table, splitIds);
+
+  const images = input.images;
+  return {
+    version: 1,
+    format: input.format,
+    files: input.files.map((file) => ({
+      name: file.name,
+      role: file.role,
+      lines: file.lines,
+      accepted: file.accepted,
+      rejected: file.lines - file.accepted,
+    })),
+    rowsRead: input.files.reduce((sum, file) => sum + file.lines, 0),
+    samples: table.count,
+    problems: shownProblems,
+    problemsTruncated: input.problems.length > MAX_REPORT_PROBLEMS,
+    problemCounts,
+    auTokens: countAuTokens(table),
+    nullCount,
+    codedCount,
+    absentCount,
+    classCounts: orderedIds(classCounts, classIds).map((classId) => ({
+      classId,
+      name: scheme
+        ? className(scheme, classId)
+        : classId < 0
+          ? '(no emotion label)'
+          : `class ${classId}`,
+      ...(classCounts.get(classId) as { count: number; nullCount: number }),
+    })),
+    splitCounts: orderedIds(splitCounts, splitIds).map((split) => ({
+      split,
+      name: splitName(splitNames, split),
+      ...(splitCounts.get(split) as { count: number; nullCount: number }),
+    })),
+    imagesWithoutLabels: {
+      count: images?.imagesWithoutLabels.length ?? 0,
+      examples: (images?.imagesWithoutLabels ?? []).slice(0, MAX_REPORT_EXAMPLES),
+    },
+    labelsWithoutImages: {
+      count: images?.labelsWithoutImages.length ?? 0,
+      examples: (images?.labelsWithoutImages ?? [])
+        .slice(0, MAX_REPORT_EXAMPLES)
+        .map((i) => table.names[i] as string),
+    },
+    imagesGiven: images?.given ?? 0,
+  };
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { parseAuString } from './au';
+import type { LabelRecord } from './records';
+import { RAFCE_SCHEME, RAFCE_SPLIT_NAMES } from './schemes';
+import { buildSampleTable, emptySampleTable, sampleRow, type LabelSource } from './table';
+import { AuStatus, SampleFlag } from './types';
+
+const au = (raw: string) => ({ raw, parsed: parseAuString(raw) });
+const rec = (line: number, image: string, extra: Omit<LabelRecord, 'line' | 'image'>) => ({
+  line,
+  image,
+  ...extra,
+});
+
+const emotion: LabelSource = {
+  file: 'RAFCE_emolabel.txt',
+  role: 'emotion',
+  records: [rec(1, '0001.jpg', { classId: 5 }), rec(2, '0002.jpg', { classId: 10 })],
+};
+const aus: LabelSource = {
+  file: 'RAFCE_AUlabel.txt',
+  role: 'au',
+  records: [
+    rec(1, '0001.jpg', { au: au('1+4+L12') }),
+    rec(2, '0003.jpg', { au: au('12+RB18') }),
+    rec(3, '0002.jpg', { au: au('null') }),
+  ],
+};
+const splits: LabelSource = {
+  file: 'RAFCE_partition.txt',
+  role: 'split',
+  records: [
+    rec(1, '0001.jpg', { split: 0 }),
+    rec(2, '0002.jpg', { split: 1 }),
+    rec(3, '0003.jpg', { split: 2 }),
+    rec(4, '0004.jpg', { split: 1 }),
+  ],
+};
+
+describe('buildSampleTable', () => {
+  it('joins by image name in the order emotion, au, split, whatever order the files come in', () => {
+    for (const order of [
+      [emotion, aus, splits],
+      [splits, aus, emotion],
+      [aus, splits, emotion],
+    ]) {
+      const { table, problems } = buildSampleTable(order);
+      expect(table.names).toEqual(['0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg']);
+      expect([...table.classIds]).toEqual([5, 10, -1, -1]);
+      expect([...table.splits]).toEqual([0, 1, 2, 1]);
+      expect([...table.auStatus]).toEqual([
+        AuStatus.coded,
+        AuStatus.null,
+        AuStatus.coded,
+        AuStatus.absent,
+      ]);
+      expect(table.auRaw).toEqual(['1+4+L12', 'null', '12+RB18', '']);
+      expect([...table.flags]).toEqual([0, 0, SampleFlag.unknownAuToken, 0]);
+      expect(problems).toEqual([
+        {
+          kind: 'conflict',
+          severity: 'warning',
+          file: 'RAFCE_AUlabel.txt',
+          line: 2,
+          field: 'image',
+          raw: '0003.jpg',
+          message:
+            "'0003.jpg' is not in RAFCE_emolabel.txt: kept without an emotion label (class -1)",
+        },
+        {
+          kind: 'conflict',
+          severity: 'warning',
+          file: 'RAFCE_partition.txt',
+          line: 4,
+          field: 'image',
+          raw: '0004.jpg',
+          message:
+            "'0004.jpg' is not in RAFCE_emolabel.txt: kept without an emotion label (class -1)",
+        },
+        {
+          kind: 'conflict',
+          severity: 'warning',
+          file: 'RAFCE_partition.txt',
+          line: 4,
+          field: 'image',
+          raw: '0004.jpg',
+          message:
+            "'0004.jpg' is not in RAFCE_AUlabel.txt: its AUs are absent (neither coded nor null)",
+        },
+      ]);
+    }
+  });
+
+  it.each<[string, LabelSource[], number, number]>([
+    ['emotion only', [emotion], 2, 0],
+    ['AU only', [aus], 3, 0],
+    ['split only', [splits], 4, 0],
+    ['nothing', [], 0, 0],
+  ])('%s', (_label, sources, count, problemCount) => {
+    const { table, problems } = buildSampleTable(sources);
+    expect(table.count).toBe(count);
+    expect(table.auMask).toHaveLength(2 * count);
+    expect(problems).toHaveLength(problemCount);
+  });
+
+  it('fills the AU mask with AUs 1-64, sides merged, AD tokens left out', () => {
+    const { table } = buildSampleTable([
+      {
+        file: 'a.txt',
+        role: 'au',
+        records: [rec(1, 'a', { au: au('L12+R12+43+AD19+26+26') })],
+      },
+    ]);
+    expect([...table.auMask]).toEqual([(1 << 11) | (1 << 25), 1 << 10]);
+    expect(table.flags[0]).toBe(0);
+  });
+
+  it('keeps the first value when two files disagree, and says so', () => {
+    const { table, problems } = buildSampleTable([
+      { file: 'combined.csv', role: 'combined', records: [rec(2, 'a', { classId: 1, split: 0 })] },
+      { file: 'emo.txt', role: 'emotion', records: [rec(7, 'a', { classId: 2 })] },
+    ]);
+    expect(table.classIds[0]).toBe(1);
+    expect(problems.map((p) => [p.kind, p.file, p.line, p.field, p.message])).toEqual([
+      [
+        'conflict',
+        'emo.txt',
+        7,
+        'emotion',
+        "'a' has emotion 2 here but 1 in combined.csv (line 2); the first is kept",
+      ],
+    ]);
+  });
+});
+
+describe('sampleRow', () => {
+  const { table } = buildSampleTable([emotion, aus, splits]);
+
+  it.each([
+    [
+      0,
+      {
+        index: 0,
+        name: '0001.jpg',
+        classId: 5,
+        className: 'Sadly disgusted',
+        split: 0,
+        splitName: 'train',
+        auStatus: 'coded',
+        auRaw: '1+4+L12',
+        aus: [1, 4, 12],
+        unknownAuToken: false,
+        hasImage: false,
+      },
+    ],
+    [
+      1,
+      {
+        index: 1,
+        name: '0002.jpg',
+        classId: 10,
+        className: 'Angrily disgusted',
+        split: 1,
+        splitName: 'test',
+        auStatus: 'null',
+        auRaw: 'null',
+        aus: [],
+        unknownAuToken: false,
+        hasImage: false,
+      },
+    ],
+    [
+      3,
+      {
+        index: 3,
+        name: '0004.jpg',
+        classId: -1,
+        className: '(no emotion label)',
+        split: 1,
+        splitName: 'test',
+        auStatus: 'absent',
+        auRaw: '',
+        aus: [],
+        unknownAuToken: false,
+        hasImage: false,
+      },
+    ],
+  ])('sample %i', (i, row) => {
+    expect(sampleRow(table, i, RAFCE_SCHEME, RAFCE_SPLIT_NAMES)).toEqual(row);
+  });
+
+  it('leaves names out without a scheme, and throws outside the table', () => {
+    expect(sampleRow(table, 2)).toMatchObject({
+      className: null,
+      splitName: null,
+      unknownAuToken: true,
+    });
+    expect(() => sampleRow(table, 4)).toThrow(RangeError);
+    expect(() => sampleRow(emptySampleTable(), 0)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { InputFile } from './types';
+
+/** Test support only (Node): loads fixture files as the importer receives them. */
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Small hand-written files, see tests/fixtures/README.md. */
+export const FIXTURES_DIR = join(REPO_ROOT, 'tests/fixtures');
+
+/** The real RAF-CE label files, shared beside the repository (never edited). */
+export const RAFCE_REAL_DIR =
+  process.env.RAFCE_FIXTURES ?? resolve(REPO_ROOT, '../shared/fixtures/raf-ce');
+
+/** A fixture under tests/fixtures, named by its path there (folders matter to detection). */
+export function fixture(path: string): InputFile {
+  return { name: path, bytes: new Uint8Array(readFileSync(join(FIXTURES_DIR, path))) };
+}
+
+export function realRafCeFile(
+  name: 'RAFCE_emolabel.txt' | 'RAFCE_partition.txt' | 'RAFCE_AUlabel.txt',
+): InputFile {
+  return { name, bytes: new Uint8Array(readFileSync(join(RAFCE_REAL_DIR, name))) };
+}
+
+/** An in-memory file from text (UTF-8). */
+export function textFile(name: string, text: string): InputFile {
+  return { name, bytes: new TextEncoder().encode(text) };
+}

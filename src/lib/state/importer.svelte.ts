@@ -1,0 +1,163 @@
+import type { CsvMapping, ImportOptions, ImportResult } from '../labels/import';
+import { imageKey } from '../labels/images';
+import type { InputFile, SourceFormat } from '../labels/types';
+import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
+import { saveImportedDataset } from '../store/datasets';
+import type { DatasetMeta } from '../store/records';
+import { parseLabelFilesInWorker } from '../workers/import-client';
+
+export interface PickedImage {
+  key: string;
+  name: string;
+  blob: Blob;
+}
+
+/** A file from a drop or a picker, with the folder path the browser gives it. */
+export interface PickedFile {
+  path: string;
+  file: Blob;
+}
+
+/**
+ * One import, from files picked to a stored dataset. Nothing touches the
+ * database until `save`, and `save` writes all or nothing.
+ */
+export class ImportSession {
+  labelFiles = $state.raw<InputFile[]>([]);
+  images = $state.raw<PickedImage[]>([]);
+  /** Files that could not be read at all (damaged zip, unknown kind). */
+  rejectedFiles = $state.raw<string[]>([]);
+  options = $state<ImportOptions>({});
+  result = $state.raw<ImportResult | null>(null);
+  status = $state<'empty' | 'reading' | 'parsing' | 'ready' | 'saving' | 'saved' | 'failed'>(
+    'empty',
+  );
+  error = $state<string | null>(null);
+  name = $state('');
+
+  canSave = $derived(
+    this.status === 'ready' && this.result !== null && this.result.table.count > 0,
+  );
+
+  async addFiles(picked: PickedFile[]): Promise<void> {
+    this.status = 'reading';
+    const labelFiles = [...this.labelFiles];
+    const images = [...this.images];
+    const rejected = [...this.rejectedFiles];
+    for (const { path, file } of picked) {
+      const kind = classifyInputName(path);
+      if (kind === 'label') {
+        labelFiles.push({ name: path, bytes: new Uint8Array(await file.arrayBuffer()) });
+      } else if (kind === 'image') {
+        images.push({ key: imageKey(path), name: path, blob: file });
+      } else if (kind === 'archive') {
+        const expanded = expandZip(path, new Uint8Array(await file.arrayBuffer()));
+        if ('error' in expanded) {
+          rejected.push(expanded.error);
+          continue;
+        }
+        for (const entry of expanded.entries) {
+          const entryKind = classifyInputName(entry.name);
+          if (entryKind === 'label') labelFiles.push({ name: entry.name, bytes: entry.bytes });
+          else if (entryKind === 'image')
+            images.push({
+              key: imageKey(entry.name),
+              name: entry.name,
+              blob: new Blob([entry.bytes as Uint8Array<ArrayBuffer>], {
+                type: imageMimeType(entry.name),
+              }),
+            });
+        }
+      } else {
+        rejected.push(`${path}: not a label file (.txt, .csv, .tsv), an image or a .zip; skipped`);
+      }
+    }
+    this.labelFiles = dedupeByName(labelFiles);
+    this.images = images;
+    this.rejectedFiles = rejected;
+    if (!this.name) this.name = suggestName(this.labelFiles);
+    await this.parse();
+  }
+
+  async setFormat(format: SourceFormat | undefined): Promise<void> {
+    this.options = { ...this.options, format };
+    await this.parse();
+  }
+
+  async setScheme(schemeId: string): Promise<void> {
+    this.options = { ...this.options, schemeId };
+    await this.parse();
+  }
+
+  async setCsvMapping(csvMapping: CsvMapping): Promise<void> {
+    this.options = { ...this.options, csvMapping };
+    await this.parse();
+  }
+
+  async parse(): Promise<void> {
+    if (this.labelFiles.length === 0) {
+      this.result = null;
+      this.status = this.images.length > 0 || this.rejectedFiles.length > 0 ? 'ready' : 'empty';
+      return;
+    }
+    this.status = 'parsing';
+    this.error = null;
+    try {
+      this.result = await parseLabelFilesInWorker($state.snapshot(this.labelFiles), {
+        ...$state.snapshot(this.options),
+        imageNames: this.images.map((image) => image.name),
+      });
+      this.status = 'ready';
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async save(): Promise<DatasetMeta | null> {
+    const result = this.result;
+    if (!this.canSave || !result) return null;
+    this.status = 'saving';
+    try {
+      // Only images that a label names are kept: the others are listed in the report.
+      const used = new Uint8Array(this.images.length);
+      for (const image of result.imageMatch?.imageOfSample ?? []) if (image >= 0) used[image] = 1;
+      const meta = await saveImportedDataset({
+        meta: {
+          name: this.name.trim() || suggestName(this.labelFiles),
+          format: result.format,
+          scheme: result.scheme,
+          splitNames: result.splitNames,
+          sourceFiles: result.sourceFiles,
+          report: result.report,
+          sampleCount: result.table.count,
+          isDemo: false,
+        },
+        table: result.table,
+        images: this.images.filter((_, index) => used[index] === 1),
+      });
+      this.status = 'saved';
+      return meta;
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.status = 'failed';
+    this.error = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** A file picked twice counts once: the later pick wins. */
+function dedupeByName(files: InputFile[]): InputFile[] {
+  return files.filter((file, i) => !files.slice(i + 1).some((later) => later.name === file.name));
+}
+
+function suggestName(files: InputFile[]): string {
+  const first = files[0]?.name ?? 'Imported labels';
+  const names = files.map((f) => f.name.split('/').pop() ?? f.name);
+  if (names.some((n) => n.startsWith('RAFCE_'))) return 'RAF-CE';
+  if (names.some((n) => n === 'list_patition_label.txt')) return 'RAF-DB';
+  return (first.split('/').pop() ?? first).replace(/\.[^.]+$/, '');
+}

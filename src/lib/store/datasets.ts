@@ -1,0 +1,291 @@
+import { Dexie } from 'dexie';
+import type { SampleTable } from '../labels/types';
+import { DEFAULT_PAGE_SIZE, pagesToTable, tableToPages } from './columns';
+import { getDb, type AuReviewDb } from './db';
+import { DatasetNotFoundError, StoreCorruptionError } from './errors';
+import {
+  DatasetMetaPatchSchema,
+  DatasetMetaSchema,
+  DatasetNameSchema,
+  ImageRecordSchema,
+  NewDatasetMetaSchema,
+  RECORD_SCHEMA_VERSION,
+  SamplePageSchema,
+  describeIssues,
+  readMeta,
+  readPage,
+  type DatasetMeta,
+  type DatasetMetaPatch,
+  type ImageRecord,
+  type NewDatasetMeta,
+} from './records';
+
+export interface ImageInput {
+  key: string;
+  name: string;
+  blob: Blob;
+}
+
+export interface SaveDatasetInput {
+  meta: NewDatasetMeta;
+  table: SampleTable;
+  images: ImageInput[];
+}
+
+export interface SaveDatasetOptions {
+  signal?: AbortSignal;
+  /** Called with records written so far (pages + images + the meta) and their total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The dataset API, bound to one database (the app: getDb(); tests: openDb(name)). */
+export interface DatasetStore {
+  saveImportedDataset(input: SaveDatasetInput, options?: SaveDatasetOptions): Promise<DatasetMeta>;
+  listDatasets(): Promise<DatasetMeta[]>;
+  getDataset(id: string): Promise<DatasetMeta | undefined>;
+  loadSampleTable(id: string): Promise<SampleTable>;
+  renameDataset(id: string, name: string): Promise<DatasetMeta>;
+  updateDatasetMeta(id: string, patch: DatasetMetaPatch): Promise<DatasetMeta>;
+  deleteDataset(id: string): Promise<void>;
+  getImage(datasetId: string, key: string): Promise<Blob | undefined>;
+  listImageKeys(datasetId: string): Promise<string[]>;
+  countDatasets(): Promise<number>;
+}
+
+/** Images written per bulkAdd inside the import transaction (one progress step each). */
+const IMAGE_CHUNK = 256;
+
+function invalid(what: string, detail: string): Error {
+  return new Error(`${what}: ${detail}`);
+}
+
+function validName(name: string): string {
+  const r = DatasetNameSchema.safeParse(name);
+  if (!r.success) throw invalid('Invalid dataset name', describeIssues(r.error));
+  return r.data;
+}
+
+export function createDatasetStore(db: AuReviewDb): DatasetStore {
+  /** Reads, patches and writes one meta record in a readwrite transaction. */
+  async function modifyMeta(
+    id: string,
+    change: (meta: DatasetMeta) => DatasetMeta,
+  ): Promise<DatasetMeta> {
+    return db.transaction('rw', db.datasets, async () => {
+      const stored = await db.datasets.get(id);
+      if (stored === undefined) throw new DatasetNotFoundError(id);
+      const next = DatasetMetaSchema.parse({
+        ...change(readMeta(stored, id)),
+        updatedAt: Date.now(),
+      });
+      await db.datasets.put(next);
+      return next;
+    });
+  }
+
+  return {
+    async saveImportedDataset(input, options = {}) {
+      const { signal, onProgress } = options;
+      signal?.throwIfAborted();
+
+      // Validate and prepare everything before the transaction: inside it, only
+      // IndexedDB operations may be awaited or the browser commits it early.
+      const parsed = NewDatasetMetaSchema.safeParse(input.meta);
+      if (!parsed.success) throw invalid('Invalid dataset meta', describeIssues(parsed.error));
+      if (parsed.data.sampleCount !== input.table.count)
+        throw invalid(
+          'Invalid dataset',
+          `meta.sampleCount is ${parsed.data.sampleCount} but the table holds ${input.table.count} samples`,
+        );
+      const id = crypto.randomUUID();
+      const pages = tableToPages(id, input.table, DEFAULT_PAGE_SIZE);
+      for (const page of pages) {
+        const r = SamplePageSchema.safeParse(page);
+        if (!r.success) throw invalid(`Invalid page ${page.index}`, describeIssues(r.error));
+      }
+      const seen = new Set<string>();
+      const images = input.images.map((image, i): ImageRecord => {
+        if (seen.has(image.key))
+          throw invalid('Invalid images', `key ${JSON.stringify(image.key)} given twice`);
+        seen.add(image.key);
+        if (!(image.blob instanceof Blob))
+          throw invalid('Invalid images', `image ${i} (${JSON.stringify(image.key)}) has no Blob`);
+        const record = { datasetId: id, ...image, type: image.blob.type };
+        const r = ImageRecordSchema.safeParse(record);
+        if (!r.success) throw invalid(`Invalid image ${i}`, describeIssues(r.error));
+        return {
+          datasetId: id,
+          key: image.key,
+          name: image.name,
+          type: record.type,
+          blob: image.blob,
+        };
+      });
+      const now = Date.now();
+      const meta = DatasetMetaSchema.parse({
+        ...parsed.data,
+        id,
+        createdAt: now,
+        updatedAt: now,
+        pageSize: DEFAULT_PAGE_SIZE,
+        pageCount: pages.length,
+        imageCount: images.length,
+        schemaVersion: RECORD_SCHEMA_VERSION,
+      } satisfies DatasetMeta);
+
+      const total = pages.length + images.length + 1;
+      let done = 0;
+      const advance = (n: number) => {
+        done += n;
+        onProgress?.(done, total);
+        // Throwing inside the transaction scope aborts it: nothing is stored.
+        signal?.throwIfAborted();
+      };
+
+      await db.transaction('rw', db.datasets, db.pages, db.images, async () => {
+        onProgress?.(0, total);
+        for (const page of pages) {
+          await db.pages.add(page);
+          advance(1);
+        }
+        for (let i = 0; i < images.length; i += IMAGE_CHUNK) {
+          const chunk = images.slice(i, i + IMAGE_CHUNK);
+          await db.images.bulkAdd(chunk);
+          advance(chunk.length);
+        }
+        await db.datasets.add(meta);
+        advance(1);
+      });
+      return meta;
+    },
+
+    async listDatasets() {
+      const records = await db.datasets.toArray();
+      return records
+        .map((r) => readMeta(r, typeof r?.id === 'string' ? r.id : '(no id)'))
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+
+    async getDataset(id) {
+      const record = await db.datasets.get(id);
+      return record === undefined ? undefined : readMeta(record, id);
+    },
+
+    async loadSampleTable(id) {
+      const [record, records] = await db.transaction('r', db.datasets, db.pages, () =>
+        Promise.all([
+          db.datasets.get(id),
+          db.pages
+            .where('[datasetId+index]')
+            .between([id, Dexie.minKey], [id, Dexie.maxKey], true, true)
+            .toArray(),
+        ]),
+      );
+      if (record === undefined) throw new DatasetNotFoundError(id);
+      const meta = readMeta(record, id);
+      const pages = records.map((r, i) => {
+        const index = (r as { index?: unknown }).index;
+        if (index !== i) throw new StoreCorruptionError(id, i, 'page is missing');
+        return readPage(r, id, i);
+      });
+      if (pages.length !== meta.pageCount)
+        throw new StoreCorruptionError(
+          id,
+          pages.length,
+          `page is missing (dataset has ${meta.pageCount} pages, found ${pages.length})`,
+        );
+      pages.forEach((p, i) => {
+        const expected = Math.min(meta.pageSize, meta.sampleCount - i * meta.pageSize);
+        if (p.count !== expected)
+          throw new StoreCorruptionError(id, i, `holds ${p.count} samples, expected ${expected}`);
+      });
+      return pagesToTable(pages);
+    },
+
+    async renameDataset(id, name) {
+      const trimmed = validName(name);
+      return modifyMeta(id, (meta) => ({ ...meta, name: trimmed }));
+    },
+
+    async updateDatasetMeta(id, patch) {
+      const r = DatasetMetaPatchSchema.safeParse(patch);
+      if (!r.success) throw invalid('Invalid dataset meta patch', describeIssues(r.error));
+      const clean = Object.fromEntries(
+        Object.entries(r.data).filter(([, v]) => v !== undefined),
+      ) as DatasetMetaPatch;
+      return modifyMeta(id, (meta) => ({ ...meta, ...clean }));
+    },
+
+    async deleteDataset(id) {
+      await db.transaction('rw', [db.datasets, db.pages, db.images, db.edits], async () => {
+        await db.datasets.delete(id);
+        await db.pages.where('datasetId').equals(id).delete();
+        await db.images.where('datasetId').equals(id).delete();
+        await db.edits.where('datasetId').equals(id).delete();
+      });
+    },
+
+    async getImage(datasetId, key) {
+      const record = await db.images.get([datasetId, key]);
+      if (record === undefined) return undefined;
+      if (!(record.blob instanceof Blob))
+        throw new StoreCorruptionError(datasetId, null, `image ${JSON.stringify(key)} has no Blob`);
+      return record.blob;
+    },
+
+    async listImageKeys(datasetId) {
+      const keys = await db.images
+        .where('[datasetId+key]')
+        .between([datasetId, Dexie.minKey], [datasetId, Dexie.maxKey], true, true)
+        .primaryKeys();
+      return keys.map(([, key]) => key);
+    },
+
+    countDatasets() {
+      return db.datasets.count();
+    },
+  };
+}
+
+let defaultStore: DatasetStore | undefined;
+const store = (): DatasetStore => (defaultStore ??= createDatasetStore(getDb()));
+
+/**
+ * Stores an imported dataset (meta, pages of columns, images) in ONE readwrite
+ * transaction: if anything fails or `signal` aborts, nothing is stored.
+ */
+export const saveImportedDataset: DatasetStore['saveImportedDataset'] = (input, options) =>
+  store().saveImportedDataset(input, options);
+/** All datasets' meta, newest first. Never loads pages. */
+export const listDatasets: DatasetStore['listDatasets'] = () => store().listDatasets();
+export const getDataset: DatasetStore['getDataset'] = (id) => store().getDataset(id);
+/** The dataset's samples, pages read in order; throws DatasetNotFoundError / StoreCorruptionError. */
+export const loadSampleTable: DatasetStore['loadSampleTable'] = (id) => store().loadSampleTable(id);
+/** Throws an Error when the trimmed name is empty (a caller bug: validate in the UI). */
+export const renameDataset: DatasetStore['renameDataset'] = (id, name) =>
+  store().renameDataset(id, name);
+export const updateDatasetMeta: DatasetStore['updateDatasetMeta'] = (id, patch) =>
+  store().updateDatasetMeta(id, patch);
+/** Deletes meta, pages, images and edits of one dataset in one transaction. Idempotent. */
+export const deleteDataset: DatasetStore['deleteDataset'] = (id) => store().deleteDataset(id);
+export const getImage: DatasetStore['getImage'] = (datasetId, key) =>
+  store().getImage(datasetId, key);
+/** Image keys of a dataset in IndexedDB key order; never loads the blobs. */
+export const listImageKeys: DatasetStore['listImageKeys'] = (datasetId) =>
+  store().listImageKeys(datasetId);
+export const countDatasets: DatasetStore['countDatasets'] = () => store().countDatasets();
+
+/**
+ * Asks the browser not to evict our data under storage pressure. Resolves true when
+ * storage is persistent; false when refused or unavailable (Node, old browsers).
+ */
+export async function requestPersistentStorage(): Promise<boolean> {
+  const storage = (globalThis as { navigator?: Partial<Navigator> }).navigator?.storage;
+  if (typeof storage?.persist !== 'function') return false;
+  try {
+    if (typeof storage.persisted === 'function' && (await storage.persisted())) return true;
+    return await storage.persist();
+  } catch {
+    return false;
+  }
+}

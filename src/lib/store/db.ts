@@ -1,0 +1,37 @@
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { DatasetMeta, EditRecord, ImageRecord, SamplePage } from './records';
+
+/** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
+export const DB_NAME = 'au-review';
+
+export class AuReviewDb extends Dexie {
+  declare datasets: EntityTable<DatasetMeta, 'id'>;
+  declare pages: Table<SamplePage, [string, number]>;
+  declare images: Table<ImageRecord, [string, string]>;
+  declare edits: EntityTable<EditRecord, 'seq'>;
+
+  constructor(name: string = DB_NAME) {
+    super(name);
+    // Schema versions are APPEND-ONLY: a later schema is a new `this.version(n)` block
+    // (with an upgrade function when records change) added below this one. Never edit
+    // or remove a shipped version: browsers already hold databases created by it.
+    this.version(1).stores({
+      datasets: 'id',
+      pages: '[datasetId+index], datasetId',
+      images: '[datasetId+key], datasetId',
+      edits: '++seq, datasetId, [datasetId+sample]',
+    });
+  }
+}
+
+/** A connection to the database `name` (tests: a fresh name each). Opens lazily on first use. */
+export function openDb(name: string = DB_NAME): AuReviewDb {
+  return new AuReviewDb(name);
+}
+
+let instance: AuReviewDb | undefined;
+
+/** The app's shared connection to 'au-review'. */
+export function getDb(): AuReviewDb {
+  return (instance ??= openDb(DB_NAME));
+}

@@ -1,0 +1,40 @@
+/** The persistence module: the only place in the app that talks to IndexedDB. */
+export { AuReviewDb, DB_NAME, getDb, openDb } from './db';
+export {
+  DEFAULT_PAGE_SIZE,
+  assertSampleTable,
+  pagesToTable,
+  sliceTable,
+  tableToPages,
+} from './columns';
+export {
+  countDatasets,
+  createDatasetStore,
+  deleteDataset,
+  getDataset,
+  getImage,
+  listDatasets,
+  listImageKeys,
+  loadSampleTable,
+  renameDataset,
+  requestPersistentStorage,
+  saveImportedDataset,
+  updateDatasetMeta,
+  type DatasetStore,
+  type ImageInput,
+  type SaveDatasetInput,
+  type SaveDatasetOptions,
+} from './datasets';
+export { DatasetNotFoundError, StoreCorruptionError } from './errors';
+export {
+  DatasetMetaSchema,
+  EditSchema,
+  NewDatasetMetaSchema,
+  SamplePageSchema,
+  type DatasetMeta,
+  type DatasetMetaPatch,
+  type EditRecord,
+  type ImageRecord,
+  type NewDatasetMeta,
+  type SamplePage,
+} from './records';

@@ -1,0 +1,158 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../../..');
+/** The real RAF-CE label files, kept beside the repository (never edited). */
+export const rafceFixtures = path.resolve(
+  process.env.RAFCE_FIXTURES ?? path.join(repoRoot, '../shared/fixtures/raf-ce'),
+);
+export const brokenFixtures = path.join(repoRoot, 'tests/fixtures');
+
+export const rafceFiles = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'].map(
+  (name) => path.join(rafceFixtures, name),
+);
+
+/** The application as a user sees it: header, tabs and pages. */
+export class AuReviewApp {
+  readonly datasetSelect: Locator;
+
+  constructor(readonly page: Page) {
+    this.datasetSelect = page.getByLabel('Open dataset');
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/');
+    await expect(this.page.getByText('Opening your datasets…')).toHaveCount(0, { timeout: 30_000 });
+  }
+
+  async goTo(tab: 'Samples' | 'Parse report' | 'Datasets' | 'Import'): Promise<void> {
+    await this.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: tab })
+      .click();
+  }
+
+  get importPage(): ImportPage {
+    return new ImportPage(this.page);
+  }
+
+  get samples(): SamplesPage {
+    return new SamplesPage(this.page);
+  }
+
+  get datasets(): DatasetsPage {
+    return new DatasetsPage(this.page);
+  }
+
+  get report(): ReportView {
+    return new ReportView(this.page);
+  }
+}
+
+export class ImportPage {
+  constructor(readonly page: Page) {}
+
+  async chooseLabelFiles(
+    files: string[] | { name: string; mimeType: string; buffer: Buffer }[],
+  ): Promise<void> {
+    await this.page.getByLabel('Choose label files', { exact: true }).setInputFiles(files);
+  }
+
+  get saveButton(): Locator {
+    return this.page.getByRole('button', { name: /^Save dataset/ });
+  }
+
+  async save(name?: string): Promise<void> {
+    if (name) await this.page.getByLabel('Dataset name').fill(name);
+    await this.saveButton.click();
+    await expect(this.page.getByRole('heading', { name: /^Parse report:/ })).toBeVisible();
+  }
+}
+
+/** The parse report, shown after an import and on the Parse report tab. */
+export class ReportView {
+  constructor(readonly page: Page) {}
+
+  figure(testId: 'rows-read' | 'samples-accepted' | 'null-count'): Locator {
+    return this.page.getByTestId(testId);
+  }
+
+  classRow(name: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'Samples per class' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('cell', { name, exact: true }) });
+  }
+
+  splitRow(name: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'Samples per split' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('cell', { name, exact: true }) });
+  }
+
+  tokenRow(token: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'AU tokens' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('cell', { name: token, exact: true }) });
+  }
+
+  get problems(): Locator {
+    return this.page.getByRole('table', { name: 'Problem list' }).getByRole('row');
+  }
+}
+
+export class SamplesPage {
+  constructor(readonly page: Page) {}
+
+  get shownCount(): Locator {
+    return this.page.getByTestId('shown-count');
+  }
+
+  card(name: string): Locator {
+    return this.page.getByRole('button', {
+      name: new RegExp(`^Open sample ${name.replace('.', '\\.')},`),
+    });
+  }
+
+  async openSample(name: string): Promise<void> {
+    await this.card(name).click();
+    await expect(this.page.getByRole('region', { name: `Sample ${name}` })).toBeVisible();
+  }
+
+  get zoomLevel(): Locator {
+    return this.page.getByLabel('Zoom level');
+  }
+
+  get canvas(): Locator {
+    return this.page.getByRole('application', { name: /^Face / });
+  }
+}
+
+export class DatasetsPage {
+  constructor(readonly page: Page) {}
+
+  get rows(): Locator {
+    return this.page.getByRole('table', { name: 'Datasets' }).getByRole('row');
+  }
+
+  row(name: string): Locator {
+    return this.rows.filter({ hasText: name });
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Rename ${from}` }).click();
+    await this.page.getByLabel('New name').fill(to);
+    await this.page.getByRole('button', { name: 'Save', exact: true }).click();
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Delete ${name}` }).click();
+    const dialog = this.page.getByRole('dialog');
+    await expect(dialog).toContainText('This removes');
+    await dialog.getByRole('button', { name: 'Delete dataset' }).click();
+  }
+}

@@ -72,7 +72,7 @@ test('importing the real RAF-CE label files shows the parse report, and a reload
 test('filtering the grid to null AU labels', async ({ page }) => {
   const app = new AuReviewApp(page);
   await app.open();
-  await page.getByLabel('AU label').selectOption('null');
+  await page.getByLabel('Filter by AU label').selectOption('null');
   const shown = await app.samples.shownCount.textContent();
   const nullCount = Number(shown?.split(' ')[0]);
   expect(nullCount).toBeGreaterThan(0);

@@ -105,7 +105,8 @@ export class ImportSession {
     try {
       this.result = await parseLabelFilesInWorker($state.snapshot(this.labelFiles), {
         ...$state.snapshot(this.options),
-        imageNames: this.images.map((image) => image.name),
+        // Without images there is nothing to match: no "label without image" noise.
+        imageNames: this.images.length > 0 ? this.images.map((image) => image.name) : undefined,
       });
       this.status = 'ready';
     } catch (error) {

@@ -1,0 +1,48 @@
+// Takes the screenshots used in README.md from a running app:
+//   npm run build && npx vite preview --port 4173 &  node scripts/screenshots.mjs
+import { chromium } from '@playwright/test';
+import path from 'node:path';
+
+const base = process.env.APP_URL ?? 'http://127.0.0.1:4173';
+const fixtures = path.resolve(process.env.RAFCE_FIXTURES ?? '../shared/fixtures/raf-ce');
+const out = process.argv[2] ?? 'docs';
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+await page.goto(base);
+await page.getByTestId('shown-count').waitFor();
+await page.waitForTimeout(800);
+await page.screenshot({ path: `${out}/grid.png` });
+
+await page.getByRole('button', { name: /^Open sample 0004\.jpg/ }).click();
+await page.waitForTimeout(800);
+await page.screenshot({ path: `${out}/sample.png` });
+
+await page
+  .getByRole('navigation', { name: 'Main' })
+  .getByRole('button', { name: 'Import' })
+  .click();
+await page
+  .getByLabel('Choose label files', { exact: true })
+  .setInputFiles(
+    ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'].map((f) =>
+      path.join(fixtures, f),
+    ),
+  );
+await page.getByTestId('samples-accepted').waitFor();
+await page.getByRole('button', { name: /^Save dataset/ }).click();
+await page.getByRole('heading', { name: /^Parse report:/ }).waitFor();
+await page.setViewportSize({ width: 1400, height: 1500 });
+await page.waitForTimeout(300);
+await page.screenshot({ path: `${out}/parse-report.png` });
+await browser.close();

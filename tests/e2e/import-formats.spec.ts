@@ -1,0 +1,124 @@
+import { expect, test } from '@playwright/test';
+import { zipSync, strToU8 } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { AuReviewApp, rafceFiles } from './pages/app';
+
+/** A real 2x2 PNG, so that the browser decodes the thumbnails for real. */
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+function firstLines(file: string, n: number): string {
+  return readFileSync(file, 'utf8').split('\n').slice(0, n).join('\n') + '\n';
+}
+
+test('a zip of RAF-CE labels and an aligned image folder matches images by name', async ({
+  page,
+}) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  const [emotion, au, partition] = rafceFiles as [string, string, string];
+  const zip = zipSync({
+    'RAF-CE/RAFCE_emolabel.txt': strToU8(firstLines(emotion, 10)),
+    'RAF-CE/RAFCE_AUlabel.txt': strToU8(firstLines(au, 10)),
+    'RAF-CE/RAFCE_partition.txt': strToU8(firstLines(partition, 10)),
+    // Aligned crops carry the _aligned suffix; 0001-0004 have images, the rest do not.
+    'RAF-CE/aligned/0001_aligned.jpg': png,
+    'RAF-CE/aligned/0002_aligned.jpg': png,
+    'RAF-CE/aligned/0003_aligned.jpg': png,
+    'RAF-CE/aligned/0004_aligned.jpg': png,
+    'RAF-CE/aligned/9999_aligned.jpg': png,
+    '__MACOSX/RAF-CE/._RAFCE_emolabel.txt': strToU8('resource fork'),
+  });
+
+  await app.goTo('Import');
+  await app.importPage.chooseLabelFiles([
+    { name: 'raf-ce.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) },
+  ]);
+  await expect(app.report.figure('samples-accepted')).toHaveText('10');
+  const images = page.getByRole('region', { name: 'Images', exact: true });
+  await expect(images).toContainText('6 labels without an image');
+  await expect(images).toContainText('1 images without a label');
+  await expect(images).toContainText('9999_aligned.jpg');
+  await app.importPage.save('RAF-CE sample with images');
+
+  await page.reload();
+  await app.open();
+  await app.goTo('Samples');
+  await expect(app.samples.shownCount).toHaveText('10 of 10 samples');
+  const thumb = page.getByRole('img', { name: 'Face 0002.jpg' });
+  await expect
+    .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBe(2);
+  await expect(
+    app.samples.card('0007.jpg').getByRole('img', { name: 'Image missing' }),
+  ).toBeVisible();
+  await page.getByLabel('Filter by image').selectOption('with');
+  await expect(app.samples.shownCount).toHaveText('4 of 10 samples');
+});
+
+test('a damaged zip is named and nothing is stored', async ({ page }) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Import');
+  await app.importPage.chooseLabelFiles([
+    {
+      name: 'broken.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from('PK\u0003\u0004 not really'),
+    },
+  ]);
+  await expect(page.getByRole('alert').filter({ hasText: 'broken.zip' })).toContainText(
+    'not a readable zip archive',
+  );
+  await app.goTo('Datasets');
+  await expect(app.datasets.rows).toHaveCount(2);
+});
+
+test('RAF-DB compound labels read with the compound scheme, splits from the name', async ({
+  page,
+}) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Import');
+  const lines = ['train_00001.jpg 1', 'train_00002.jpg 11', 'train_00003.jpg 9', 'test_0001.jpg 4'];
+  await app.importPage.chooseLabelFiles([
+    {
+      name: 'list_patition_label.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(lines.join('\n') + '\n'),
+    },
+  ]);
+  await expect(app.report.figure('samples-accepted')).toHaveText('4');
+  await expect(page.getByLabel('Label scheme')).toHaveValue('raf-db-compound');
+  await expect(app.report.classRow('Disgustedly surprised')).toContainText('1');
+  await expect(app.report.splitRow('train')).toContainText('3');
+  await expect(app.report.splitRow('test')).toContainText('1');
+});
+
+test('a generic CSV is read through a column mapping the user can change', async ({ page }) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Import');
+  const csv = [
+    'file,expression,facs,partition,annotator_aus',
+    '0001.jpg,Happily surprised,1+2+12+25,train,12',
+    '0002.jpg,Sadly angry,4+15,test,4',
+    '0003.jpg,Happily surprised,null,train,25',
+  ].join('\n');
+  await app.importPage.chooseLabelFiles([
+    { name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) },
+  ]);
+  await expect(app.report.figure('samples-accepted')).toHaveText('3');
+  await expect(app.report.figure('null-count')).toContainText('1');
+  await expect(page.getByLabel('AU string')).toHaveValue('facs');
+
+  // Point the AU column elsewhere: the report follows.
+  await page.getByLabel('AU string').selectOption('annotator_aus');
+  await expect(app.report.figure('null-count')).toContainText('0');
+  await expect(app.report.tokenRow('12')).toContainText('AU12');
+  await app.importPage.save('CSV labels');
+  await app.goTo('Samples');
+  await expect(app.samples.card('0002.jpg')).toContainText('Sadly angry');
+});

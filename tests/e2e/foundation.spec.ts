@@ -181,3 +181,25 @@ test('datasets can be renamed, switched and deleted after confirmation', async (
   await expect(app.datasets.row('RAF-CE emotions')).toHaveCount(0);
   await expect(app.datasets.row(demoName)).toHaveCount(1);
 });
+
+test('class and split names can be edited and survive a reload', async ({ page }) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Parse report');
+  await page.getByRole('button', { name: 'Edit class and split names' }).click();
+  const form = page.getByRole('form', { name: 'Class and split names' });
+  await form.getByLabel('Split 1').fill('validation');
+  await form.getByLabel('Split 2').fill('test');
+  await form.getByLabel('Class 0', { exact: true }).fill('Happily surprised (HS)');
+  await form.getByRole('button', { name: 'Save names' }).click();
+
+  await page.reload();
+  await app.open();
+  await app.goTo('Parse report');
+  const splitIds = page.getByRole('table', { name: 'Samples per split' }).getByRole('row');
+  await expect(splitIds.filter({ hasText: /^1/ })).toContainText('validation');
+  await expect(app.report.classRow('Happily surprised (HS)')).toBeVisible();
+  await app.goTo('Samples');
+  await app.samples.openSample('0004.jpg');
+  await expect(page.getByTestId('sample-class')).toContainText('Happily surprised (HS)');
+});

@@ -8,7 +8,7 @@ import {
   requestPersistentStorage,
   updateDatasetMeta,
 } from '../store/datasets';
-import type { SampleTable, SplitNames } from '../labels/types';
+import type { LabelScheme, SampleTable, SplitNames } from '../labels/types';
 import { loadDemoDataset } from './demo';
 import { ImageCache } from './image-cache';
 
@@ -74,9 +74,10 @@ export class DatasetLibrary {
     await this.refresh();
   }
 
-  async setSplitNames(splitNames: SplitNames): Promise<void> {
+  /** Renames the open dataset's classes and splits; ids, and so the labels, stay as they are. */
+  async setNames(scheme: LabelScheme, splitNames: SplitNames): Promise<void> {
     if (!this.openId) return;
-    await updateDatasetMeta(this.openId, { splitNames });
+    await updateDatasetMeta(this.openId, { scheme, splitNames });
     await this.refresh();
   }
 

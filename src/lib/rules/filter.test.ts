@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { REFERENCE_HALLMARKS, REFERENCE_RARELY } from './builtin';
+import { checkTable } from './check';
+import {
+  ALL_SAMPLES_FILTER,
+  applyFilter,
+  SampleFilterSchema,
+  SavedFilterSchema,
+  type SampleFilterInput,
+} from './filter';
+import { scoreLabelIssues } from './label-issues';
+import { RuleSetSchema } from './schema';
+import { tableOf } from './test-support';
+
+const rules = RuleSetSchema.parse({
+  version: 1,
+  id: 't',
+  name: 't',
+  source: '',
+  schemeId: 't',
+  classes: [
+    {
+      classId: 0,
+      required: [1, 2, 12, 25],
+      anyOf: [],
+      variants: [],
+      discouragedPairs: [],
+      components: [],
+    },
+    {
+      classId: 1,
+      required: [4, 15],
+      anyOf: [],
+      variants: [],
+      discouragedPairs: [],
+      components: [],
+    },
+  ],
+  hallmarks: REFERENCE_HALLMARKS,
+  together: [],
+  rarely: REFERENCE_RARELY,
+  settings: { minClassSamples: 1, priorBlend: 0 },
+});
+
+const table = tableOf([
+  { classId: 0, aus: [1, 2, 12, 25], split: 0 }, // 0 fits, score 1
+  { classId: 0, aus: [1, 12, 25], split: 1 }, // 1 fits, 0.75, required-missing
+  { classId: 0, aus: [12], split: 0 }, // 2 fails, 0.25
+  { classId: 0, aus: null, split: 2 }, // 3 not coded
+  { classId: 1, aus: [4, 15], split: 0 }, // 4 fits, 1
+  { classId: 1, aus: [1, 2, 12, 25], split: 1 }, // 5 fails, 0: labelled 1, looks like 0
+  { classId: 1, aus: [4, 12, 15], split: 2 }, // 6 suspect (rare 12+15), 0.9
+  { classId: 1, split: 0 }, // 7 absent
+  { classId: 5, aus: [4], split: 0 }, // 8 no rule
+]);
+const check = checkTable(table, rules);
+const issues = scoreLabelIssues(table, rules);
+
+function run(partial: Omit<SampleFilterInput, 'version'>): number[] {
+  return Array.from(
+    applyFilter(table, check, issues, SampleFilterSchema.parse({ version: 1, ...partial })),
+  );
+}
+
+describe('applyFilter', () => {
+  it('sanity: the table checks as the comments say', () => {
+    expect(Array.from(check.verdict)).toEqual([0, 0, 2, 3, 0, 2, 1, 3, 4]);
+    expect(Array.from(issues.flagged)).toEqual([0, 0, 0, 3, 0, 1, 0, 3, 3]);
+  });
+
+  it.each<[string, Omit<SampleFilterInput, 'version'>, number[]]>([
+    ['everything', {}, [0, 1, 2, 3, 4, 5, 6, 7, 8]],
+    ['one verdict', { verdicts: ['fails'] }, [2, 5]],
+    ['several verdicts', { verdicts: ['suspect', 'not-coded'] }, [3, 6, 7]],
+    ['a reason', { reasons: ['rare-pair'] }, [6]],
+    ['any of several reasons', { reasons: ['rare-pair', 'null-au'] }, [3, 6, 7]],
+    [
+      'a tolerated absence is still findable',
+      { reasons: ['required-missing'], verdicts: ['fits'] },
+      [1],
+    ],
+    ['a score range, bounds included', { score: { min: 0.25, max: 0.9 } }, [1, 2, 6]],
+    ['a score range never matches NaN', { score: { min: 0, max: 1 } }, [0, 1, 2, 4, 5, 6]],
+    ['classes', { classIds: [1, 5] }, [4, 5, 6, 7, 8]],
+    ['splits', { splits: [1, 2] }, [1, 3, 5, 6]],
+    ['AUs present (all of them)', { auPresent: [12, 25] }, [0, 1, 5]],
+    ['AUs absent: coded samples only, never the null ones', { auAbsent: [12] }, [4, 8]],
+    ['present and absent', { auPresent: [1], auAbsent: [2] }, [1]],
+    ['null only', { nullOnly: true }, [3]],
+    ['not null: coded only', { notNull: true }, [0, 1, 2, 4, 5, 6, 8]],
+    ['flagged only', { flaggedOnly: true }, [5]],
+    ['conditions combine', { classIds: [0], verdicts: ['fits'], splits: [1] }, [1]],
+    ['sorted by score, worst first, NaN last', { sort: 'score-asc' }, [5, 2, 1, 6, 0, 4, 3, 7, 8]],
+    ['sorted by score, best first, NaN last', { sort: 'score-desc' }, [0, 4, 6, 1, 2, 5, 3, 7, 8]],
+    ['sorted by given-class posterior', { sort: 'posterior-asc', classIds: [1] }, [5, 6, 4, 7]],
+  ])('%s', (_, partial, expected) => {
+    expect(run(partial)).toEqual(expected);
+  });
+
+  it('without label-issue scores: flaggedOnly matches nothing, posterior sort keeps order', () => {
+    const flagged = SampleFilterSchema.parse({ version: 1, flaggedOnly: true });
+    expect(Array.from(applyFilter(table, check, null, flagged))).toEqual([]);
+    const sorted = SampleFilterSchema.parse({ version: 1, sort: 'posterior-asc' });
+    expect(Array.from(applyFilter(table, check, null, sorted))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+  });
+
+  it('returns an Int32Array', () => {
+    expect(applyFilter(table, check, issues, ALL_SAMPLES_FILTER)).toBeInstanceOf(Int32Array);
+  });
+});
+
+describe('SampleFilterSchema and SavedFilterSchema', () => {
+  it('fills every default from a bare version', () => {
+    expect(ALL_SAMPLES_FILTER).toEqual({
+      version: 1,
+      verdicts: [],
+      reasons: [],
+      score: null,
+      classIds: [],
+      splits: [],
+      auPresent: [],
+      auAbsent: [],
+      nullOnly: false,
+      notNull: false,
+      flaggedOnly: false,
+      sort: 'index',
+    });
+  });
+
+  it.each<[string, unknown]>([
+    ['no version', {}],
+    ['a future version', { version: 2 }],
+    ['an unknown verdict', { version: 1, verdicts: ['ok'] }],
+    ['an unknown reason', { version: 1, reasons: ['bad'] }],
+    ['an inverted score range', { version: 1, score: { min: 0.8, max: 0.2 } }],
+    ['AU 0', { version: 1, auPresent: [0] }],
+    ['null only and not null', { version: 1, nullOnly: true, notNull: true }],
+    ['an unknown sort', { version: 1, sort: 'random' }],
+  ])('rejects %s', (_, data) => {
+    expect(SampleFilterSchema.safeParse(data).success).toBe(false);
+  });
+
+  it.each<[string, unknown, boolean]>([
+    [
+      'a named filter',
+      { name: 'Failing train', filter: { version: 1, verdicts: ['fails'], splits: [0] } },
+      true,
+    ],
+    ['a blank name', { name: '  ', filter: { version: 1 } }, false],
+    ['a bad filter', { name: 'x', filter: { version: 1, sort: 'up' } }, false],
+  ])('saved filter: %s', (_, data, ok) => {
+    expect(SavedFilterSchema.safeParse(data).success).toBe(ok);
+  });
+
+  it('round-trips a saved filter through JSON', () => {
+    const saved = SavedFilterSchema.parse({
+      name: 'Null in test',
+      filter: { version: 1, nullOnly: true, splits: [1] },
+    });
+    expect(SavedFilterSchema.parse(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+  });
+});

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { AuStatus, type SampleTable } from '../labels/types';
+import { REASON_KINDS, ReasonBit, VERDICTS, VerdictCode, type CheckColumns } from './check';
+import { IssueFlag, type LabelIssueColumns } from './label-issues';
+import { maskOf } from './mask';
+import { RuleAuSchema } from './schema';
+
+/**
+ * Which samples to list, and in what order: the reviewer's saved views ("failing
+ * Happily surprised in train", "flagged, lowest posterior first"). Every condition is
+ * optional; an empty list means "any".
+ */
+
+export const SAMPLE_FILTER_VERSION = 1;
+
+export const SampleSortSchema = z.enum(['index', 'score-asc', 'score-desc', 'posterior-asc']);
+export type SampleSort = z.infer<typeof SampleSortSchema>;
+
+export const SampleFilterSchema = z
+  .object({
+    version: z.literal(SAMPLE_FILTER_VERSION),
+    /** Any of these verdicts. */
+    verdicts: z.array(z.enum(VERDICTS)).default([]),
+    /** At least one of these reason kinds. */
+    reasons: z.array(z.enum(REASON_KINDS)).default([]),
+    /** Check score within [min, max], inclusive; samples without a score (NaN) never match. */
+    score: z
+      .object({ min: z.number().min(0).max(1), max: z.number().min(0).max(1) })
+      .refine((r) => r.min <= r.max, { message: 'min must not exceed max' })
+      .nullable()
+      .default(null),
+    /** Any of these class ids. */
+    classIds: z.array(z.number().int()).default([]),
+    /** Any of these split ids. */
+    splits: z.array(z.number().int()).default([]),
+    /** All of these AUs present (coded samples only). */
+    auPresent: z.array(RuleAuSchema).default([]),
+    /**
+     * None of these AUs present, among CODED samples only: a `null` label does not say an
+     * AU is absent (reading it so is the classic loader bug).
+     */
+    auAbsent: z.array(RuleAuSchema).default([]),
+    /** Only samples whose AU label is `null`. */
+    nullOnly: z.boolean().default(false),
+    /** Only samples with a coded AU label (neither `null` nor absent). */
+    notNull: z.boolean().default(false),
+    /** Only samples the label-issue score flags. */
+    flaggedOnly: z.boolean().default(false),
+    /** 'score-*': check score, NaN last; 'posterior-asc': given-class posterior, NaN last. */
+    sort: SampleSortSchema.default('index'),
+  })
+  .refine((f) => !(f.nullOnly && f.notNull), {
+    message: 'nullOnly and notNull exclude each other',
+    path: ['notNull'],
+  });
+export type SampleFilter = z.infer<typeof SampleFilterSchema>;
+export type SampleFilterInput = z.input<typeof SampleFilterSchema>;
+
+export const SavedFilterSchema = z.object({
+  name: z.string().trim().min(1),
+  filter: SampleFilterSchema,
+});
+export type SavedFilter = z.infer<typeof SavedFilterSchema>;
+
+/** Everything, in dataset order. */
+export const ALL_SAMPLES_FILTER: SampleFilter = SampleFilterSchema.parse({ version: 1 });
+
+function bitsOf<T extends string>(names: readonly T[], bit: (name: T) => number): number {
+  let bits = 0;
+  for (const name of names) bits |= bit(name);
+  return bits;
+}
+
+function ascendingNaNLast(values: Float32Array, direction: 1 | -1) {
+  return (x: number, y: number): number => {
+    const a = values[x] as number;
+    const b = values[y] as number;
+    const an = Number.isNaN(a);
+    const bn = Number.isNaN(b);
+    if (an || bn) return an === bn ? x - y : an ? 1 : -1;
+    return (a - b) * direction || x - y;
+  };
+}
+
+/**
+ * Indices of the matching samples, sorted. One pass over the columns, then the sort.
+ * `issues` may be null (not computed yet): flaggedOnly then matches nothing and
+ * 'posterior-asc' falls back to dataset order.
+ */
+export function applyFilter(
+  table: SampleTable,
+  check: CheckColumns,
+  issues: LabelIssueColumns | null,
+  filter: SampleFilter,
+): Int32Array {
+  const verdictBits = bitsOf(filter.verdicts, (v) => 1 << VerdictCode[v]);
+  const reasonBits = bitsOf(filter.reasons, (r) => ReasonBit[r]);
+  const classSet = filter.classIds.length > 0 ? new Set(filter.classIds) : null;
+  const splitSet = filter.splits.length > 0 ? new Set(filter.splits) : null;
+  const present = maskOf(filter.auPresent);
+  const absent = maskOf(filter.auAbsent);
+  const needsCoded = filter.notNull || filter.auPresent.length > 0 || filter.auAbsent.length > 0;
+  const score = filter.score;
+
+  const out = new Int32Array(table.count);
+  let m = 0;
+  for (let i = 0; i < table.count; i++) {
+    if (verdictBits !== 0 && ((1 << (check.verdict[i] as number)) & verdictBits) === 0) continue;
+    if (reasonBits !== 0 && ((check.reasons[i] as number) & reasonBits) === 0) continue;
+    if (score) {
+      const s = check.score[i] as number;
+      // Float32 storage: compare with a little slack so a bound of 0.7 includes a stored 0.7.
+      if (!(s >= score.min - 1e-6 && s <= score.max + 1e-6)) continue;
+    }
+    if (classSet && !classSet.has(table.classIds[i] as number)) continue;
+    if (splitSet && !splitSet.has(table.splits[i] as number)) continue;
+    const status = table.auStatus[i];
+    if (filter.nullOnly && status !== AuStatus.null) continue;
+    if (needsCoded && status !== AuStatus.coded) continue;
+    if (needsCoded) {
+      const lo = table.auMask[2 * i] as number;
+      const hi = table.auMask[2 * i + 1] as number;
+      if ((lo & present.lo) >>> 0 !== present.lo || (hi & present.hi) >>> 0 !== present.hi) {
+        continue;
+      }
+      if ((lo & absent.lo) !== 0 || (hi & absent.hi) !== 0) continue;
+    }
+    if (filter.flaggedOnly && (!issues || issues.flagged[i] !== IssueFlag.flagged)) continue;
+    out[m++] = i;
+  }
+  const indices = out.slice(0, m);
+
+  switch (filter.sort) {
+    case 'index':
+      return indices;
+    case 'score-asc':
+      return indices.sort(ascendingNaNLast(check.score, 1));
+    case 'score-desc':
+      return indices.sort(ascendingNaNLast(check.score, -1));
+    case 'posterior-asc':
+      return issues ? indices.sort(ascendingNaNLast(issues.posterior, 1)) : indices;
+  }
+}

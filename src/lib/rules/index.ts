@@ -1,0 +1,8 @@
+/** The rules layer: rule sets, per-sample checks, label-issue scores, overview, filters. */
+export * from './schema';
+export * from './builtin';
+export * from './describe';
+export * from './check';
+export * from './label-issues';
+export * from './overview';
+export * from './filter';

@@ -1,0 +1,374 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importLabelFiles } from '../labels/import';
+import { RAFCE_SCHEME } from '../labels/schemes';
+import { RAFCE_REAL_DIR, realRafCeFile } from '../labels/test-fixtures';
+import { LabelSchemeSchema } from '../labels/types';
+import {
+  RAFCE_RULE_SET,
+  REFERENCE_HALLMARKS,
+  REFERENCE_RARELY,
+  REFERENCE_TOGETHER,
+} from './builtin';
+import { checkTable } from './check';
+import { scoreLabelIssues } from './label-issues';
+import { buildOverview, expectedMarkName, samplesForCell } from './overview';
+import { classRuleOf, RuleSetSchema } from './schema';
+import { tableOf } from './test-support';
+
+describe('buildOverview on a hand-made table', () => {
+  const scheme = LabelSchemeSchema.parse({
+    id: 't',
+    name: 't',
+    classes: [
+      { id: 0, name: 'Smile', components: [] },
+      { id: 1, name: 'Frown', components: [] },
+      { id: 2, name: 'Empty', components: [] },
+    ],
+  });
+  const rules = RuleSetSchema.parse({
+    version: 1,
+    id: 't',
+    name: 't',
+    source: '',
+    schemeId: 't',
+    classes: [
+      {
+        classId: 0,
+        required: [12],
+        anyOf: [],
+        variants: [{ au: 6, rate: 0.5 }],
+        discouragedPairs: [],
+        components: [],
+      },
+      {
+        classId: 1,
+        required: [4, 15],
+        anyOf: [],
+        variants: [],
+        discouragedPairs: [],
+        components: [],
+      },
+    ],
+    hallmarks: REFERENCE_HALLMARKS,
+    together: [[6, 12]],
+    rarely: [[12, 15]],
+    settings: { minClassSamples: 2, priorBlend: 0.3 },
+  });
+  const table = tableOf([
+    { classId: 0, aus: [6, 12], split: 0 }, // fits
+    { classId: 0, aus: [12], split: 0 }, // fits
+    { classId: 0, aus: [15], split: 1 }, // fails
+    { classId: 0, aus: null, split: 1 },
+    { classId: 1, aus: [4, 15], split: 0 }, // fits
+    { classId: 1, aus: [12, 15], split: 2 }, // fits with one missing, rare pair: suspect
+    { classId: 1, aus: null, split: 2 },
+    { classId: 1, aus: null, split: 2 },
+    { classId: 1, split: 0 }, // absent
+    { classId: -1, aus: [43], split: -1 }, // no rule
+  ]);
+  const check = checkTable(table, rules);
+  const issues = scoreLabelIssues(table, rules);
+  const overview = buildOverview(table, scheme, { 0: 'train', 1: 'test' }, rules, check, issues);
+
+  it('counts nulls by class and by split, with shares', () => {
+    expect(
+      overview.nullByClass.map((r) => [
+        r.classId,
+        r.name,
+        r.samples,
+        r.nullCount,
+        r.nullShare,
+        r.absentCount,
+        r.coded,
+      ]),
+    ).toEqual([
+      [0, 'Smile', 4, 1, 0.25, 0, 3],
+      [1, 'Frown', 5, 2, 0.4, 1, 2],
+      [2, 'Empty', 0, 0, 0, 0, 0],
+      [-1, '(no emotion label)', 1, 0, 0, 0, 1],
+    ]);
+    expect(
+      overview.nullBySplit.map((r) => [r.split, r.name, r.samples, r.nullCount, r.nullShare]),
+    ).toEqual([
+      [-1, '(no split)', 1, 0, 0],
+      [0, 'train', 4, 0, 0],
+      [1, 'test', 2, 1, 0.5],
+      [2, 'split 2', 3, 2, 2 / 3],
+    ]);
+    expect([overview.samples, overview.coded, overview.nullCount, overview.absentCount]).toEqual([
+      10, 6, 3, 1,
+    ]);
+    expect(overview.nullShare).toBe(0.3);
+  });
+
+  it('ranks classes by failing share and by null rate', () => {
+    expect(
+      overview.classQuality.map((r) => [r.classId, r.checked, r.fits, r.suspect, r.fails]),
+    ).toEqual([
+      [0, 3, 2, 0, 1],
+      [1, 2, 1, 1, 0],
+      [2, 0, 0, 0, 0],
+      [-1, 0, 0, 0, 0],
+    ]);
+    expect(overview.classQuality[0]?.failShare).toBeCloseTo(1 / 3, 9);
+    expect(overview.classQuality[2]?.failShare).toBeNaN();
+    expect(overview.rankedByFailShare).toEqual([0, 1, 2, -1]);
+    expect(overview.rankedByNullRate).toEqual([1, 0, -1, 2]);
+    expect(overview.verdictCounts).toEqual({
+      fits: 3,
+      suspect: 1,
+      fails: 1,
+      'not-coded': 4,
+      'no-rule': 1,
+    });
+  });
+
+  it('lays out class x AU rates with what is expected in each cell', () => {
+    const { auRates } = overview;
+    expect(auRates.aus).toEqual([4, 6, 12, 15, 43]);
+    expect(auRates.classIds).toEqual([0, 1, 2, -1]);
+    expect(Array.from(auRates.coded)).toEqual([3, 2, 0, 1]);
+    const cell = (classId: number, au: number) => {
+      const i = auRates.classIds.indexOf(classId) * auRates.aus.length + auRates.aus.indexOf(au);
+      return {
+        present: auRates.present[i],
+        observed: auRates.observed[i],
+        mark: expectedMarkName(auRates.mark[i]!),
+        expected: auRates.expected[i],
+      };
+    };
+    expect(cell(0, 12)).toEqual({
+      present: 2,
+      observed: Math.fround(2 / 3),
+      mark: 'prototypical',
+      expected: Math.fround(0.9),
+    });
+    expect(cell(0, 6)).toEqual({
+      present: 1,
+      observed: Math.fround(1 / 3),
+      mark: 'variant',
+      expected: 0.5,
+    });
+    expect(cell(0, 15)).toEqual({
+      present: 1,
+      observed: Math.fround(1 / 3),
+      mark: 'unexpected',
+      expected: Math.fround(0.05),
+    });
+    expect(cell(1, 15)).toEqual({
+      present: 2,
+      observed: 1,
+      mark: 'prototypical',
+      expected: Math.fround(0.9),
+    });
+    expect(cell(2, 12).observed).toBeNaN();
+    expect(cell(-1, 43)).toMatchObject({ present: 1, observed: 1, mark: 'unexpected' });
+    expect(cell(-1, 43).expected).toBeNaN();
+  });
+
+  it('counts AU pairs among coded samples and marks the rule pairs', () => {
+    const { coOccurrence: co } = overview;
+    expect(co.aus).toEqual([4, 6, 12, 15, 43]);
+    expect(co.coded).toBe(6);
+    expect(Array.from(co.auCount)).toEqual([1, 1, 3, 3, 1]);
+    const k = co.aus.length;
+    const pair = (a: number, b: number) => co.pairCount[co.aus.indexOf(a) * k + co.aus.indexOf(b)];
+    expect([
+      pair(6, 12),
+      pair(12, 6),
+      pair(12, 15),
+      pair(4, 15),
+      pair(4, 12),
+      pair(12, 12),
+    ]).toEqual([1, 1, 1, 1, 0, 3]);
+    expect(co.marked).toEqual([
+      { a: 6, b: 12, kind: 'together', count: 1, lift: (1 * 6) / (1 * 3) },
+      { a: 12, b: 15, kind: 'rarely', count: 1, lift: (1 * 6) / (3 * 3) },
+    ]);
+  });
+
+  it.each<[number, number, number[]]>([
+    [0, 12, [0, 1]],
+    [0, 15, [2]],
+    [1, 15, [4, 5]],
+    [1, 43, []],
+    [-1, 43, [9]],
+    [0, 99, []],
+  ])('samplesForCell(class %i, AU%i) lists coded samples with the AU', (classId, au, expected) => {
+    expect(Array.from(samplesForCell(table, classId, au))).toEqual(expected);
+  });
+
+  it('works without label-issue scores', () => {
+    const without = buildOverview(table, scheme, {}, rules, check, null);
+    expect(without.flagged).toBe(0);
+    expect(without.classQuality.every((r) => r.flagged === 0 && !r.insufficientData)).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The real RAF-CE files: every figure is recomputed here from the text, by hand.
+
+function readPairs(name: string): Map<string, string> {
+  const text = readFileSync(join(RAFCE_REAL_DIR, name), 'utf8');
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    const space = trimmed.indexOf(' ');
+    out.set(trimmed.slice(0, space), trimmed.slice(space + 1).trim());
+  }
+  return out;
+}
+
+/** AU numbers of an AU string by a plain regular expression; AD codes and junk give none. */
+function ausOf(value: string): Set<number> {
+  const aus = new Set<number>();
+  for (const token of value.split('+')) {
+    const m = /^[LRBT]?(\d+)[A-E]?$/i.exec(token.trim());
+    if (m) aus.add(Number(m[1]));
+  }
+  return aus;
+}
+
+/** The fail rule, restated with sets (see check.ts): a component without evidence, or < half required. */
+function failsByHand(classId: number, aus: Set<number>): boolean {
+  const rule = classRuleOf(RAFCE_RULE_SET, classId)!;
+  const present = rule.required.filter((au) => aus.has(au)).length;
+  if (present * 2 < rule.required.length) return true;
+  return rule.components.some((component) => {
+    const alternatives = REFERENCE_HALLMARKS[component];
+    if (alternatives.some((alt) => alt.every((au) => aus.has(au)))) return false;
+    const prototypeShows = alternatives.some((alt) =>
+      alt.every((au) => rule.required.includes(au)),
+    );
+    if (prototypeShows) return true;
+    const standIn = rule.required.filter((au) => alternatives.flat().includes(au));
+    return standIn.length > 0 && !standIn.every((au) => aus.has(au));
+  });
+}
+
+describe('buildOverview on the real RAF-CE files, against a count by hand', () => {
+  const emotion = readPairs('RAFCE_emolabel.txt');
+  const split = readPairs('RAFCE_partition.txt');
+  const auText = readPairs('RAFCE_AUlabel.txt');
+  const samples = [...emotion.keys()].map((name) => ({
+    classId: Number(emotion.get(name)),
+    split: Number(split.get(name)),
+    au: auText.get(name) as string,
+  }));
+
+  const imported = importLabelFiles([
+    realRafCeFile('RAFCE_emolabel.txt'),
+    realRafCeFile('RAFCE_AUlabel.txt'),
+    realRafCeFile('RAFCE_partition.txt'),
+  ]);
+  const { table } = imported;
+  const check = checkTable(table, RAFCE_RULE_SET);
+  const issues = scoreLabelIssues(table, RAFCE_RULE_SET);
+  const overview = buildOverview(
+    table,
+    RAFCE_SCHEME,
+    imported.splitNames,
+    RAFCE_RULE_SET,
+    check,
+    issues,
+  );
+
+  it('has the reference figures (4,549 samples, 251 null)', () => {
+    expect(samples).toHaveLength(4549);
+    expect(overview.samples).toBe(4549);
+    expect(overview.nullCount).toBe(251);
+    expect(overview.coded).toBe(4549 - 251);
+    expect(overview.nullBySplit.map((r) => [r.name, r.samples])).toEqual([
+      ['train', 2709],
+      ['test', 909],
+      ['validation', 931],
+    ]);
+  });
+
+  it.each(RAFCE_SCHEME.classes.map((c) => [c.name, c.id] as const))('nulls of %s', (_, classId) => {
+    const mine = samples.filter((s) => s.classId === classId);
+    const nulls = mine.filter((s) => s.au === 'null').length;
+    expect(overview.nullByClass.find((r) => r.classId === classId)).toMatchObject({
+      samples: mine.length,
+      nullCount: nulls,
+      nullShare: nulls / mine.length,
+      coded: mine.length - nulls,
+    });
+  });
+
+  it.each([0, 1, 2])('nulls of split %i', (splitId) => {
+    const mine = samples.filter((s) => s.split === splitId);
+    const nulls = mine.filter((s) => s.au === 'null').length;
+    expect(overview.nullBySplit.find((r) => r.split === splitId)).toMatchObject({
+      samples: mine.length,
+      nullCount: nulls,
+      nullShare: nulls / mine.length,
+    });
+  });
+
+  it.each<[number, number]>([
+    [0, 12],
+    [0, 25],
+    [0, 26],
+    [5, 4],
+    [5, 10],
+    [7, 20],
+    [10, 4],
+    [10, 17],
+    [13, 6],
+    [12, 1],
+    [3, 15],
+    [10, 43],
+  ])('observed rate of class %i, AU%i', (classId, au) => {
+    const coded = samples.filter((s) => s.classId === classId && s.au !== 'null');
+    const withAu = coded.filter((s) => ausOf(s.au).has(au)).length;
+    const { auRates } = overview;
+    const cell = auRates.classIds.indexOf(classId) * auRates.aus.length + auRates.aus.indexOf(au);
+    expect(auRates.present[cell]).toBe(withAu);
+    expect(auRates.observed[cell]).toBe(Math.fround(withAu / coded.length));
+    expect(Array.from(samplesForCell(table, classId, au))).toHaveLength(withAu);
+  });
+
+  it.each(RAFCE_SCHEME.classes.map((c) => [c.name, c.id] as const))(
+    'failing share of %s',
+    (_, classId) => {
+      const coded = samples.filter((s) => s.classId === classId && s.au !== 'null');
+      const fails = coded.filter((s) => failsByHand(classId, ausOf(s.au))).length;
+      const row = overview.classQuality.find((r) => r.classId === classId)!;
+      expect(row.checked).toBe(coded.length);
+      expect(row.fails).toBe(fails);
+      expect(row.failShare).toBeCloseTo(fails / coded.length, 12);
+    },
+  );
+
+  it('ranks classes by failing share and null rate as the hand counts do', () => {
+    const byHand = RAFCE_SCHEME.classes.map((c) => {
+      const mine = samples.filter((s) => s.classId === c.id);
+      const coded = mine.filter((s) => s.au !== 'null');
+      return {
+        id: c.id,
+        fail: coded.filter((s) => failsByHand(c.id, ausOf(s.au))).length / coded.length,
+        nulls: (mine.length - coded.length) / mine.length,
+      };
+    });
+    const order = (key: 'fail' | 'nulls') =>
+      [...byHand].sort((a, b) => b[key] - a[key] || a.id - b.id).map((r) => r.id);
+    expect(overview.rankedByFailShare).toEqual(order('fail'));
+    expect(overview.rankedByNullRate).toEqual(order('nulls'));
+  });
+
+  it.each([...REFERENCE_TOGETHER, ...REFERENCE_RARELY])(
+    'co-occurrence of AU%i and AU%i',
+    (a, b) => {
+      const both = samples.filter((s) => {
+        if (s.au === 'null') return false;
+        const aus = ausOf(s.au);
+        return aus.has(a) && aus.has(b);
+      }).length;
+      expect(overview.coOccurrence.marked.find((p) => p.a === a && p.b === b)?.count).toBe(both);
+    },
+  );
+});

@@ -28,10 +28,18 @@ await page.getByRole('button', { name: /^Open sample 0004\.jpg/ }).click();
 await page.waitForTimeout(800);
 await page.screenshot({ path: `${out}/sample.png` });
 
-await page
-  .getByRole('navigation', { name: 'Main' })
-  .getByRole('button', { name: 'Import' })
-  .click();
+const tab = (name) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true }).click();
+await tab('Overview');
+await page.waitForTimeout(500);
+await page.setViewportSize({ width: 1400, height: 1700 });
+await page.screenshot({ path: `${out}/overview.png` });
+await tab('Rules');
+await page.waitForTimeout(300);
+await page.screenshot({ path: `${out}/rules.png` });
+await page.setViewportSize({ width: 1400, height: 900 });
+
+await tab('Import');
 await page
   .getByLabel('Choose label files', { exact: true })
   .setInputFiles(

@@ -1,18 +1,27 @@
-import { ALL_SAMPLES, selectSamples, type SampleQuery } from '../query/sample-query';
-import type { SampleTable } from '../labels/types';
+import { ALL_SAMPLES_FILTER, applyFilter, type SampleFilter } from '../rules/filter';
+import { ANY_SAMPLE, refineSamples, type SampleQuery } from '../query/sample-query';
+import type { DatasetLibrary } from './library.svelte';
 
-/** What the sample grid shows: the open dataset narrowed by a query. */
+/** What the sample grid shows: the open dataset narrowed by a filter, in its sort order. */
 export class SampleBrowser {
-  query = $state<SampleQuery>({ ...ALL_SAMPLES });
+  filter = $state<SampleFilter>(structuredClone(ALL_SAMPLES_FILTER));
+  query = $state<SampleQuery>({ ...ANY_SAMPLE });
 
-  constructor(private readonly table: () => SampleTable | null) {}
+  constructor(private readonly library: () => DatasetLibrary) {}
 
   indices = $derived.by(() => {
-    const table = this.table();
-    return table ? selectSamples(table, this.query) : new Int32Array(0);
+    const { table, check, issues } = this.library();
+    if (!table || !check) return new Int32Array(0);
+    return refineSamples(table, applyFilter(table, check, issues, this.filter), this.query);
   });
 
+  /** Shows exactly the samples a filter selects (e.g. from a heatmap cell). */
+  show(filter: Partial<SampleFilter>): void {
+    this.filter = { ...structuredClone(ALL_SAMPLES_FILTER), ...filter };
+    this.query = { ...ANY_SAMPLE };
+  }
+
   reset(): void {
-    this.query = { ...ALL_SAMPLES };
+    this.show({});
   }
 }

@@ -8,21 +8,45 @@ import {
   requestPersistentStorage,
   updateDatasetMeta,
 } from '../store/datasets';
+import {
+  deleteRuleSet,
+  deleteSavedFilter,
+  getRuleSet,
+  listSavedFilters,
+  saveFilter,
+  saveRuleSet,
+} from '../store/annotations';
+import type { SavedFilterRecord } from '../store/annotation-records';
 import type { LabelScheme, SampleTable, SplitNames } from '../labels/types';
+import {
+  REFERENCE_HALLMARKS,
+  REFERENCE_RARELY,
+  REFERENCE_TOGETHER,
+  builtinRuleSetFor,
+} from '../rules/builtin';
+import { checkTable } from '../rules/check';
+import type { SampleFilter } from '../rules/filter';
+import { scoreLabelIssues } from '../rules/label-issues';
+import { buildOverview } from '../rules/overview';
+import { RuleSetSchema, type RuleSet } from '../rules/schema';
 import { loadDemoDataset } from './demo';
 import { ImageCache } from './image-cache';
 
-export type { DatasetMeta };
+export type { DatasetMeta, SavedFilterRecord };
 
 /**
- * The datasets this browser holds and the one that is open. Everything the
- * screens show about stored data comes from here.
+ * The datasets this browser holds and the one that is open, with its rule set and
+ * everything derived from it. Screens read from here and call its methods.
  */
 export class DatasetLibrary {
   datasets = $state.raw<DatasetMeta[]>([]);
   openId = $state<string | null>(null);
   /** The open dataset's samples, replaced whole, never mutated. */
   table = $state.raw<SampleTable | null>(null);
+  /** The open dataset's rule set: its own edited one, or the built-in one for its scheme. */
+  ruleSet = $state.raw<RuleSet | null>(null);
+  ruleSetIsBuiltin = $state(true);
+  savedFilters = $state.raw<SavedFilterRecord[]>([]);
   status = $state<'starting' | 'loading' | 'ready' | 'error'>('starting');
   error = $state<string | null>(null);
 
@@ -31,6 +55,22 @@ export class DatasetLibrary {
   );
 
   open = $derived(this.datasets.find((d) => d.id === this.openId) ?? null);
+
+  /** Every sample checked against the rule set; recomputed whenever a rule changes. */
+  check = $derived(this.table && this.ruleSet ? checkTable(this.table, this.ruleSet) : null);
+  issues = $derived(this.table && this.ruleSet ? scoreLabelIssues(this.table, this.ruleSet) : null);
+  overview = $derived(
+    this.open && this.table && this.ruleSet && this.check
+      ? buildOverview(
+          this.table,
+          this.open.scheme,
+          this.open.splitNames,
+          this.ruleSet,
+          this.check,
+          this.issues,
+        )
+      : null,
+  );
 
   /** Lists stored datasets and opens the last one used, or the demo on a first visit. */
   async start(): Promise<void> {
@@ -46,6 +86,7 @@ export class DatasetLibrary {
       const remembered = localStorage.getItem(lastOpenKey);
       const first = this.datasets.find((d) => d.id === remembered) ?? this.datasets[0];
       if (first) await this.openDataset(first.id);
+      else this.status = 'ready';
     } catch (error) {
       this.fail(error);
     }
@@ -58,10 +99,18 @@ export class DatasetLibrary {
   async openDataset(id: string): Promise<void> {
     this.status = 'loading';
     try {
-      const table = await loadSampleTable(id);
+      const meta = this.datasets.find((d) => d.id === id);
+      const [table, stored, filters] = await Promise.all([
+        loadSampleTable(id),
+        getRuleSet(id),
+        listSavedFilters(id),
+      ]);
       this.images.clear();
       this.openId = id;
       this.table = table;
+      this.ruleSet = stored ?? defaultRuleSet(meta?.scheme);
+      this.ruleSetIsBuiltin = stored === undefined;
+      this.savedFilters = filters;
       localStorage.setItem(lastOpenKey, id);
       this.status = 'ready';
     } catch (error) {
@@ -81,12 +130,41 @@ export class DatasetLibrary {
     await this.refresh();
   }
 
+  /** Stores an edited rule set for the open dataset; every count follows at once. */
+  async updateRuleSet(ruleSet: RuleSet): Promise<void> {
+    if (!this.openId) return;
+    const valid = RuleSetSchema.parse(ruleSet);
+    await saveRuleSet(this.openId, valid);
+    this.ruleSet = valid;
+    this.ruleSetIsBuiltin = false;
+  }
+
+  async resetRuleSet(): Promise<void> {
+    if (!this.openId) return;
+    await deleteRuleSet(this.openId);
+    this.ruleSet = defaultRuleSet(this.open?.scheme);
+    this.ruleSetIsBuiltin = true;
+  }
+
+  async saveFilter(name: string, filter: SampleFilter): Promise<void> {
+    if (!this.openId) return;
+    await saveFilter(this.openId, name, filter);
+    this.savedFilters = await listSavedFilters(this.openId);
+  }
+
+  async deleteFilter(id: number): Promise<void> {
+    if (!this.openId) return;
+    await deleteSavedFilter(id);
+    this.savedFilters = await listSavedFilters(this.openId);
+  }
+
   async remove(id: string): Promise<void> {
     await deleteDataset(id);
     await this.refresh();
     if (this.openId === id) {
       this.openId = null;
       this.table = null;
+      this.ruleSet = null;
       this.images.clear();
       const next = this.datasets[0];
       if (next) await this.openDataset(next.id);
@@ -104,6 +182,23 @@ export class DatasetLibrary {
     this.status = 'error';
     this.error = error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The built-in rule set for a scheme, or an empty one that the user can fill in. */
+export function defaultRuleSet(scheme: LabelScheme | undefined): RuleSet {
+  const builtin = scheme ? builtinRuleSetFor(scheme.id) : undefined;
+  if (builtin) return builtin;
+  return RuleSetSchema.parse({
+    version: 1,
+    id: `custom-${scheme?.id ?? 'none'}`,
+    name: 'No built-in rules for this label scheme',
+    source: 'Write rules for your classes on the Rules page, or import a rule set.',
+    schemeId: scheme?.id ?? 'none',
+    classes: [],
+    hallmarks: REFERENCE_HALLMARKS,
+    together: REFERENCE_TOGETHER,
+    rarely: REFERENCE_RARELY,
+  });
 }
 
 const lastOpenKey = 'au-review:last-open-dataset';

@@ -1,6 +1,6 @@
-export type View = 'report' | 'samples' | 'datasets' | 'import';
+export type View = 'report' | 'samples' | 'overview' | 'rules' | 'datasets' | 'import';
 
-const views: View[] = ['report', 'samples', 'datasets', 'import'];
+const views: View[] = ['report', 'samples', 'overview', 'rules', 'datasets', 'import'];
 
 /**
  * Which screen is shown, and which sample is open, mirrored in the URL hash so

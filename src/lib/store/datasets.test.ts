@@ -1,3 +1,4 @@
+import type { Decision } from '../review/decision';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, getDb, openDb, type AuReviewDb } from './db';
 import {
@@ -32,20 +33,33 @@ function input(name: string, n: number, imageKeys: string[] = []): SaveDatasetIn
   };
 }
 
+function decisionFor(datasetId: string, sample: number): Decision {
+  return {
+    version: 1,
+    id: `${datasetId}-${sample}`,
+    datasetId,
+    sample,
+    sampleName: `${sample}.jpg`,
+    kind: 'accept',
+    reviewer: 'r',
+    at: 1,
+  };
+}
+
 /** Everything stored, for before/after comparisons. */
 async function snapshot() {
   return {
     datasets: await db.datasets.toArray(),
     pageKeys: await db.pages.toCollection().primaryKeys(),
     imageKeys: await db.images.toCollection().primaryKeys(),
-    edits: await db.edits.toArray(),
+    decisions: await db.decisions.toArray(),
     count: await store.countDatasets(),
   };
 }
 
 describe('db schema', () => {
-  it('declares version 1 with the four tables and their keys', () => {
-    expect(db.verno).toBe(1);
+  it('declares version 2 with its tables and their keys', () => {
+    expect(db.verno).toBe(2);
     const spec = Object.fromEntries(
       db.tables.map((t) => [
         t.name,
@@ -56,7 +70,12 @@ describe('db schema', () => {
       datasets: 'id',
       pages: '[datasetId+index], datasetId',
       images: '[datasetId+key], datasetId',
-      edits: '++seq, datasetId, [datasetId+sample]',
+      ruleSets: 'datasetId',
+      savedFilters: '++id, datasetId',
+      decisions: 'id, datasetId, [datasetId+sample]',
+      history: '++seq, datasetId',
+      reviewSets: 'id, datasetId',
+      settings: 'key',
     });
   });
 
@@ -233,14 +252,7 @@ describe('atomicity: a failed or aborted import stores nothing', () => {
     reached = 0;
     const earlier = input('earlier', 12_345, ['e1.jpg', 'e2.jpg']);
     const kept = await store.saveImportedDataset(earlier);
-    await db.edits.add({
-      datasetId: kept.id,
-      sample: 3,
-      at: 1,
-      reviewer: 'r',
-      kind: 'k',
-      payload: { x: 1 },
-    });
+    await db.decisions.add(decisionFor(kept.id, 3));
     const before = await snapshot();
 
     const data = input(
@@ -260,7 +272,7 @@ describe('atomicity: a failed or aborted import stores nothing', () => {
 });
 
 describe('deleteDataset', () => {
-  it('removes meta, pages, images and edits of that dataset only', async () => {
+  it('removes meta, pages, images and decisions of that dataset only', async () => {
     const a = await store.saveImportedDataset(input('a', 15_000, ['1.jpg', '2.jpg']));
     const bInput = input('b', 15_000, ['1.jpg', '3.jpg']);
     const b = await store.saveImportedDataset(bInput);
@@ -269,7 +281,7 @@ describe('deleteDataset', () => {
       [a.id, 2],
       [b.id, 1],
     ] as const)
-      await db.edits.add({ datasetId, sample, at: 0, reviewer: 'r', kind: 'k', payload: null });
+      await db.decisions.add(decisionFor(datasetId, sample));
 
     await store.deleteDataset(a.id);
 
@@ -277,12 +289,12 @@ describe('deleteDataset', () => {
     await expect(store.loadSampleTable(a.id)).rejects.toThrow(DatasetNotFoundError);
     expect(await db.pages.where('datasetId').equals(a.id).count()).toBe(0);
     expect(await db.images.where('datasetId').equals(a.id).count()).toBe(0);
-    expect(await db.edits.where('datasetId').equals(a.id).count()).toBe(0);
+    expect(await db.decisions.where('datasetId').equals(a.id).count()).toBe(0);
 
     expect((await store.listDatasets()).map((d) => d.id)).toEqual([b.id]);
     expect(tableDifference(await store.loadSampleTable(b.id), bInput.table)).toBeNull();
     expect(await store.listImageKeys(b.id)).toEqual(['1.jpg', '3.jpg']);
-    expect(await db.edits.where('datasetId').equals(b.id).count()).toBe(1);
+    expect(await db.decisions.where('datasetId').equals(b.id).count()).toBe(1);
 
     await expect(store.deleteDataset(a.id)).resolves.toBeUndefined();
   });

@@ -217,11 +217,18 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
     },
 
     async deleteDataset(id) {
-      await db.transaction('rw', [db.datasets, db.pages, db.images, db.edits], async () => {
+      const perDataset = [
+        db.pages,
+        db.images,
+        db.savedFilters,
+        db.decisions,
+        db.history,
+        db.reviewSets,
+      ] as const;
+      await db.transaction('rw', [db.datasets, db.ruleSets, ...perDataset], async () => {
         await db.datasets.delete(id);
-        await db.pages.where('datasetId').equals(id).delete();
-        await db.images.where('datasetId').equals(id).delete();
-        await db.edits.where('datasetId').equals(id).delete();
+        await db.ruleSets.delete(id);
+        for (const table of perDataset) await table.where('datasetId').equals(id).delete();
       });
     },
 
@@ -266,7 +273,7 @@ export const renameDataset: DatasetStore['renameDataset'] = (id, name) =>
   store().renameDataset(id, name);
 export const updateDatasetMeta: DatasetStore['updateDatasetMeta'] = (id, patch) =>
   store().updateDatasetMeta(id, patch);
-/** Deletes meta, pages, images and edits of one dataset in one transaction. Idempotent. */
+/** Deletes a dataset and everything stored about it in one transaction. Idempotent. */
 export const deleteDataset: DatasetStore['deleteDataset'] = (id) => store().deleteDataset(id);
 export const getImage: DatasetStore['getImage'] = (datasetId, key) =>
   store().getImage(datasetId, key);

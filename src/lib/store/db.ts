@@ -1,5 +1,13 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { DatasetMeta, EditRecord, ImageRecord, SamplePage } from './records';
+import type { DatasetMeta, ImageRecord, SamplePage } from './records';
+import type {
+  DecisionRecord,
+  HistoryRecord,
+  ReviewSetRecord,
+  RuleSetRecord,
+  SavedFilterRecord,
+  SettingRecord,
+} from './annotation-records';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -8,7 +16,12 @@ export class AuReviewDb extends Dexie {
   declare datasets: EntityTable<DatasetMeta, 'id'>;
   declare pages: Table<SamplePage, [string, number]>;
   declare images: Table<ImageRecord, [string, string]>;
-  declare edits: EntityTable<EditRecord, 'seq'>;
+  declare ruleSets: EntityTable<RuleSetRecord, 'datasetId'>;
+  declare savedFilters: EntityTable<SavedFilterRecord, 'id'>;
+  declare decisions: EntityTable<DecisionRecord, 'id'>;
+  declare history: EntityTable<HistoryRecord, 'seq'>;
+  declare reviewSets: EntityTable<ReviewSetRecord, 'id'>;
+  declare settings: EntityTable<SettingRecord, 'key'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -20,6 +33,18 @@ export class AuReviewDb extends Dexie {
       pages: '[datasetId+index], datasetId',
       images: '[datasetId+key], datasetId',
       edits: '++seq, datasetId, [datasetId+sample]',
+    });
+    // Version 2: a dataset's own rule set and saved filters; reviewers' decisions and
+    // their undo history (few, so one record each); review sets; app settings.
+    this.version(2).stores({
+      // Version 1's `edits` placeholder never held data; decisions and history replace it.
+      edits: null,
+      ruleSets: 'datasetId',
+      savedFilters: '++id, datasetId',
+      decisions: 'id, datasetId, [datasetId+sample]',
+      history: '++seq, datasetId',
+      reviewSets: 'id, datasetId',
+      settings: 'key',
     });
   }
 }

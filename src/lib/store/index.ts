@@ -28,13 +28,13 @@ export {
 export { DatasetNotFoundError, StoreCorruptionError } from './errors';
 export {
   DatasetMetaSchema,
-  EditSchema,
   NewDatasetMetaSchema,
   SamplePageSchema,
   type DatasetMeta,
   type DatasetMetaPatch,
-  type EditRecord,
   type ImageRecord,
   type NewDatasetMeta,
   type SamplePage,
 } from './records';
+export * from './annotations';
+export * from './annotation-records';

@@ -124,18 +124,6 @@ export const SamplePageSchema = z
     expect('flags', p.flags.length, p.count);
   }) satisfies z.ZodType<SamplePage>;
 
-/** Reviewers' decisions, appended. Placeholder shape: later issues fill in kinds and payloads. */
-export const EditSchema = z.object({
-  seq: z.number().int().positive().optional(),
-  datasetId: z.string().min(1),
-  sample: z.number().int().nonnegative(),
-  at: z.number(),
-  reviewer: z.string(),
-  kind: z.string(),
-  payload: z.unknown(),
-});
-export type EditRecord = z.infer<typeof EditSchema>;
-
 export interface ImageRecord {
   datasetId: string;
   key: string;

@@ -27,11 +27,21 @@ export class AuReviewApp {
     await expect(this.page.getByText('Opening your datasets…')).toHaveCount(0, { timeout: 30_000 });
   }
 
-  async goTo(tab: 'Samples' | 'Parse report' | 'Datasets' | 'Import'): Promise<void> {
+  async goTo(
+    tab: 'Samples' | 'Overview' | 'Rules' | 'Parse report' | 'Datasets' | 'Import',
+  ): Promise<void> {
     await this.page
       .getByRole('navigation', { name: 'Main' })
-      .getByRole('button', { name: tab })
+      .getByRole('button', { name: tab, exact: true })
       .click();
+  }
+
+  get overview(): OverviewPage {
+    return new OverviewPage(this.page);
+  }
+
+  get rules(): RulesPage {
+    return new RulesPage(this.page);
   }
 
   get importPage(): ImportPage {
@@ -154,5 +164,39 @@ export class DatasetsPage {
     const dialog = this.page.getByRole('dialog');
     await expect(dialog).toContainText('This removes');
     await dialog.getByRole('button', { name: 'Delete dataset' }).click();
+  }
+}
+
+export class OverviewPage {
+  constructor(readonly page: Page) {}
+
+  verdictCount(verdict: 'fits' | 'suspect' | 'fails'): Locator {
+    return this.page.getByTestId(`verdict-${verdict}`);
+  }
+
+  heatmapCell(className: string, au: number): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^${className}, AU${au}: `) });
+  }
+}
+
+export class RulesPage {
+  constructor(readonly page: Page) {}
+
+  rule(className: string): Locator {
+    return this.page.getByRole('listitem', { name: `Rule for ${className}` });
+  }
+
+  async editRule(
+    className: string,
+    fields: Partial<
+      Record<'Required AUs' | 'Any-of groups' | 'Variants' | 'Discouraged pairs', string>
+    >,
+  ): Promise<void> {
+    await this.page.getByRole('button', { name: `Edit rule for ${className}` }).click();
+    const form = this.page.getByRole('form', { name: `Edit rule for ${className}` });
+    for (const [label, value] of Object.entries(fields)) {
+      await form.getByLabel(new RegExp(`^${label}`)).fill(value);
+    }
+    await form.getByRole('button', { name: 'Save rule' }).click();
   }
 }

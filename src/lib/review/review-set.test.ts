@@ -1,0 +1,355 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { emptySampleTable } from '../labels/table';
+import type { SampleTable } from '../labels/types';
+import { resolveFinalLabels } from './decisions';
+import {
+  everything,
+  newReviewSet,
+  nextUnreviewed,
+  randomStratifiedSample,
+  reviewProgress,
+  ReviewSetSchema,
+  seededRandom,
+  stratifiedAllocation,
+  worstFirst,
+} from './review-set';
+import { decision, tableOfRaw } from './test-support';
+
+/** RAF-CE class counts (reference section 2): 977 vs 11. */
+const RAFCE_COUNTS = [676, 279, 171, 230, 120, 835, 195, 603, 36, 210, 977, 177, 11, 29];
+
+function tableOfClasses(classIds: readonly number[]): SampleTable {
+  const table = emptySampleTable(classIds.length);
+  classIds.forEach((c, i) => {
+    table.classIds[i] = c;
+    table.names[i] = `${i}.jpg`;
+  });
+  return table;
+}
+
+const rafce = tableOfClasses(RAFCE_COUNTS.flatMap((n, c) => new Array<number>(n).fill(c)));
+const allOf = (table: SampleTable) => Int32Array.from({ length: table.count }, (_, i) => i);
+
+function classCounts(table: SampleTable, samples: Int32Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const i of samples)
+    counts.set(table.classIds[i] as number, (counts.get(table.classIds[i] as number) ?? 0) + 1);
+  return counts;
+}
+
+describe('ReviewSetSchema', () => {
+  const base = {
+    id: 'rs1',
+    datasetId: 'ds',
+    name: 'First look',
+    createdAt: 1,
+    kind: 'random' as const,
+    seed: 42,
+    stratified: true,
+  };
+  it.each([
+    ['a built set', newReviewSet(base, Int32Array.of(3, 1, 2)), true],
+    ['an empty set', newReviewSet({ ...base, kind: 'filter', seed: undefined }, []), true],
+    ['size not the sample count', { ...newReviewSet(base, [1, 2]), size: 3 }, false],
+    ['random without seed', newReviewSet({ ...base, seed: undefined }, [1]), false],
+    ['a sample twice', newReviewSet(base, [1, 2, 1]), false],
+    ['a negative index', newReviewSet(base, [-1]), false],
+    ['a blank name', newReviewSet({ ...base, name: '  ' }, [1]), false],
+    ['another version', { ...newReviewSet(base, [1]), version: 2 }, false],
+  ])('%s: valid %s', (_name, set, valid) => {
+    expect(ReviewSetSchema.safeParse(set).success).toBe(valid);
+  });
+
+  it('newReviewSet fills version and size and stores a plain array', () => {
+    const set = newReviewSet(base, Int32Array.of(5, 4));
+    expect(set).toMatchObject({ version: 1, size: 2, samples: [5, 4] });
+    expect(Array.isArray(set.samples)).toBe(true);
+  });
+});
+
+describe('seededRandom', () => {
+  it('is determined by its seed and stays in [0, 1)', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    const xs = Array.from({ length: 1000 }, () => a());
+    expect(xs).toEqual(Array.from({ length: 1000 }, () => b()));
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(seededRandom(8)()).not.toBe(seededRandom(7)());
+  });
+});
+
+describe('stratifiedAllocation', () => {
+  it.each([
+    { populations: [10, 10, 10], size: 6, expected: [2, 2, 2] },
+    { populations: [977, 11, 29], size: 10, expected: [8, 1, 1] }, // shares 9.6, 0.1, 0.3
+    { populations: [50, 30, 20], size: 10, expected: [5, 3, 2] },
+    { populations: [45, 35, 20], size: 10, expected: [5, 3, 2] }, // 4.5 wins the tie on size
+    { populations: [3, 0, 7], size: 4, expected: [1, 0, 3] },
+    { populations: [5, 5], size: 1, expected: [1, 0] }, // too small for one each: plain shares
+    { populations: [100, 1, 1, 1], size: 2, expected: [2, 0, 0, 0] },
+    { populations: [100, 1, 1, 1], size: 4, expected: [1, 1, 1, 1] },
+    { populations: [4, 2], size: 6, expected: [4, 2] },
+    { populations: [4, 2], size: 60, expected: [4, 2] },
+    { populations: [4, 2], size: 0, expected: [0, 0] },
+    { populations: [], size: 5, expected: [] },
+  ])('$populations, $size -> $expected', ({ populations, size, expected }) => {
+    expect(stratifiedAllocation(populations, size)).toEqual(expected);
+  });
+
+  it('RAF-CE, 20 samples: every class at least once, the large ones more', () => {
+    const allocation = stratifiedAllocation(RAFCE_COUNTS, 20);
+    expect(allocation.reduce((a, b) => a + b)).toBe(20);
+    expect(Math.min(...allocation)).toBe(1);
+    expect(allocation[10]).toBeGreaterThanOrEqual(allocation[12] as number);
+  });
+
+  it.each([-1, 1.5, NaN])('refuses size %d', (size) => {
+    expect(() => stratifiedAllocation([1, 2], size)).toThrow(RangeError);
+  });
+
+  const populationsArb = fc.array(fc.nat(400), { maxLength: 16 });
+  it('sums to min(size, total), never exceeds a stratum, one each when size allows', () => {
+    fc.assert(
+      fc.property(populationsArb, fc.nat(2000), (populations, size) => {
+        const allocation = stratifiedAllocation(populations, size);
+        const total = populations.reduce((a, b) => a + b, 0);
+        expect(allocation.reduce((a, b) => a + b, 0)).toBe(Math.min(size, total));
+        const nonEmpty = populations.filter((n) => n > 0).length;
+        allocation.forEach((a, i) => {
+          const n = populations[i] as number;
+          expect(a).toBeGreaterThanOrEqual(0);
+          expect(a).toBeLessThanOrEqual(n);
+          if (size >= nonEmpty && n > 0) expect(a).toBeGreaterThanOrEqual(1);
+        });
+      }),
+    );
+  });
+
+  it('is proportional: within one of each share when no share is below one', () => {
+    fc.assert(
+      fc.property(populationsArb, fc.nat(2000), (populations, size) => {
+        const total = populations.reduce((a, b) => a + b, 0);
+        if (size >= total) return;
+        const shares = populations.map((n) => (size * n) / total);
+        if (shares.some((q, i) => q < 1 && (populations[i] as number) > 0)) return;
+        stratifiedAllocation(populations, size).forEach((a, i) => {
+          expect(Math.abs(a - (shares[i] as number))).toBeLessThan(1);
+        });
+      }),
+    );
+  });
+
+  it('a larger stratum never gets fewer than a smaller one', () => {
+    fc.assert(
+      fc.property(populationsArb, fc.nat(2000), (populations, size) => {
+        const allocation = stratifiedAllocation(populations, size);
+        populations.forEach((n, i) =>
+          populations.forEach((m, j) => {
+            if (n > m) expect(allocation[i]).toBeGreaterThanOrEqual(allocation[j] as number);
+          }),
+        );
+      }),
+    );
+  });
+});
+
+describe('randomStratifiedSample', () => {
+  it('draws the same set in the same order for the same seed', () => {
+    const a = randomStratifiedSample(rafce, allOf(rafce), 20, 1234);
+    const b = randomStratifiedSample(rafce, allOf(rafce), 20, 1234);
+    expect(a).toEqual(b);
+    expect(randomStratifiedSample(rafce, allOf(rafce), 20, 1235)).not.toEqual(a);
+  });
+
+  it('RAF-CE, 20 samples: every class, in the allocated numbers, no duplicates', () => {
+    const sample = randomStratifiedSample(rafce, allOf(rafce), 20, 99);
+    expect(sample.length).toBe(20);
+    expect(new Set(sample).size).toBe(20);
+    const counts = classCounts(rafce, sample);
+    const allocation = stratifiedAllocation(RAFCE_COUNTS, 20);
+    RAFCE_COUNTS.forEach((_, c) => expect(counts.get(c)).toBe(allocation[c]));
+  });
+
+  it('interleaves the classes rather than listing them class by class', () => {
+    const sample = randomStratifiedSample(rafce, allOf(rafce), 40, 5);
+    const classes = Array.from(sample, (i) => rafce.classIds[i] as number);
+    expect(classes).not.toEqual([...classes].sort((a, b) => a - b));
+  });
+
+  it.each([
+    { name: 'more asked than there are', size: 50, expected: 6 },
+    { name: 'exactly all', size: 6, expected: 6 },
+    { name: 'none', size: 0, expected: 0 },
+  ])('$name', ({ size, expected }) => {
+    const table = tableOfClasses([0, 0, 1, 1, -1, 2]);
+    const sample = randomStratifiedSample(table, allOf(table), size, 3);
+    expect(sample.length).toBe(expected);
+    expect(new Set(sample).size).toBe(expected);
+  });
+
+  it('samples without a class form their own stratum', () => {
+    const table = tableOfClasses([0, 0, 0, 0, -1, -1, -1, -1]);
+    expect(classCounts(table, randomStratifiedSample(table, allOf(table), 4, 1)).get(-1)).toBe(2);
+  });
+
+  it('refuses candidates outside the table', () => {
+    const table = tableOfClasses([0, 1]);
+    expect(() => randomStratifiedSample(table, Int32Array.of(0, 2), 1, 1)).toThrow(RangeError);
+  });
+
+  const caseArb = fc
+    .record({
+      classIds: fc.array(fc.integer({ min: -1, max: 6 }), { minLength: 1, maxLength: 200 }),
+      size: fc.nat(220),
+      seed: fc.nat(),
+    })
+    .chain((c) =>
+      fc.record({
+        c: fc.constant(c),
+        candidates: fc.subarray(Array.from({ length: c.classIds.length }, (_, i) => i)),
+        shuffleSeed: fc.nat(),
+      }),
+    );
+
+  it('is deterministic, independent of the candidates order, and stratified as allocated', () => {
+    fc.assert(
+      fc.property(caseArb, ({ c, candidates, shuffleSeed }) => {
+        const table = tableOfClasses(c.classIds);
+        const ordered = Int32Array.from(candidates);
+        const shuffled = ordered.slice();
+        const random = seededRandom(shuffleSeed);
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
+        }
+        const sample = randomStratifiedSample(table, ordered, c.size, c.seed);
+        expect(randomStratifiedSample(table, ordered, c.size, c.seed)).toEqual(sample);
+        expect(randomStratifiedSample(table, shuffled, c.size, c.seed)).toEqual(sample);
+
+        expect(sample.length).toBe(Math.min(c.size, candidates.length));
+        expect(new Set(sample).size).toBe(sample.length);
+        const allowed = new Set(candidates);
+        for (const i of sample) expect(allowed.has(i)).toBe(true);
+
+        const strata = [...classCounts(table, ordered).entries()].sort((a, b) => a[0] - b[0]);
+        const allocation = stratifiedAllocation(
+          strata.map(([, n]) => n),
+          Math.min(c.size, candidates.length),
+        );
+        const got = classCounts(table, sample);
+        strata.forEach(([classId], k) => expect(got.get(classId) ?? 0).toBe(allocation[k]));
+      }),
+    );
+  });
+});
+
+describe('worstFirst', () => {
+  const score = Float32Array.of(0.5, NaN, 0.1, 0.5, 1, NaN, 0);
+  const all = Int32Array.from({ length: score.length }, (_, i) => i);
+  it.each([
+    {
+      name: 'lowest first, ties by index, NaN last',
+      candidates: all,
+      size: 7,
+      expected: [6, 2, 0, 3, 4, 1, 5],
+    },
+    { name: 'cut to size', candidates: all, size: 3, expected: [6, 2, 0] },
+    {
+      name: 'NaN reached when scores run out',
+      candidates: all,
+      size: 6,
+      expected: [6, 2, 0, 3, 4, 1],
+    },
+    {
+      name: 'candidate order does not matter',
+      candidates: Int32Array.of(5, 3, 1, 0),
+      size: 4,
+      expected: [0, 3, 1, 5],
+    },
+    { name: 'size beyond candidates', candidates: Int32Array.of(4, 2), size: 10, expected: [2, 4] },
+    { name: 'size 0', candidates: all, size: 0, expected: [] },
+    { name: 'no candidates', candidates: new Int32Array(0), size: 5, expected: [] },
+  ])('$name', ({ candidates, size, expected }) => {
+    expect(Array.from(worstFirst(candidates, score, size))).toEqual(expected);
+  });
+});
+
+describe('everything', () => {
+  it('keeps the candidates order in a copy', () => {
+    const candidates = Int32Array.of(4, 1, 3);
+    const set = everything(candidates);
+    expect(Array.from(set)).toEqual([4, 1, 3]);
+    expect(set).not.toBe(candidates);
+  });
+});
+
+describe('reviewProgress and nextUnreviewed', () => {
+  const table = tableOfRaw([
+    { classId: 0 },
+    { classId: 0 },
+    { classId: 1 },
+    { classId: 1 },
+    { classId: 2 },
+  ]);
+  const final = resolveFinalLabels(table, [
+    decision({ id: 'a', sample: 1, kind: 'accept' }),
+    decision({ id: 'b', sample: 3, kind: 'flag', flagReason: 'other' }),
+    decision({ id: 'c', sample: 4, kind: 'discard' }),
+  ]);
+  const set = { samples: [3, 0, 1, 2] };
+
+  it('counts the set samples that have a decision', () => {
+    expect(reviewProgress(set, final)).toEqual({ reviewed: 2, total: 4 });
+    expect(reviewProgress({ samples: [] }, final)).toEqual({ reviewed: 0, total: 0 });
+  });
+
+  it.each([
+    [0, 1],
+    [1, 1],
+    [2, 3],
+    [3, 3],
+    [4, 1], // wraps
+  ])('from position %i the next untouched is at %i', (from, expected) => {
+    expect(nextUnreviewed(set, final, from)).toBe(expected);
+  });
+
+  it('is -1 when everything is reviewed', () => {
+    expect(nextUnreviewed({ samples: [1, 3, 4] }, final)).toBe(-1);
+  });
+});
+
+describe('worstFirst, against a plain sort', () => {
+  it('picks and orders like sorting everything (heap and sort paths)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constant(NaN),
+            fc.constantFrom(0, 0.25, 0.5, 1),
+            fc.float({ min: 0, max: 1, noNaN: true }),
+          ),
+          {
+            maxLength: 300,
+          },
+        ),
+        fc.nat(320),
+        (scores, size) => {
+          const score = Float32Array.from(scores);
+          const candidates = Int32Array.from(scores.keys()).reverse();
+          const expected = Array.from(candidates)
+            .sort((a, b) => {
+              const sa = score[a] as number;
+              const sb = score[b] as number;
+              if (Number.isNaN(sa) || Number.isNaN(sb)) {
+                return Number.isNaN(sa) === Number.isNaN(sb) ? a - b : Number.isNaN(sa) ? 1 : -1;
+              }
+              return sa - sb || a - b;
+            })
+            .slice(0, size);
+          expect(Array.from(worstFirst(candidates, score, size))).toEqual(expected);
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,58 @@
+import { auMaskWords, isNullAuValue, parseAuString } from '../labels/au';
+import { emptySampleTable } from '../labels/table';
+import { AuStatus, type SampleTable } from '../labels/types';
+import type { Decision } from './decision';
+import type { EntryMeta } from './history';
+
+/** Test support only: tables and decisions from readable values. */
+
+export interface RawRow {
+  classId: number;
+  /** The AU value as a file writes it; undefined = absent. */
+  au?: string;
+}
+
+export function tableOfRaw(rows: readonly RawRow[]): SampleTable {
+  const table = emptySampleTable(rows.length);
+  rows.forEach((row, i) => {
+    table.names[i] = `${String(i + 1).padStart(4, '0')}.jpg`;
+    table.classIds[i] = row.classId;
+    table.splits[i] = 0;
+    if (row.au === undefined) return;
+    table.auRaw[i] = row.au;
+    if (isNullAuValue(row.au)) {
+      table.auStatus[i] = AuStatus.null;
+      return;
+    }
+    table.auStatus[i] = AuStatus.coded;
+    const [lo, hi] = auMaskWords(parseAuString(row.au).tokens);
+    table.auMask[2 * i] = lo;
+    table.auMask[2 * i + 1] = hi;
+  });
+  return table;
+}
+
+export function decision(
+  fields: Pick<Decision, 'id' | 'sample' | 'kind'> & Partial<Decision>,
+  table?: SampleTable,
+): Decision {
+  return {
+    version: 1,
+    datasetId: 'ds',
+    sampleName: table ? (table.names[fields.sample] ?? '') : '',
+    reviewer: 'ana',
+    at: 1_700_000_000_000,
+    ...fields,
+  };
+}
+
+let metaCounter = 0;
+export function meta(id?: string): EntryMeta {
+  metaCounter += 1;
+  return {
+    id: id ?? `e${metaCounter}`,
+    datasetId: 'ds',
+    at: 1_700_000_000_000 + metaCounter,
+    reviewer: 'ana',
+  };
+}

@@ -1,0 +1,148 @@
+import { zipSync, type Zippable } from 'fflate';
+import type { CsvMapping } from '../labels/csv';
+import type {
+  LabelScheme,
+  SampleTable,
+  SourceFile,
+  SourceFormat,
+  SplitNames,
+} from '../labels/types';
+import type { FinalLabels } from '../review/decision';
+import { writeChangelog } from './changelog';
+import { auColumnsOf, writeAuMatrix } from './matrix';
+import { exportLabels, selectForExport, type ExportPolicy, type ExportSelection } from './policy';
+import { writeProvenance } from './provenance';
+import {
+  AU_MATRIX_FILE,
+  CHANGELOG_FILE,
+  PROVENANCE_FILE,
+  README_FILE,
+  STATS_FILE,
+  writeReadme,
+} from './readme';
+import { computeTrainingStats, type TrainingStats } from './stats';
+import { utf8 } from './text';
+import { LABELS_FOLDER, writeLabelFiles, type ExportFile } from './writers';
+
+/**
+ * The export as one zip. Deterministic: the same data and options give the same
+ * bytes (fixed entry order, fixed modification time, no export time unless given).
+ */
+
+export interface ExportInput {
+  /** Dataset name, written into the README and JSON files. */
+  dataset: string;
+  format: SourceFormat;
+  scheme: LabelScheme;
+  splitNames: SplitNames;
+  table: SampleTable;
+  sourceFiles: readonly SourceFile[];
+  /** For a generic CSV: its header and column mapping (ImportResult.csv). */
+  csv?: { columns: readonly string[]; mapping: CsvMapping } | null;
+  /** Final labels; null when nobody reviewed anything. */
+  final: FinalLabels | null;
+  /** Check score per sample (NaN = not scored); null when not computed. */
+  checkScore: ArrayLike<number> | null;
+  policy: ExportPolicy;
+  /** A selection already computed for the preview with the same inputs (saves a pass). */
+  selection?: ExportSelection;
+  /** Fixed AU columns for the matrix and statistics; default every AU present. */
+  aus?: readonly number[];
+  /** Milliseconds since the epoch, recorded in provenance.json; leave out for reproducible bytes. */
+  exportedAt?: number;
+}
+
+export interface ExportBundle {
+  selection: ExportSelection;
+  stats: TrainingStats;
+  auColumns: number[];
+  /** In zip order. */
+  files: ExportFile[];
+}
+
+/**
+ * Every file of the export, in their zip order: README.txt, labels/..., au_matrix.csv,
+ * training_stats.json, provenance.json, changelog.csv.
+ */
+export function buildExportFiles(input: ExportInput): ExportBundle {
+  const { table, final, policy, scheme, splitNames } = input;
+  const selection =
+    input.selection ?? selectForExport(table, final, input.checkScore, input.policy);
+  const labels = exportLabels(table, final, policy);
+  const kept = selection.kept;
+  const auColumns = input.aus ? [...input.aus] : auColumnsOf(labels, kept);
+
+  const labelFiles = writeLabelFiles({
+    format: input.format,
+    table,
+    labels,
+    kept,
+    scheme,
+    splitNames,
+    sourceFiles: input.sourceFiles,
+    csv: input.csv ?? null,
+  }).map((file) => ({ ...file, path: `${LABELS_FOLDER}/${file.path}` }));
+  const matrix = writeAuMatrix({ table, labels, kept, scheme, splitNames, aus: auColumns });
+  const stats = computeTrainingStats({
+    dataset: input.dataset,
+    table,
+    labels,
+    kept,
+    scheme,
+    splitNames,
+    beta: policy.beta,
+    aus: auColumns,
+  });
+  const log = {
+    dataset: input.dataset,
+    format: input.format,
+    scheme,
+    splitNames,
+    table,
+    final,
+    selection,
+    policy,
+    ...(input.exportedAt === undefined ? {} : { exportedAt: input.exportedAt }),
+  };
+  const readme = writeReadme({
+    dataset: input.dataset,
+    format: input.format,
+    policy,
+    selection,
+    stats,
+    labelFiles: labelFiles.map((f) => f.path),
+    auColumns,
+  });
+  const files: ExportFile[] = [
+    { path: README_FILE, bytes: utf8(readme) },
+    ...labelFiles,
+    { path: AU_MATRIX_FILE, bytes: utf8(matrix) },
+    { path: STATS_FILE, bytes: utf8(JSON.stringify(stats, null, 2) + '\n') },
+    { path: PROVENANCE_FILE, bytes: utf8(writeProvenance(log)) },
+    { path: CHANGELOG_FILE, bytes: utf8(writeChangelog(log)) },
+  ];
+  return { selection, stats, auColumns, files };
+}
+
+/**
+ * Modification time of every entry: 1980-01-01 12:00 in local time. Zip stores
+ * local DOS time and fflate reads a Date's local parts, so the Date is built from
+ * local parts at each call: the bytes are then the same in every time zone.
+ */
+function zipMtime(): Date {
+  return new Date(1980, 0, 1, 12, 0, 0);
+}
+
+/** Zip files in the given order, deterministically. */
+export function zipFiles(files: readonly ExportFile[]): Uint8Array {
+  const entries: Zippable = {};
+  for (const file of files) {
+    if (Object.hasOwn(entries, file.path)) throw new Error(`two export files at ${file.path}`);
+    entries[file.path] = file.bytes;
+  }
+  return zipSync(entries, { level: 6, mtime: zipMtime() });
+}
+
+export function buildExportZip(input: ExportInput): Uint8Array {
+  return zipFiles(buildExportFiles(input).files);
+}

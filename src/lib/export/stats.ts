@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { auName } from '../labels/au';
+import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
+import { auColumnsOf } from './matrix';
+import { BETAS, BetaSchema, type Beta, type LabelColumns } from './policy';
+
+/**
+ * Training statistics of the exported samples: class counts and class weights by
+ * the effective number of samples (Cui et al., CVPR 2019), per-AU positive rates
+ * and BCE pos_weight. Computed over all exported samples and per split; weights
+ * for training should come from the training split's block.
+ */
+
+export const ClassStatsSchema = z.object({
+  classId: z.number().int(),
+  name: z.string(),
+  count: z.number().int().min(0),
+  /** Weight for the chosen beta; null for a class without samples (its weight would be infinite). */
+  weight: z.number().nullable(),
+});
+
+export const ClassWeightsSchema = z.object({
+  beta: BetaSchema,
+  /** Aligned with `classes`; normalised to sum to the number of classes that have samples. */
+  weights: z.array(z.number().nullable()),
+});
+
+export const AuStatsSchema = z.object({
+  au: z.number().int(),
+  name: z.string().nullable(),
+  /** Coded samples with the AU. */
+  positives: z.number().int().min(0),
+  /** Coded samples without it. */
+  negatives: z.number().int().min(0),
+  /** positives / coded samples; null when no sample is coded. */
+  rate: z.number().nullable(),
+  /** negatives / positives, for BCEWithLogitsLoss(pos_weight=...); null when positives = 0. */
+  posWeight: z.number().nullable(),
+});
+
+export const StatsBlockSchema = z.object({
+  samples: z.number().int().min(0),
+  /** Exported samples without an emotion class (not counted in `classes`). */
+  unlabeled: z.number().int().min(0),
+  classes: z.array(ClassStatsSchema),
+  /** One entry per beta (0.9, 0.99, 0.999, 0.9999), for comparison. */
+  classWeights: z.array(ClassWeightsSchema),
+  au: z.object({
+    /** Samples whose AU label is coded: the only ones AU statistics count. */
+    coded: z.number().int().min(0),
+    /** Samples left out of the AU statistics: null labels plus samples with no AU value. */
+    uncodedExcluded: z.number().int().min(0),
+    nullLabels: z.number().int().min(0),
+    noValue: z.number().int().min(0),
+    aus: z.array(AuStatsSchema),
+  }),
+});
+export type StatsBlock = z.infer<typeof StatsBlockSchema>;
+
+export const TrainingStatsSchema = StatsBlockSchema.extend({
+  version: z.literal(1),
+  dataset: z.string(),
+  /** The beta chosen in the export policy (ClassStats.weight uses it). */
+  beta: BetaSchema,
+  formula: z.string(),
+  splits: z.array(
+    StatsBlockSchema.extend({
+      split: z.number().int(),
+      name: z.string(),
+    }),
+  ),
+});
+export type TrainingStats = z.infer<typeof TrainingStatsSchema>;
+
+export const CLASS_WEIGHT_FORMULA =
+  'w_c = (1 - beta) / (1 - beta^n_c), normalised so the weights of classes with samples sum to their number (Cui et al., CVPR 2019)';
+
+/**
+ * Class weights by effective number of samples: w_c = (1 - beta) / (1 - beta^n_c),
+ * normalised to sum to the number of classes. A class with no samples gets null
+ * (its weight is infinite) and is left out of the normalisation.
+ */
+export function effectiveNumberWeights(counts: readonly number[], beta: number): (number | null)[] {
+  const logBeta = Math.log(beta);
+  // 1 - beta^n computed as -expm1(n ln beta): exact for small n and beta near 1.
+  const raw = counts.map((n) => (n > 0 ? (1 - beta) / -Math.expm1(n * logBeta) : null));
+  const present = raw.filter((w): w is number => w !== null);
+  const sum = present.reduce((a, b) => a + b, 0);
+  return raw.map((w) => (w === null ? null : (w * present.length) / sum));
+}
+
+export interface TrainingStatsInput {
+  dataset: string;
+  table: SampleTable;
+  labels: LabelColumns;
+  kept: Int32Array;
+  scheme: LabelScheme;
+  splitNames: SplitNames;
+  beta: Beta;
+  /** AU columns; default every AU present in the kept samples (as the AU matrix). */
+  aus?: readonly number[];
+}
+
+interface Accumulator {
+  samples: number;
+  unlabeled: number;
+  classCounts: Map<number, number>;
+  coded: number;
+  nullLabels: number;
+  noValue: number;
+  /** Positives per AU 1-64 (index au - 1). */
+  auPositives: Float64Array;
+}
+
+function accumulator(): Accumulator {
+  return {
+    samples: 0,
+    unlabeled: 0,
+    classCounts: new Map(),
+    coded: 0,
+    nullLabels: 0,
+    noValue: 0,
+    auPositives: new Float64Array(64),
+  };
+}
+
+function addSample(acc: Accumulator, classId: number, status: number, lo: number, hi: number) {
+  acc.samples++;
+  if (classId < 0) acc.unlabeled++;
+  else acc.classCounts.set(classId, (acc.classCounts.get(classId) ?? 0) + 1);
+  if (status === AuStatus.coded) {
+    acc.coded++;
+    const positives = acc.auPositives;
+    for (let w = lo; w !== 0; w &= w - 1) {
+      const bit = 31 - Math.clz32(w & -w);
+      positives[bit] = (positives[bit] as number) + 1;
+    }
+    for (let w = hi; w !== 0; w &= w - 1) {
+      const bit = 63 - Math.clz32(w & -w);
+      positives[bit] = (positives[bit] as number) + 1;
+    }
+  } else if (status === AuStatus.null) {
+    acc.nullLabels++;
+  } else {
+    acc.noValue++;
+  }
+}
+
+function blockOf(
+  acc: Accumulator,
+  classes: readonly { classId: number; name: string }[],
+  aus: readonly number[],
+  beta: Beta,
+): StatsBlock {
+  const counts = classes.map((c) => acc.classCounts.get(c.classId) ?? 0);
+  const classWeights = BETAS.map((b) => ({ beta: b, weights: effectiveNumberWeights(counts, b) }));
+  const chosen = classWeights.find((w) => w.beta === beta)?.weights ?? [];
+  return {
+    samples: acc.samples,
+    unlabeled: acc.unlabeled,
+    classes: classes.map((c, k) => ({
+      ...c,
+      count: counts[k] as number,
+      weight: chosen[k] ?? null,
+    })),
+    classWeights,
+    au: {
+      coded: acc.coded,
+      uncodedExcluded: acc.nullLabels + acc.noValue,
+      nullLabels: acc.nullLabels,
+      noValue: acc.noValue,
+      aus: aus.map((au) => {
+        const positives = acc.auPositives[au - 1] ?? 0;
+        const negatives = acc.coded - positives;
+        return {
+          au,
+          name: auName(au),
+          positives,
+          negatives,
+          rate: acc.coded > 0 ? positives / acc.coded : null,
+          posWeight: positives > 0 ? negatives / positives : null,
+        };
+      }),
+    },
+  };
+}
+
+/** One pass over the exported samples; blocks for all of them and for each split. */
+export function computeTrainingStats(input: TrainingStatsInput): TrainingStats {
+  const { table, labels, kept, scheme } = input;
+  const aus = input.aus ?? auColumnsOf(labels, kept);
+  const all = accumulator();
+  const bySplit = new Map<number, Accumulator>();
+  for (let k = 0; k < kept.length; k++) {
+    const i = kept[k] as number;
+    const split = table.splits[i] as number;
+    let acc = bySplit.get(split);
+    if (!acc) bySplit.set(split, (acc = accumulator()));
+    const classId = labels.classIds[i] as number;
+    const status = labels.auStatus[i] as number;
+    const lo = labels.auMask[2 * i] as number;
+    const hi = labels.auMask[2 * i + 1] as number;
+    addSample(all, classId, status, lo, hi);
+    addSample(acc, classId, status, lo, hi);
+  }
+  // The scheme's classes in its order, then ids the scheme does not know.
+  const known = new Set(scheme.classes.map((c) => c.id));
+  const extra = [...all.classCounts.keys()].filter((id) => !known.has(id)).sort((a, b) => a - b);
+  const classes = [
+    ...scheme.classes.map((c) => ({ classId: c.id, name: c.name })),
+    ...extra.map((id) => ({ classId: id, name: `class ${id} (not in ${scheme.name})` })),
+  ];
+  const splits = [...bySplit.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([split, acc]) => ({
+      split,
+      name: split < 0 ? '(no split)' : (input.splitNames[String(split)] ?? `split ${split}`),
+      ...blockOf(acc, classes, aus, input.beta),
+    }));
+  return {
+    version: 1,
+    dataset: input.dataset,
+    beta: input.beta,
+    formula: CLASS_WEIGHT_FORMULA,
+    ...blockOf(all, classes, aus, input.beta),
+    splits,
+  };
+}

@@ -1,0 +1,322 @@
+import { z } from 'zod';
+import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
+import { readTeamFile, safeName, type ReadResult } from './file-format';
+
+/**
+ * Splitting a review among reviewers. The lead plans who reviews which sample
+ * (each sample goes to `overlap` different reviewers so their agreement can be
+ * measured), keeps the plan as the team session, and hands each reviewer an
+ * assignment file with just their samples. Reviewers work blind: an assignment
+ * names no other reviewer and carries no one else's decisions.
+ */
+
+export const SESSION_FORMAT = 'au-review-session';
+export const ASSIGNMENT_FORMAT = 'au-review-assignment';
+
+const ReviewerNameSchema = z
+  .string()
+  .min(1)
+  .refine((s) => s.trim() === s, 'reviewer names have no leading or trailing spaces');
+
+export const AssignmentPlanSchema = z.object({
+  sessionId: z.string().min(1),
+  /** What the plan was drawn with: the same seed and inputs give the same plan. */
+  seed: z.union([z.number(), z.string()]),
+  /** Reviewers per sample. */
+  overlap: z.number().int().min(1),
+  reviewers: z.array(ReviewerNameSchema).min(1),
+  /** One entry per reviewer, in the order of `reviewers`; sample indexes ascending. */
+  assignments: z.array(
+    z.object({
+      reviewer: ReviewerNameSchema,
+      samples: z.array(z.number().int().min(0)),
+    }),
+  ),
+});
+export type AssignmentPlan = z.infer<typeof AssignmentPlanSchema>;
+
+/** The lead's record of a team review: the plan plus what it is about. */
+export const TeamSessionSchema = AssignmentPlanSchema.extend({
+  format: z.literal(SESSION_FORMAT),
+  version: z.literal(1),
+  datasetId: z.string().min(1),
+  datasetName: z.string(),
+  lead: ReviewerNameSchema,
+  /** Milliseconds since the epoch. */
+  createdAt: z.number(),
+});
+export type TeamSession = z.infer<typeof TeamSessionSchema>;
+
+export const AssignmentSampleSchema = z.object({
+  /** Index of the sample in the lead's table: decisions must carry this index. */
+  index: z.number().int().min(0),
+  name: z.string(),
+  /** Class id as the scheme numbers it; -1 = none. */
+  classId: z.number().int(),
+  /** The AU text exactly as in the label file ('' when absent, 'null' when not coded). */
+  auRaw: z.string(),
+  auStatus: z.enum(['absent', 'null', 'coded']),
+  /** Split id; -1 = none. */
+  split: z.number().int(),
+  /** The face image as a data URL, when the lead chose to include images. */
+  image: z.string().startsWith('data:').optional(),
+});
+export type AssignmentSample = z.infer<typeof AssignmentSampleSchema>;
+
+export const AssignmentSchema = z.object({
+  format: z.literal(ASSIGNMENT_FORMAT),
+  version: z.literal(1),
+  sessionId: z.string().min(1),
+  /** The lead's dataset id: every decision of the reviewer carries it. */
+  datasetId: z.string().min(1),
+  datasetName: z.string(),
+  lead: ReviewerNameSchema,
+  reviewer: ReviewerNameSchema,
+  createdAt: z.number(),
+  schemeId: z.string().min(1),
+  classes: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  splitNames: z.record(z.string(), z.string()).optional(),
+  samples: z.array(AssignmentSampleSchema),
+});
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+export interface PlanInput {
+  sessionId: string;
+  /** Sample indexes to review (any order; no duplicates). */
+  samples: readonly number[];
+  reviewers: readonly string[];
+  overlap: number;
+  seed: number | string;
+}
+
+/** Why a plan cannot be drawn, in plain words; empty when it can. */
+export function planProblems(input: PlanInput): string[] {
+  const problems: string[] = [];
+  if (input.sessionId === '') problems.push('the session needs an id');
+  if (input.reviewers.length === 0) problems.push('add at least one reviewer');
+  const seen = new Set<string>();
+  for (const name of input.reviewers) {
+    if (name.trim() === '') problems.push('a reviewer name is empty');
+    else if (name.trim() !== name) problems.push(`reviewer "${name}" has spaces around the name`);
+    if (seen.has(name)) problems.push(`reviewer "${name}" is listed twice`);
+    seen.add(name);
+  }
+  if (!Number.isInteger(input.overlap) || input.overlap < 1) {
+    problems.push(`overlap must be a whole number of reviewers per sample, at least 1`);
+  } else if (input.overlap > input.reviewers.length) {
+    problems.push(
+      `overlap ${input.overlap} needs at least ${input.overlap} reviewers, there are ${input.reviewers.length}`,
+    );
+  }
+  const samples = new Set<number>();
+  for (const s of input.samples) {
+    if (!Number.isInteger(s) || s < 0) problems.push(`sample index ${s} is not a valid index`);
+    else if (samples.has(s)) problems.push(`sample ${s} is listed twice`);
+    samples.add(s);
+  }
+  return problems;
+}
+
+/** 32-bit FNV-1a of the seed's text: numbers and strings seed the same way (1 and "1" agree). */
+function hashSeed(seed: number | string): number {
+  let h = 0x811c9dc5;
+  for (const ch of String(seed)) {
+    h ^= ch.codePointAt(0) ?? 0;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: small, fast, and the same in every browser. */
+export function seededRandom(seed: number | string): () => number {
+  let a = hashSeed(seed);
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const a = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = a;
+  }
+  return items;
+}
+
+/**
+ * A balanced, seeded plan: every sample goes to `overlap` distinct reviewers, and
+ * reviewers' loads differ by at most one. Samples are visited in a seeded random
+ * order; each seat goes to the least-loaded reviewer not already on the sample,
+ * ties broken first by how often the candidate already shares samples with the
+ * reviewers chosen so far (so pairs rotate and every pair's agreement can be
+ * measured), then at random. Same seed, samples, reviewers and overlap: same plan,
+ * whatever order samples and reviewers are listed in (output lists reviewers in
+ * the given order, samples ascending).
+ *
+ * Throws RangeError on invalid input: check planProblems first.
+ */
+export function planAssignments(input: PlanInput): AssignmentPlan {
+  const problems = planProblems(input);
+  if (problems.length > 0) throw new RangeError(`cannot plan: ${problems.join('; ')}`);
+  const { reviewers, overlap } = input;
+  const r = reviewers.length;
+  const random = seededRandom(input.seed);
+  const load = new Array<number>(r).fill(0);
+  const together = Array.from({ length: r }, () => new Array<number>(r).fill(0));
+  const assigned = Array.from({ length: r }, () => [] as number[]);
+  // Sorted first, so the plan depends on the sets of samples and reviewers, not their order.
+  const order = shuffle(
+    [...input.samples].sort((a, b) => a - b),
+    random,
+  );
+  const candidates = reviewers
+    .map((_, i) => i)
+    .sort((a, b) => ((reviewers[a] ?? '') < (reviewers[b] ?? '') ? -1 : 1));
+  for (const sample of order) {
+    shuffle(candidates, random); // random tie-break
+    const chosen: number[] = [];
+    for (let seat = 0; seat < overlap; seat++) {
+      let best = -1;
+      let bestLoad = Infinity;
+      let bestShared = Infinity;
+      for (const c of candidates) {
+        if (chosen.includes(c)) continue;
+        const cLoad = load[c] ?? 0;
+        const row = together[c] ?? [];
+        const shared = chosen.reduce((sum, o) => sum + (row[o] ?? 0), 0);
+        if (cLoad < bestLoad || (cLoad === bestLoad && shared < bestShared)) {
+          best = c;
+          bestLoad = cLoad;
+          bestShared = shared;
+        }
+      }
+      for (const o of chosen) {
+        (together[best] as number[])[o] = (together[best]?.[o] ?? 0) + 1;
+        (together[o] as number[])[best] = (together[o]?.[best] ?? 0) + 1;
+      }
+      chosen.push(best);
+      load[best] = bestLoad + 1;
+      assigned[best]?.push(sample);
+    }
+  }
+  return {
+    sessionId: input.sessionId,
+    seed: input.seed,
+    overlap,
+    reviewers: [...reviewers],
+    assignments: reviewers.map((reviewer, i) => ({
+      reviewer,
+      samples: (assigned[i] ?? []).sort((a, b) => a - b),
+    })),
+  };
+}
+
+/** The team session the lead keeps: the plan plus what it is about. */
+export function createSession(
+  plan: AssignmentPlan,
+  meta: { datasetId: string; datasetName: string; lead: string; createdAt: number },
+): TeamSession {
+  return TeamSessionSchema.parse({ ...plan, format: SESSION_FORMAT, version: 1, ...meta });
+}
+
+/** The samples a reviewer was given (empty for someone not in the plan). */
+export function samplesOf(plan: AssignmentPlan, reviewer: string): readonly number[] {
+  return plan.assignments.find((a) => a.reviewer === reviewer)?.samples ?? [];
+}
+
+export interface AssignmentMeta {
+  datasetId: string;
+  datasetName: string;
+  lead: string;
+  createdAt: number;
+  scheme: Pick<LabelScheme, 'id' | 'classes'>;
+  splitNames?: SplitNames;
+}
+
+const AU_STATUS_NAMES = {
+  [AuStatus.absent]: 'absent',
+  [AuStatus.null]: 'null',
+  [AuStatus.coded]: 'coded',
+} as const;
+
+/**
+ * One reviewer's assignment file. `images` maps sample index to a data URL; samples
+ * without one are sent without an image (the reviewer then needs the images
+ * locally). Throws RangeError for a reviewer outside the plan or a sample outside
+ * the table (bugs, not bad input).
+ */
+export function buildAssignmentFile(
+  plan: AssignmentPlan,
+  reviewer: string,
+  table: SampleTable,
+  meta: AssignmentMeta,
+  images?: ReadonlyMap<number, string>,
+): Assignment {
+  const entry = plan.assignments.find((a) => a.reviewer === reviewer);
+  if (!entry) throw new RangeError(`reviewer "${reviewer}" is not in session ${plan.sessionId}`);
+  const samples = entry.samples.map((index): AssignmentSample => {
+    if (index >= table.count) {
+      throw new RangeError(`sample ${index} is outside the table (${table.count} samples)`);
+    }
+    const status = (table.auStatus[index] ?? AuStatus.absent) as keyof typeof AU_STATUS_NAMES;
+    const image = images?.get(index);
+    return {
+      index,
+      name: table.names[index] ?? '',
+      classId: table.classIds[index] ?? -1,
+      auRaw: table.auRaw[index] ?? '',
+      auStatus: AU_STATUS_NAMES[status] ?? 'absent',
+      split: table.splits[index] ?? -1,
+      ...(image === undefined ? {} : { image }),
+    };
+  });
+  return AssignmentSchema.parse({
+    format: ASSIGNMENT_FORMAT,
+    version: 1,
+    sessionId: plan.sessionId,
+    datasetId: meta.datasetId,
+    datasetName: meta.datasetName,
+    lead: meta.lead,
+    reviewer,
+    createdAt: meta.createdAt,
+    schemeId: meta.scheme.id,
+    classes: meta.scheme.classes.map((c) => ({ id: c.id, name: c.name })),
+    ...(meta.splitNames ? { splitNames: meta.splitNames } : {}),
+    samples,
+  });
+}
+
+/** A file name for an assignment, safe on every file system. */
+export function assignmentFileName(assignment: Pick<Assignment, 'sessionId' | 'reviewer'>): string {
+  return `assignment-${safeName(assignment.reviewer)}-${safeName(assignment.sessionId)}.json`;
+}
+
+/** Read an assignment file (reviewer side). Never throws. */
+export function parseAssignment(
+  text: string,
+  fileName: string,
+): { ok: true; assignment: Assignment } | { ok: false; problems: string[] } {
+  const result: ReadResult<Assignment> = readTeamFile(
+    text,
+    fileName,
+    ASSIGNMENT_FORMAT,
+    1,
+    AssignmentSchema,
+  );
+  return result.ok ? { ok: true, assignment: result.value } : result;
+}
+
+/** Read a team session file (the lead's own backup). Never throws. */
+export function parseSession(
+  text: string,
+  fileName: string,
+): { ok: true; session: TeamSession } | { ok: false; problems: string[] } {
+  const result = readTeamFile(text, fileName, SESSION_FORMAT, 1, TeamSessionSchema);
+  return result.ok ? { ok: true, session: result.value } : result;
+}

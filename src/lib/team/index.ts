@@ -1,0 +1,13 @@
+/** Team review: split a review among reviewers, merge their work, measure agreement, adjudicate. */
+export * from './agreement';
+export * from './assignment';
+export * from './bundle';
+export * from './merge';
+export {
+  TEAM_FORMATS,
+  lineColumn,
+  parseJsonText,
+  safeName,
+  type ReadResult,
+  type TeamFormat,
+} from './file-format';

@@ -28,6 +28,7 @@ await page.getByRole('button', { name: /^Open sample 0004\.jpg/ }).click();
 await page.waitForTimeout(800);
 await page.screenshot({ path: `${out}/sample.png` });
 
+/** @param {string} name */
 const tab = (name) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true }).click();
 await tab('Overview');

@@ -31,6 +31,7 @@ import { buildOverview } from '../rules/overview';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
 import { loadDemoDataset } from './demo';
 import { ImageCache } from './image-cache';
+import { ReviewState } from './review.svelte';
 
 export type { DatasetMeta, SavedFilterRecord };
 
@@ -49,6 +50,8 @@ export class DatasetLibrary {
   savedFilters = $state.raw<SavedFilterRecord[]>([]);
   status = $state<'starting' | 'loading' | 'ready' | 'error'>('starting');
   error = $state<string | null>(null);
+
+  readonly review = new ReviewState(() => this.table);
 
   readonly images = new ImageCache((key) =>
     this.openId ? getImage(this.openId, key) : Promise.resolve(undefined),
@@ -76,7 +79,7 @@ export class DatasetLibrary {
   async start(): Promise<void> {
     try {
       void requestPersistentStorage();
-      await this.refresh();
+      await Promise.all([this.refresh(), this.review.loadSettings()]);
       if (this.datasets.length === 0) {
         const demo = await loadDemoDataset();
         await this.refresh();
@@ -104,6 +107,7 @@ export class DatasetLibrary {
         loadSampleTable(id),
         getRuleSet(id),
         listSavedFilters(id),
+        this.review.load(id),
       ]);
       this.images.clear();
       this.openId = id;
@@ -165,6 +169,7 @@ export class DatasetLibrary {
       this.openId = null;
       this.table = null;
       this.ruleSet = null;
+      this.review.clear();
       this.images.clear();
       const next = this.datasets[0];
       if (next) await this.openDataset(next.id);

@@ -1,32 +1,42 @@
-export type View = 'report' | 'samples' | 'overview' | 'rules' | 'datasets' | 'import';
+export type View = 'report' | 'samples' | 'overview' | 'rules' | 'review' | 'datasets' | 'import';
 
-const views: View[] = ['report', 'samples', 'overview', 'rules', 'datasets', 'import'];
+const views: View[] = ['report', 'samples', 'overview', 'rules', 'review', 'datasets', 'import'];
 
 /**
- * Which screen is shown, and which sample is open, mirrored in the URL hash so
- * that the browser's back button and a reload keep the place.
+ * Which screen is shown, which sample is open and which review set, mirrored in
+ * the URL hash so that the back button and a reload keep the place:
+ * `#/samples/12` (sample 12), `#/review/<set id>/3` (fourth sample of a set).
  */
 export class Navigation {
   view = $state<View>('samples');
-  /** Index of the open sample in the dataset, or null for the grid. */
+  /** Samples: index of the open sample, or null for the grid. Review: position in the set. */
   sample = $state<number | null>(null);
+  /** Review: the open review set. */
+  setId = $state<string | null>(null);
 
   constructor() {
     this.readHash();
     window.addEventListener('hashchange', () => this.readHash());
   }
 
-  go(view: View, sample: number | null = null): void {
+  go(view: View, sample: number | null = null, setId: string | null = null): void {
     this.view = view;
     this.sample = sample;
-    const hash = sample === null ? `#/${view}` : `#/${view}/${sample}`;
+    this.setId = setId;
+    const parts = ['#', view];
+    if (setId !== null) parts.push(setId);
+    if (sample !== null) parts.push(String(sample));
+    const hash = parts.join('/');
     if (location.hash !== hash) history.pushState(null, '', hash);
   }
 
   private readHash(): void {
-    const [, view, sample] = location.hash.split('/');
+    const [, view, ...rest] = location.hash.split('/');
     if (views.includes(view as View)) this.view = view as View;
+    const setId = this.view === 'review' && rest.length > 0 ? (rest.shift() ?? null) : null;
+    const sample = rest[0];
     const index = Number(sample);
+    this.setId = setId || null;
     this.sample = sample !== undefined && Number.isInteger(index) && index >= 0 ? index : null;
   }
 }

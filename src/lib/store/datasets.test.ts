@@ -58,8 +58,8 @@ async function snapshot() {
 }
 
 describe('db schema', () => {
-  it('declares version 2 with its tables and their keys', () => {
-    expect(db.verno).toBe(2);
+  it('declares version 3 with its tables and their keys', () => {
+    expect(db.verno).toBe(3);
     const spec = Object.fromEntries(
       db.tables.map((t) => [
         t.name,
@@ -76,6 +76,7 @@ describe('db schema', () => {
       history: '++seq, datasetId',
       reviewSets: 'id, datasetId',
       settings: 'key',
+      evidence: 'id, datasetId, [datasetId+sample]',
     });
   });
 

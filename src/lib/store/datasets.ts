@@ -224,6 +224,7 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
         db.decisions,
         db.history,
         db.reviewSets,
+        db.evidence,
       ] as const;
       await db.transaction('rw', [db.datasets, db.ruleSets, ...perDataset], async () => {
         await db.datasets.delete(id);

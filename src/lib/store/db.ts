@@ -8,6 +8,7 @@ import type {
   SavedFilterRecord,
   SettingRecord,
 } from './annotation-records';
+import type { EvidenceBox } from '../review/evidence';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -22,6 +23,7 @@ export class AuReviewDb extends Dexie {
   declare history: EntityTable<HistoryRecord, 'seq'>;
   declare reviewSets: EntityTable<ReviewSetRecord, 'id'>;
   declare settings: EntityTable<SettingRecord, 'key'>;
+  declare evidence: EntityTable<EvidenceBox, 'id'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -45,6 +47,10 @@ export class AuReviewDb extends Dexie {
       history: '++seq, datasetId',
       reviewSets: 'id, datasetId',
       settings: 'key',
+    });
+    // Version 3: boxes reviewers draw on a face as evidence for an AU (image coordinates 0-1).
+    this.version(3).stores({
+      evidence: 'id, datasetId, [datasetId+sample]',
     });
   }
 }

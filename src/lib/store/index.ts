@@ -38,3 +38,4 @@ export {
 } from './records';
 export * from './annotations';
 export * from './annotation-records';
+export * from './review';

@@ -22,13 +22,14 @@ export class AuReviewApp {
     this.datasetSelect = page.getByLabel('Open dataset');
   }
 
+  /** Opens the app on a fresh page, or waits for it after a reload (keeping the URL's place). */
   async open(): Promise<void> {
-    await this.page.goto('/');
+    if (this.page.url() === 'about:blank') await this.page.goto('/');
     await expect(this.page.getByText('Opening your datasets…')).toHaveCount(0, { timeout: 30_000 });
   }
 
   async goTo(
-    tab: 'Samples' | 'Overview' | 'Rules' | 'Parse report' | 'Datasets' | 'Import',
+    tab: 'Samples' | 'Overview' | 'Rules' | 'Review' | 'Parse report' | 'Datasets' | 'Import',
   ): Promise<void> {
     await this.page
       .getByRole('navigation', { name: 'Main' })
@@ -42,6 +43,10 @@ export class AuReviewApp {
 
   get rules(): RulesPage {
     return new RulesPage(this.page);
+  }
+
+  get review(): ReviewPage {
+    return new ReviewPage(this.page);
   }
 
   get importPage(): ImportPage {
@@ -198,5 +203,48 @@ export class RulesPage {
       await form.getByLabel(new RegExp(`^${label}`)).fill(value);
     }
     await form.getByRole('button', { name: 'Save rule' }).click();
+  }
+}
+
+export class ReviewPage {
+  constructor(readonly page: Page) {}
+
+  async start(reviewer: string, size = 20, seed = 7): Promise<void> {
+    const name = this.page.getByLabel('Your name');
+    if (await name.isVisible()) {
+      await name.fill(reviewer);
+      await this.page.getByRole('button', { name: 'Start reviewing' }).click();
+    }
+    await this.page.getByLabel('Number of samples').fill(String(size));
+    await this.page.getByLabel('Seed').fill(String(seed));
+    await this.page.getByRole('button', { name: 'Create and start' }).click();
+    await expect(this.position).toHaveText(`1 of ${size}`);
+  }
+
+  get position(): Locator {
+    return this.page.getByTestId('review-position');
+  }
+
+  get progress(): Locator {
+    return this.page.getByTestId('review-progress');
+  }
+
+  get sampleName(): Locator {
+    return this.page
+      .getByRole('complementary', { name: 'Review' })
+      .getByRole('heading', { level: 2 });
+  }
+
+  get history(): Locator {
+    return this.page.getByRole('region', { name: 'History of this sample' }).getByRole('listitem');
+  }
+
+  get boxes(): Locator {
+    return this.page.getByRole('list', { name: 'Evidence boxes' }).getByRole('listitem');
+  }
+
+  /** Presses keys one at a time, waiting for each decision to be shown as done. */
+  async press(...keys: string[]): Promise<void> {
+    for (const key of keys) await this.page.keyboard.press(key);
   }
 }

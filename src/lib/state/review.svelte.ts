@@ -1,0 +1,193 @@
+import type { Decision } from '../review/decision';
+import { resolveFinalLabels } from '../review/decisions';
+import {
+  activeDecisions,
+  applyDecide,
+  canRedo,
+  canUndo,
+  redo,
+  undo,
+  type HistoryEntry,
+} from '../review/history';
+import { DEFAULT_KEYMAP, restoreKeymap, type Keymap } from '../review/keymap';
+import { newReviewSet, type ReviewSet, type ReviewSetInit } from '../review/review-set';
+import type { SampleTable } from '../labels/types';
+import { getSetting, putSetting } from '../store/annotations';
+import {
+  deleteReviewSet,
+  listEvidence,
+  loadReviewRecords,
+  recordDecisions,
+  recordHistoryEntry,
+  replaceEvidence,
+  saveReviewSet,
+} from '../store/review';
+import type { EvidenceBox } from '../review/evidence';
+
+/** What a reviewer decides about one sample; the session adds who, when and ids. */
+export type DecisionInput = Pick<Decision, 'sample' | 'kind'> &
+  Partial<Pick<Decision, 'correction' | 'flagReason' | 'note' | 'reviewSetId'>>;
+
+/**
+ * Reviewers' decisions on the open dataset, their undo history, review sets, and
+ * who is reviewing. Every change is on disk before the screen shows it as done.
+ */
+export class ReviewState {
+  decisions = $state.raw<Decision[]>([]);
+  history = $state.raw<HistoryEntry[]>([]);
+  reviewSets = $state.raw<ReviewSet[]>([]);
+  reviewer = $state<string | null>(null);
+  keymap = $state.raw<Keymap>(DEFAULT_KEYMAP);
+  saving = $state(false);
+  error = $state<string | null>(null);
+  private datasetId: string | null = null;
+
+  constructor(private readonly table: () => SampleTable | null) {}
+
+  active = $derived(activeDecisions(this.history, this.decisions));
+  /** Original labels with the decisions in effect applied; the originals are never changed. */
+  final = $derived.by(() => {
+    const table = this.table();
+    return table ? resolveFinalLabels(table, this.active) : null;
+  });
+  canUndo = $derived(canUndo(this.history));
+  canRedo = $derived(canRedo(this.history));
+
+  /** Reviewer name and keymap belong to this browser, not to a dataset. */
+  async loadSettings(): Promise<void> {
+    this.reviewer = (await getSetting<string>('reviewer')) ?? null;
+    const stored = await getSetting<unknown>('keymap');
+    if (stored !== undefined) this.keymap = restoreKeymap(stored).keymap;
+  }
+
+  async load(datasetId: string): Promise<void> {
+    const records = await loadReviewRecords(datasetId);
+    this.datasetId = datasetId;
+    this.decisions = records.decisions;
+    this.history = records.history;
+    this.reviewSets = records.reviewSets;
+  }
+
+  clear(): void {
+    this.datasetId = null;
+    this.decisions = [];
+    this.history = [];
+    this.reviewSets = [];
+  }
+
+  async setReviewer(name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    await putSetting('reviewer', trimmed);
+    this.reviewer = trimmed;
+  }
+
+  async setKeymap(keymap: Keymap): Promise<void> {
+    await putSetting('keymap', keymap);
+    this.keymap = keymap;
+  }
+
+  /** Records one step (one decision, or many for a bulk action) that undoes as one. */
+  async decide(inputs: DecisionInput[]): Promise<boolean> {
+    const table = this.table();
+    const datasetId = this.datasetId;
+    const reviewer = this.reviewer;
+    if (!table || !datasetId || !reviewer || inputs.length === 0) return false;
+    const at = Date.now();
+    const decisions: Decision[] = inputs.map((input) => ({
+      version: 1,
+      id: crypto.randomUUID(),
+      datasetId,
+      sampleName: table.names[input.sample] ?? '',
+      reviewer,
+      at,
+      ...input,
+    }));
+    const entry = applyDecide(this.history, decisions, this.meta(datasetId, reviewer, at));
+    return this.write(async () => {
+      await recordDecisions(decisions, entry);
+      this.decisions = [...this.decisions, ...decisions];
+      this.history = [...this.history, entry];
+    });
+  }
+
+  async undo(): Promise<boolean> {
+    return this.step(undo);
+  }
+
+  async redo(): Promise<boolean> {
+    return this.step(redo);
+  }
+
+  async createSet(
+    init: Omit<ReviewSetInit, 'id' | 'datasetId' | 'createdAt'>,
+    samples: Int32Array,
+  ) {
+    if (!this.datasetId) return null;
+    const set = newReviewSet(
+      { ...init, id: crypto.randomUUID(), datasetId: this.datasetId, createdAt: Date.now() },
+      samples,
+    );
+    await saveReviewSet(set);
+    this.reviewSets = [...this.reviewSets, set];
+    return set;
+  }
+
+  async deleteSet(id: string): Promise<void> {
+    await deleteReviewSet(id);
+    this.reviewSets = this.reviewSets.filter((s) => s.id !== id);
+  }
+
+  async evidenceFor(sample: number): Promise<EvidenceBox[]> {
+    return this.datasetId ? listEvidence(this.datasetId, sample) : [];
+  }
+
+  /** Stores the boxes of one sample (image coordinates 0-1) as the canvas reports them. */
+  async saveEvidence(sample: number, boxes: EvidenceBox[]): Promise<boolean> {
+    const datasetId = this.datasetId;
+    if (!datasetId) return false;
+    return this.write(() => replaceEvidence(datasetId, sample, boxes));
+  }
+
+  /** Who and where new evidence boxes belong to, for the canvas to stamp them. */
+  evidenceContext(sample: number): { datasetId: string; sample: number; reviewer: string } | null {
+    return this.datasetId && this.reviewer
+      ? { datasetId: this.datasetId, sample, reviewer: this.reviewer }
+      : null;
+  }
+
+  private async step(
+    make: (
+      log: readonly HistoryEntry[],
+      meta: ReturnType<ReviewState['meta']>,
+    ) => HistoryEntry | null,
+  ): Promise<boolean> {
+    const datasetId = this.datasetId;
+    const reviewer = this.reviewer;
+    if (!datasetId || !reviewer) return false;
+    const entry = make(this.history, this.meta(datasetId, reviewer, Date.now()));
+    if (!entry) return false;
+    return this.write(async () => {
+      await recordHistoryEntry(entry);
+      this.history = [...this.history, entry];
+    });
+  }
+
+  private meta(datasetId: string, reviewer: string, at: number) {
+    return { id: crypto.randomUUID(), datasetId, at, reviewer };
+  }
+
+  private async write(action: () => Promise<void>): Promise<boolean> {
+    this.saving = true;
+    this.error = null;
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      this.error = `Not saved: ${error instanceof Error ? error.message : String(error)}`;
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+}

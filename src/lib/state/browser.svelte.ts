@@ -1,11 +1,14 @@
 import { ALL_SAMPLES_FILTER, applyFilter, type SampleFilter } from '../rules/filter';
 import { ANY_SAMPLE, refineSamples, type SampleQuery } from '../query/sample-query';
 import type { DatasetLibrary } from './library.svelte';
+import { Selection } from './selection.svelte';
 
 /** What the sample grid shows: the open dataset narrowed by a filter, in its sort order. */
 export class SampleBrowser {
   filter = $state<SampleFilter>(structuredClone(ALL_SAMPLES_FILTER));
   query = $state<SampleQuery>({ ...ANY_SAMPLE });
+  /** Samples picked in the grid, for bulk decisions and for exporting a selection. */
+  readonly selection = new Selection();
 
   constructor(private readonly library: () => DatasetLibrary) {}
 

@@ -132,6 +132,7 @@ export class ImportSession {
           report: result.report,
           sampleCount: result.table.count,
           isDemo: false,
+          csv: result.csv,
         },
         table: result.table,
         images: this.images.filter((_, index) => used[index] === 1),

@@ -1,6 +1,16 @@
-export type View = 'report' | 'samples' | 'overview' | 'rules' | 'review' | 'datasets' | 'import';
+export type View =
+  'report' | 'samples' | 'overview' | 'rules' | 'review' | 'export' | 'datasets' | 'import';
 
-const views: View[] = ['report', 'samples', 'overview', 'rules', 'review', 'datasets', 'import'];
+const views: View[] = [
+  'report',
+  'samples',
+  'overview',
+  'rules',
+  'review',
+  'export',
+  'datasets',
+  'import',
+];
 
 /**
  * Which screen is shown, which sample is open and which review set, mirrored in

@@ -7,6 +7,7 @@ import {
   SplitNamesSchema,
 } from '../labels/types';
 import { StoreCorruptionError } from './errors';
+import { CsvMappingSchema } from '../labels/csv';
 
 /**
  * Shapes of the records in IndexedDB. Every record is validated on the way in and on
@@ -34,6 +35,15 @@ const datasetMetaShape = z.object({
   pageCount: z.number().int().nonnegative(),
   imageCount: z.number().int().nonnegative(),
   isDemo: z.boolean(),
+  /** For a generic CSV: its columns and the mapping used, so an export writes it back alike. */
+  csv: z
+    .object({
+      file: z.string(),
+      columns: z.array(z.string()),
+      mapping: CsvMappingSchema,
+    })
+    .nullable()
+    .optional(),
   schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
 });
 

@@ -122,3 +122,55 @@ test('a generic CSV is read through a column mapping the user can change', async
   await app.goTo('Samples');
   await expect(app.samples.card('0002.jpg')).toContainText('Sadly angry');
 });
+
+test.describe('a large import runs in a worker', () => {
+  test.setTimeout(180_000);
+
+  /** A RAF-CE emotion file of n lines, and as many tiny aligned images as given. */
+  function largeImport(n: number, images: number) {
+    const lines: string[] = [];
+    for (let i = 1; i <= n; i++) lines.push(`${String(i).padStart(7, '0')}.jpg ${i % 14}`);
+    return [
+      { name: 'RAFCE_emolabel.txt', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n')) },
+      ...Array.from({ length: images }, (_, i) => ({
+        name: `${String(i + 1).padStart(7, '0')}_aligned.png`,
+        mimeType: 'image/png',
+        buffer: png,
+      })),
+    ];
+  }
+
+  test('shows its progress and, when cancelled, stores nothing', async ({ page }) => {
+    const app = new AuReviewApp(page);
+    await app.open();
+    await app.goTo('Import');
+    await app.importPage.chooseLabelFiles(largeImport(1_000_000, 0));
+    await expect(app.report.figure('samples-accepted')).toHaveText('1,000,000', {
+      timeout: 60_000,
+    });
+
+    await app.importPage.saveButton.click();
+    const progress = page.getByRole('status', { name: 'Import progress' });
+    await expect(progress).toContainText(/of 1,000,000 rows/);
+    await progress.getByRole('button', { name: 'Cancel import' }).click();
+    await expect(page.getByText('The import was cancelled; nothing was stored.')).toBeVisible();
+
+    await page.reload();
+    await app.open();
+    await app.goTo('Datasets');
+    await expect(app.datasets.rows).toHaveCount(2);
+  });
+
+  test('completes with a progress bar and opens the dataset', async ({ page }) => {
+    const app = new AuReviewApp(page);
+    await app.open();
+    await app.goTo('Import');
+    await app.importPage.chooseLabelFiles(largeImport(300_000, 0));
+    await expect(app.report.figure('samples-accepted')).toHaveText('300,000', { timeout: 60_000 });
+    await app.importPage.save('Three hundred thousand');
+    await app.goTo('Samples');
+    await expect(app.samples.shownCount).toHaveText('300,000 of 300,000 samples');
+    await page.getByLabel('Filter by class').selectOption({ label: 'Happily sad' });
+    await expect(app.samples.shownCount).toHaveText('21,428 of 300,000 samples');
+  });
+});

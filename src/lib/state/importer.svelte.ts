@@ -1,10 +1,9 @@
-import type { CsvMapping, ImportOptions, ImportResult } from '../labels/import';
+import type { CsvMapping, ImportOptions } from '../labels/import';
 import { imageKey } from '../labels/images';
 import type { InputFile, SourceFormat } from '../labels/types';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
-import { saveImportedDataset } from '../store/datasets';
 import type { DatasetMeta } from '../store/records';
-import { parseLabelFilesInWorker } from '../workers/import-client';
+import { ImportWorker, type ParseSummary } from '../workers/import-client';
 
 export interface PickedImage {
   key: string;
@@ -28,16 +27,19 @@ export class ImportSession {
   /** Files that could not be read at all (damaged zip, unknown kind). */
   rejectedFiles = $state.raw<string[]>([]);
   options = $state<ImportOptions>({});
-  result = $state.raw<ImportResult | null>(null);
-  status = $state<'empty' | 'reading' | 'parsing' | 'ready' | 'saving' | 'saved' | 'failed'>(
-    'empty',
-  );
+  result = $state.raw<ParseSummary | null>(null);
+  status = $state<
+    'empty' | 'reading' | 'parsing' | 'ready' | 'saving' | 'saved' | 'cancelled' | 'failed'
+  >('empty');
   error = $state<string | null>(null);
   name = $state('');
+  /** While saving: rows written, of how many, since when. */
+  progress = $state<{ rowsDone: number; rowsTotal: number; startedAt: number } | null>(null);
 
-  canSave = $derived(
-    this.status === 'ready' && this.result !== null && this.result.table.count > 0,
-  );
+  private readonly worker = new ImportWorker();
+  private parseId = 0;
+
+  canSave = $derived(this.status === 'ready' && this.result !== null && this.result.count > 0);
 
   async addFiles(picked: PickedFile[]): Promise<void> {
     this.status = 'reading';
@@ -103,46 +105,54 @@ export class ImportSession {
     this.status = 'parsing';
     this.error = null;
     try {
-      this.result = await parseLabelFilesInWorker($state.snapshot(this.labelFiles), {
+      const { parseId, summary } = await this.worker.parse($state.snapshot(this.labelFiles), {
         ...$state.snapshot(this.options),
         // Without images there is nothing to match: no "label without image" noise.
         imageNames: this.images.length > 0 ? this.images.map((image) => image.name) : undefined,
       });
+      this.parseId = parseId;
+      this.result = summary;
       this.status = 'ready';
     } catch (error) {
       this.fail(error);
     }
   }
 
+  /** Writes the dataset in the worker, all or nothing; null when it failed or was cancelled. */
   async save(): Promise<DatasetMeta | null> {
-    const result = this.result;
-    if (!this.canSave || !result) return null;
+    if (!this.canSave) return null;
     this.status = 'saving';
+    this.progress = {
+      rowsDone: 0,
+      rowsTotal: this.result?.count ?? 0,
+      startedAt: performance.now(),
+    };
     try {
-      // Only images that a label names are kept: the others are listed in the report.
-      const used = new Uint8Array(this.images.length);
-      for (const image of result.imageMatch?.imageOfSample ?? []) if (image >= 0) used[image] = 1;
-      const meta = await saveImportedDataset({
-        meta: {
-          name: this.name.trim() || suggestName(this.labelFiles),
-          format: result.format,
-          scheme: result.scheme,
-          splitNames: result.splitNames,
-          sourceFiles: result.sourceFiles,
-          report: result.report,
-          sampleCount: result.table.count,
-          isDemo: false,
-          csv: result.csv,
+      const meta = await this.worker.save(
+        this.parseId,
+        this.name.trim() || suggestName(this.labelFiles),
+        this.images.map(({ key, name, blob }) => ({ key, name, blob })),
+        ({ rowsDone, rowsTotal }) => {
+          if (this.progress) this.progress = { ...this.progress, rowsDone, rowsTotal };
         },
-        table: result.table,
-        images: this.images.filter((_, index) => used[index] === 1),
-      });
-      this.status = 'saved';
+      );
+      this.status = meta ? 'saved' : 'cancelled';
       return meta;
     } catch (error) {
       this.fail(error);
       return null;
+    } finally {
+      this.progress = null;
     }
+  }
+
+  /** Stops a save in progress; the database stays as it was. */
+  cancel(): void {
+    this.worker.cancel();
+  }
+
+  dispose(): void {
+    this.worker.terminate();
   }
 
   private fail(error: unknown): void {

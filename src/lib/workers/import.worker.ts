@@ -1,31 +1,103 @@
 /// <reference lib="webworker" />
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles, type ImportResult } from '../labels/import';
+import { saveImportedDataset } from '../store/datasets';
 import type { ImportRequest, ImportResponse } from './import-protocol';
 
 /**
- * Parses label files off the main thread. The sample table's typed arrays are
- * transferred back, not copied.
+ * Parses label files and writes the dataset to IndexedDB off the main thread. The
+ * sample table never crosses to the page: the page gets the parse report, and
+ * later opens the stored dataset page by page.
  */
-self.onmessage = (event: MessageEvent<ImportRequest>) => {
-  const { id, files, options } = event.data;
+
+let lastParse: { id: number; result: ImportResult } | null = null;
+const saving = new Map<number, AbortController>();
+
+function post(response: ImportResponse): void {
+  (self as unknown as Worker).postMessage(response);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<void> {
+  const parsed = lastParse?.id === request.parseId ? lastParse.result : null;
+  if (!parsed) {
+    post({
+      type: 'failed',
+      id: request.id,
+      error: 'The files changed; read them again.',
+      cancelled: false,
+    });
+    return;
+  }
+  const controller = new AbortController();
+  saving.set(request.id, controller);
+  // Only images that a label names are kept; the others are listed in the report.
+  const used = new Uint8Array(request.images.length);
+  for (const image of parsed.imageMatch?.imageOfSample ?? []) if (image >= 0) used[image] = 1;
+  const rowsTotal = parsed.table.count;
   try {
-    const result = importLabelFiles(files, options);
-    const { table } = result;
-    const response: ImportResponse = { id, ok: true, result };
-    const transfer = [
-      table.classIds.buffer,
-      table.splits.buffer,
-      table.auStatus.buffer,
-      table.auMask.buffer,
-      table.flags.buffer,
-    ] as ArrayBuffer[];
-    (self as unknown as Worker).postMessage(response, transfer);
+    const meta = await saveImportedDataset(
+      {
+        meta: {
+          name: request.name,
+          format: parsed.format,
+          scheme: parsed.scheme,
+          splitNames: parsed.splitNames,
+          sourceFiles: parsed.sourceFiles,
+          report: parsed.report,
+          sampleCount: rowsTotal,
+          isDemo: false,
+          csv: parsed.csv,
+        },
+        table: parsed.table,
+        images: request.images.filter((_, index) => used[index] === 1),
+      },
+      {
+        signal: controller.signal,
+        onProgress: (done, total) =>
+          post({
+            type: 'progress',
+            id: request.id,
+            rowsDone: Math.round((rowsTotal * done) / Math.max(total, 1)),
+            rowsTotal,
+          }),
+      },
+    );
+    post({ type: 'saved', id: request.id, meta });
   } catch (error) {
-    const response: ImportResponse = {
-      id,
-      ok: false,
-      error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error),
-    };
-    (self as unknown as Worker).postMessage(response);
+    post({
+      type: 'failed',
+      id: request.id,
+      error: message(error),
+      cancelled: controller.signal.aborted,
+    });
+  } finally {
+    saving.delete(request.id);
+  }
+}
+
+self.onmessage = (event: MessageEvent<ImportRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    saving.get(request.id)?.abort(new DOMException('The import was cancelled.', 'AbortError'));
+    return;
+  }
+  if (request.type === 'save') {
+    void save(request);
+    return;
+  }
+  try {
+    const result = importLabelFiles(request.files, request.options);
+    lastParse = { id: request.id, result };
+    const { format, scheme, splitNames, sourceFiles, report, csv } = result;
+    post({
+      type: 'parsed',
+      id: request.id,
+      summary: { format, scheme, splitNames, sourceFiles, report, csv, count: result.table.count },
+    });
+  } catch (error) {
+    post({ type: 'failed', id: request.id, error: message(error), cancelled: false });
   }
 };

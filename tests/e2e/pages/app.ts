@@ -29,7 +29,16 @@ export class AuReviewApp {
   }
 
   async goTo(
-    tab: 'Samples' | 'Overview' | 'Rules' | 'Review' | 'Parse report' | 'Datasets' | 'Import',
+    tab:
+      | 'Samples'
+      | 'Overview'
+      | 'Rules'
+      | 'Review'
+      | 'Export'
+      | 'Team'
+      | 'Parse report'
+      | 'Datasets'
+      | 'Import',
   ): Promise<void> {
     await this.page
       .getByRole('navigation', { name: 'Main' })

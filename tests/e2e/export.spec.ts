@@ -73,7 +73,7 @@ test('reviewed samples export with their decisions: every file checked', async (
   names.push(await name());
   await review.press('1'); // flag: AU label wrong
   await expect(review.position).toHaveText('5 of 6');
-  const [accepted, discarded, corrected, flagged] = names;
+  const [accepted, discarded, corrected, flagged] = names as [string, string, string, string];
 
   await app.goTo('Export');
   await expect(page.getByTestId('export-removed')).toHaveText('1');
@@ -156,6 +156,7 @@ test('the current filter exports alone, and the same options give the same bytes
   const app = new AuReviewApp(page);
   await app.open();
   await page.getByLabel('Filter by class').selectOption({ label: 'Sadly angry' });
+  await expect(app.samples.shownCount).not.toHaveText('200 of 200 samples');
   const shown = Number((await app.samples.shownCount.textContent())?.split(' ')[0]);
   await app.goTo('Export');
   await page.getByRole('radio', { name: /^The current filter/ }).check();

@@ -73,6 +73,7 @@ test('filtering the grid to null AU labels', async ({ page }) => {
   const app = new AuReviewApp(page);
   await app.open();
   await page.getByLabel('Filter by AU label').selectOption('null');
+  await expect(app.samples.shownCount).not.toHaveText('200 of 200 samples');
   const shown = await app.samples.shownCount.textContent();
   const nullCount = Number(shown?.split(' ')[0]);
   expect(nullCount).toBeGreaterThan(0);

@@ -88,6 +88,7 @@ test('filters by verdict and score, sorts worst first, and saves a filter by nam
   const app = new AuReviewApp(page);
   await app.open();
   await page.getByLabel('Filter by verdict').selectOption('fails');
+  await expect(app.samples.shownCount).not.toHaveText('200 of 200 samples');
   const failing = await count(
     app.samples.shownCount.textContent().then((t) => t?.split(' of')[0] ?? ''),
   );

@@ -14,8 +14,12 @@ export class SampleBrowser {
 
   indices = $derived.by(() => {
     const { table, check, issues } = this.library();
-    if (!table || !check) return new Int32Array(0);
-    return refineSamples(table, applyFilter(table, check, issues, this.filter), this.query);
+    if (!table) return new Int32Array(0);
+    // Until the first check arrives, the label filter cannot apply: show every sample.
+    const filtered = check
+      ? applyFilter(table, check, issues, this.filter)
+      : Int32Array.from({ length: table.count }, (_, i) => i);
+    return refineSamples(table, filtered, this.query);
   });
 
   /** Shows exactly the samples a filter selects (e.g. from a heatmap cell). */

@@ -24,10 +24,11 @@ import {
   REFERENCE_TOGETHER,
   builtinRuleSetFor,
 } from '../rules/builtin';
-import { checkTable } from '../rules/check';
+import type { CheckColumns } from '../rules/check';
 import type { SampleFilter } from '../rules/filter';
-import { scoreLabelIssues } from '../rules/label-issues';
-import { buildOverview } from '../rules/overview';
+import type { LabelIssueColumns } from '../rules/label-issues';
+import type { Overview } from '../rules/overview';
+import { analyseInWorker } from '../workers/analysis-client';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
 import { loadDemoDataset } from './demo';
 import { ImageCache } from './image-cache';
@@ -59,21 +60,16 @@ export class DatasetLibrary {
 
   open = $derived(this.datasets.find((d) => d.id === this.openId) ?? null);
 
-  /** Every sample checked against the rule set; recomputed whenever a rule changes. */
-  check = $derived(this.table && this.ruleSet ? checkTable(this.table, this.ruleSet) : null);
-  issues = $derived(this.table && this.ruleSet ? scoreLabelIssues(this.table, this.ruleSet) : null);
-  overview = $derived(
-    this.open && this.table && this.ruleSet && this.check
-      ? buildOverview(
-          this.table,
-          this.open.scheme,
-          this.open.splitNames,
-          this.ruleSet,
-          this.check,
-          this.issues,
-        )
-      : null,
-  );
+  /**
+   * Every sample checked against the rule set, the label-issue scores and the
+   * overview: computed in a worker, and again whenever a rule or a name changes.
+   * null while the first analysis runs.
+   */
+  check = $state.raw<CheckColumns | null>(null);
+  issues = $state.raw<LabelIssueColumns | null>(null);
+  overview = $state.raw<Overview | null>(null);
+  analysing = $state(false);
+  private analysisRun = 0;
 
   /** Lists stored datasets and opens the last one used, or the demo on a first visit. */
   async start(): Promise<void> {
@@ -115,8 +111,12 @@ export class DatasetLibrary {
       this.ruleSet = stored ?? defaultRuleSet(meta?.scheme);
       this.ruleSetIsBuiltin = stored === undefined;
       this.savedFilters = filters;
+      this.check = null;
+      this.issues = null;
+      this.overview = null;
       localStorage.setItem(lastOpenKey, id);
       this.status = 'ready';
+      void this.analyse();
     } catch (error) {
       this.fail(error);
     }
@@ -132,6 +132,7 @@ export class DatasetLibrary {
     if (!this.openId) return;
     await updateDatasetMeta(this.openId, { scheme, splitNames });
     await this.refresh();
+    await this.analyse();
   }
 
   /** Stores an edited rule set for the open dataset; every count follows at once. */
@@ -141,6 +142,7 @@ export class DatasetLibrary {
     await saveRuleSet(this.openId, valid);
     this.ruleSet = valid;
     this.ruleSetIsBuiltin = false;
+    await this.analyse();
   }
 
   async resetRuleSet(): Promise<void> {
@@ -148,6 +150,41 @@ export class DatasetLibrary {
     await deleteRuleSet(this.openId);
     this.ruleSet = defaultRuleSet(this.open?.scheme);
     this.ruleSetIsBuiltin = true;
+    await this.analyse();
+  }
+
+  /** Recomputes check, issues and overview for the open dataset; a newer run wins. */
+  async analyse(): Promise<void> {
+    const table = this.table;
+    const ruleSet = this.ruleSet;
+    const open = this.open;
+    if (!table || !ruleSet || !open) return;
+    const run = ++this.analysisRun;
+    this.analysing = true;
+    const { names: _names, auRaw: _auRaw, ...columns } = table;
+    const response = await analyseInWorker({
+      // Copies: the page keeps its own columns.
+      columns: {
+        ...columns,
+        classIds: columns.classIds.slice(),
+        splits: columns.splits.slice(),
+        auStatus: columns.auStatus.slice(),
+        auMask: columns.auMask.slice(),
+        flags: columns.flags.slice(),
+      },
+      ruleSet: $state.snapshot(ruleSet) as RuleSet,
+      scheme: $state.snapshot(open.scheme),
+      splitNames: $state.snapshot(open.splitNames),
+    });
+    if (run !== this.analysisRun) return;
+    this.analysing = false;
+    if (!response.ok) {
+      this.error = `The consistency check failed: ${response.error}`;
+      return;
+    }
+    this.check = response.check;
+    this.issues = response.issues;
+    this.overview = response.overview;
   }
 
   async saveFilter(name: string, filter: SampleFilter): Promise<void> {

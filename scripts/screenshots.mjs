@@ -40,6 +40,16 @@ await page.waitForTimeout(300);
 await page.screenshot({ path: `${out}/rules.png` });
 await page.setViewportSize({ width: 1400, height: 900 });
 
+await tab('Review');
+await page.getByLabel('Your name').fill('Ada');
+await page.getByRole('button', { name: 'Start reviewing' }).click();
+await page.getByRole('button', { name: 'Create and start' }).click();
+await page.waitForTimeout(600);
+for (const key of ['a', 'c', '2', '6', 'Enter']) await page.keyboard.press(key);
+await page.getByLabel('Show AU regions').check();
+await page.waitForTimeout(500);
+await page.screenshot({ path: `${out}/review.png` });
+
 await tab('Import');
 await page
   .getByLabel('Choose label files', { exact: true })

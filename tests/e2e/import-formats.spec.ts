@@ -174,3 +174,71 @@ test.describe('a large import runs in a worker', () => {
     await expect(app.samples.shownCount).toHaveText('21,428 of 300,000 samples');
   });
 });
+
+test('a linked image folder is read on demand, never copied, and still there after a reload', async ({
+  page,
+}) => {
+  // The browser's folder picker cannot be driven headless: hand the app a real directory
+  // handle from the origin-private file system instead, through the same API.
+  await page.addInitScript(() => {
+    (
+      window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+    ).showDirectoryPicker = async () =>
+      (await navigator.storage.getDirectory()).getDirectoryHandle('aligned');
+  });
+  const app = new AuReviewApp(page);
+  await app.open();
+  await page.evaluate(async (bytes) => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('aligned', { create: true });
+    for (const name of ['0001_aligned.png', '0002_aligned.png', '0003_aligned.png']) {
+      const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(new Uint8Array(bytes));
+      await writable.close();
+    }
+  }, Array.from(png));
+
+  await app.goTo('Import');
+  const [emotion] = rafceFiles as [string];
+  await app.importPage.chooseLabelFiles([
+    {
+      name: 'RAFCE_emolabel.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(firstLines(emotion, 6)),
+    },
+  ]);
+  await page.getByRole('button', { name: 'Link an image folder (read on demand)' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Linked folder' })).toContainText(
+    '3 images',
+  );
+  const images = page.getByRole('region', { name: 'Images', exact: true });
+  await expect(images).toContainText('3 labels without an image');
+  await app.importPage.save('Linked folder');
+
+  const storedImages = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('au-review');
+          open.onsuccess = () => {
+            const count = open.result.transaction('images').objectStore('images').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+  expect(await storedImages()).toBe(200); // the demo's, and none of the linked folder's
+
+  await page.reload();
+  await app.open();
+  await app.goTo('Samples');
+  await expect(app.samples.shownCount).toHaveText('6 of 6 samples');
+  const thumb = page.getByRole('img', { name: 'Face 0003.jpg' });
+  await expect
+    .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBe(2);
+  await expect(
+    app.samples.card('0004.jpg').getByRole('img', { name: 'Image missing' }),
+  ).toBeVisible();
+});

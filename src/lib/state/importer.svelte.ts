@@ -4,6 +4,8 @@ import type { InputFile, SourceFormat } from '../labels/types';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { DatasetMeta } from '../store/records';
 import { ImportWorker, type ParseSummary } from '../workers/import-client';
+import { linkImageFolder } from '../store/folders';
+import { indexImageFolder, pickFolder } from './image-folder';
 
 export interface PickedImage {
   key: string;
@@ -35,6 +37,12 @@ export class ImportSession {
   name = $state('');
   /** While saving: rows written, of how many, since when. */
   progress = $state<{ rowsDone: number; rowsTotal: number; startedAt: number } | null>(null);
+
+  /** An image folder read on demand instead of copied (where the browser allows it). */
+  linkedFolder = $state.raw<{
+    handle: FileSystemDirectoryHandle;
+    entries: { key: string; path: string }[];
+  } | null>(null);
 
   private readonly worker = new ImportWorker();
   private parseId = 0;
@@ -108,7 +116,14 @@ export class ImportSession {
       const { parseId, summary } = await this.worker.parse($state.snapshot(this.labelFiles), {
         ...$state.snapshot(this.options),
         // Without images there is nothing to match: no "label without image" noise.
-        imageNames: this.images.length > 0 ? this.images.map((image) => image.name) : undefined,
+        imageNames:
+          this.images.length > 0 || this.linkedFolder
+            ? [
+                // Copied images first: the worker keeps those a label names, by position.
+                ...this.images.map((image) => image.name),
+                ...(this.linkedFolder?.entries.map((entry) => entry.path) ?? []),
+              ]
+            : undefined,
       });
       this.parseId = parseId;
       this.result = summary;
@@ -136,6 +151,16 @@ export class ImportSession {
           if (this.progress) this.progress = { ...this.progress, rowsDone, rowsTotal };
         },
       );
+      if (meta && this.linkedFolder) {
+        const { handle, entries } = this.linkedFolder;
+        await linkImageFolder({
+          datasetId: meta.id,
+          name: handle.name,
+          handle,
+          keys: entries.map((e) => e.key).join('\n'),
+          paths: entries.map((e) => e.path).join('\n'),
+        });
+      }
       this.status = meta ? 'saved' : 'cancelled';
       return meta;
     } catch (error) {
@@ -144,6 +169,16 @@ export class ImportSession {
     } finally {
       this.progress = null;
     }
+  }
+
+  /** Links an image folder: its images are matched now and read only when shown. */
+  async linkFolder(): Promise<void> {
+    const handle = await pickFolder();
+    if (!handle) return;
+    this.status = 'reading';
+    const entries = await indexImageFolder(handle);
+    this.linkedFolder = { handle, entries };
+    await this.parse();
   }
 
   /** Stops a save in progress; the database stays as it was. */

@@ -31,6 +31,8 @@ import type { Overview } from '../rules/overview';
 import { analyseInWorker } from '../workers/analysis-client';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
 import { loadDemoDataset } from './demo';
+import { getImageFolder, type ImageFolderRecord } from '../store/folders';
+import { readFromFolder, requestFolderAccess } from './image-folder';
 import { ImageCache } from './image-cache';
 import { ReviewState } from './review.svelte';
 
@@ -54,9 +56,12 @@ export class DatasetLibrary {
 
   readonly review = new ReviewState(() => this.table);
 
-  readonly images = new ImageCache((key) =>
-    this.openId ? getImage(this.openId, key) : Promise.resolve(undefined),
-  );
+  readonly images = new ImageCache((key) => this.loadImage(key));
+  /** A linked image folder of the open dataset that the browser needs permission to read again. */
+  folderNeedsPermission = $state<string | null>(null);
+  /** Bumped when images become readable again, so the screens ask for them anew. */
+  imagesVersion = $state(0);
+  private folder: { record: ImageFolderRecord; pathOf: Map<string, string> | null } | null = null;
 
   open = $derived(this.datasets.find((d) => d.id === this.openId) ?? null);
 
@@ -99,12 +104,15 @@ export class DatasetLibrary {
     this.status = 'loading';
     try {
       const meta = this.datasets.find((d) => d.id === id);
-      const [table, stored, filters] = await Promise.all([
+      const [table, stored, filters, folder] = await Promise.all([
         loadSampleTable(id),
         getRuleSet(id),
         listSavedFilters(id),
+        getImageFolder(id),
         this.review.load(id),
       ]);
+      this.folder = folder ? { record: folder, pathOf: null } : null;
+      this.folderNeedsPermission = null;
       this.images.clear();
       this.openId = id;
       this.table = table;
@@ -151,6 +159,32 @@ export class DatasetLibrary {
     this.ruleSet = defaultRuleSet(this.open?.scheme);
     this.ruleSetIsBuiltin = true;
     await this.analyse();
+  }
+
+  /** An image from the dataset's own store, or read on demand from its linked folder. */
+  private async loadImage(key: string): Promise<Blob | undefined> {
+    if (!this.openId) return undefined;
+    const stored = await getImage(this.openId, key);
+    if (stored || !this.folder) return stored;
+    const folder = this.folder;
+    // The key index is built on first use, not when the dataset opens.
+    folder.pathOf ??= zipIndex(folder.record.keys, folder.record.paths);
+    const path = folder.pathOf.get(key);
+    if (!path) return undefined;
+    const read = await readFromFolder(folder.record.handle, path);
+    if ('blob' in read) return read.blob;
+    if ('needsPermission' in read) this.folderNeedsPermission = folder.record.name;
+    return undefined;
+  }
+
+  /** Asks the user, on a click, to let the page read the linked folder again. */
+  async grantFolderAccess(): Promise<void> {
+    if (!this.folder) return;
+    if (await requestFolderAccess(this.folder.record.handle)) {
+      this.folderNeedsPermission = null;
+      this.images.clear();
+      this.imagesVersion++;
+    }
   }
 
   /** Recomputes check, issues and overview for the open dataset; a newer run wins. */
@@ -244,3 +278,9 @@ export function defaultRuleSet(scheme: LabelScheme | undefined): RuleSet {
 }
 
 const lastOpenKey = 'au-review:last-open-dataset';
+
+function zipIndex(keys: string, paths: string): Map<string, string> {
+  const keyList = keys ? keys.split('\n') : [];
+  const pathList = paths ? paths.split('\n') : [];
+  return new Map(keyList.map((key, i) => [key, pathList[i] ?? '']));
+}

@@ -1,5 +1,13 @@
 export type View =
-  'report' | 'samples' | 'overview' | 'rules' | 'review' | 'export' | 'datasets' | 'import';
+  | 'report'
+  | 'samples'
+  | 'overview'
+  | 'rules'
+  | 'review'
+  | 'export'
+  | 'team'
+  | 'datasets'
+  | 'import';
 
 const views: View[] = [
   'report',
@@ -8,6 +16,7 @@ const views: View[] = [
   'rules',
   'review',
   'export',
+  'team',
   'datasets',
   'import',
 ];

@@ -58,8 +58,8 @@ async function snapshot() {
 }
 
 describe('db schema', () => {
-  it('declares version 3 with its tables and their keys', () => {
-    expect(db.verno).toBe(3);
+  it('declares version 5 with its tables and their keys', () => {
+    expect(db.verno).toBe(5);
     const spec = Object.fromEntries(
       db.tables.map((t) => [
         t.name,
@@ -77,6 +77,10 @@ describe('db schema', () => {
       reviewSets: 'id, datasetId',
       settings: 'key',
       evidence: 'id, datasetId, [datasetId+sample]',
+      teamSessions: 'id, datasetId',
+      teamBundles: '[sessionId+reviewer], sessionId',
+      assignments: 'sessionId',
+      imageFolders: 'datasetId',
     });
   });
 

@@ -226,10 +226,16 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
         db.reviewSets,
         db.evidence,
       ] as const;
-      await db.transaction('rw', [db.datasets, db.ruleSets, ...perDataset], async () => {
-        await db.datasets.delete(id);
-        await db.ruleSets.delete(id);
+      const team = [db.teamSessions, db.teamBundles, db.assignments] as const;
+      const byDatasetId = [db.datasets, db.ruleSets, db.imageFolders] as const;
+      await db.transaction('rw', [...byDatasetId, ...perDataset, ...team], async () => {
+        for (const table of byDatasetId) await table.delete(id);
         for (const table of perDataset) await table.where('datasetId').equals(id).delete();
+        // Team sessions of the dataset and their bundles; assignments made from it.
+        const sessions = await db.teamSessions.where('datasetId').equals(id).primaryKeys();
+        await db.teamBundles.where('sessionId').anyOf(sessions).delete();
+        await db.teamSessions.bulkDelete(sessions);
+        await db.assignments.filter((a) => a.datasetId === id).delete();
       });
     },
 

@@ -9,6 +9,8 @@ import type {
   SettingRecord,
 } from './annotation-records';
 import type { EvidenceBox } from '../review/evidence';
+import type { ImageFolderRecord } from './folders';
+import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -24,6 +26,10 @@ export class AuReviewDb extends Dexie {
   declare reviewSets: EntityTable<ReviewSetRecord, 'id'>;
   declare settings: EntityTable<SettingRecord, 'key'>;
   declare evidence: EntityTable<EvidenceBox, 'id'>;
+  declare imageFolders: EntityTable<ImageFolderRecord, 'datasetId'>;
+  declare teamSessions: EntityTable<TeamSessionRecord, 'id'>;
+  declare teamBundles: Table<TeamBundleRecord, [string, string]>;
+  declare assignments: EntityTable<AssignmentRecord, 'sessionId'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -51,6 +57,17 @@ export class AuReviewDb extends Dexie {
     // Version 3: boxes reviewers draw on a face as evidence for an AU (image coordinates 0-1).
     this.version(3).stores({
       evidence: 'id, datasetId, [datasetId+sample]',
+    });
+    // Version 4: team review. The lead's sessions and the reviewers' merged bundles;
+    // in a reviewer's browser, the assignments opened there with the work on them.
+    this.version(4).stores({
+      teamSessions: 'id, datasetId',
+      teamBundles: '[sessionId+reviewer], sessionId',
+      assignments: 'sessionId',
+    });
+    // Version 5: image folders linked to a dataset and read on demand, not copied.
+    this.version(5).stores({
+      imageFolders: 'datasetId',
     });
   }
 }

@@ -1,0 +1,519 @@
+import { imageKey } from '../labels/images';
+import { SampleFlag } from '../labels/types';
+import type { Decision } from '../review/decision';
+import {
+  adjudicate as rule,
+  agreementReport,
+  assignmentFileName,
+  buildAssignmentFile,
+  conflicts,
+  createSession,
+  mergeBundles,
+  parseAssignment,
+  parseBundle,
+  planAssignments,
+  planProblems,
+  type AdjudicationChoice,
+  type Assignment,
+  type AssignmentSample,
+  type ReviewBundle,
+  type SampleAgreement,
+} from '../team';
+import { getImage } from '../store/datasets';
+import {
+  deleteAssignment,
+  deleteTeamSession,
+  listAssignments,
+  listTeamBundles,
+  listTeamSessions,
+  replaceTeamBundles,
+  saveAssignment,
+  saveTeamSession,
+  type AssignmentRecord,
+  type TeamBundleRecord,
+  type TeamSessionRecord,
+} from '../store/team';
+import type { DatasetLibrary } from './library.svelte';
+import {
+  bundleFileOf,
+  cleanInput,
+  errorMessage,
+  inputOf,
+  latestDecisions,
+  loadImages,
+  newSessionId,
+  withTime,
+  type FileOutcome,
+  type OutgoingFile,
+  type ReviewerInput,
+  type TextFile,
+} from './team-support';
+
+export type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord };
+export { auLabelOf, ausOfText } from './team-support';
+export type { FileOutcome, OutgoingFile, ReviewerInput, TextFile } from './team-support';
+
+/**
+ * Team review in this browser. As a lead: sessions of the open dataset, the
+ * bundles reviewers sent back, the agreement report and adjudication (recorded as
+ * the lead's own decisions, so they are undoable and are what review and export
+ * use). As a reviewer: the assignments opened here and the work on them, kept
+ * apart from this browser's own datasets and decisions.
+ */
+export class TeamState {
+  sessions = $state.raw<TeamSessionRecord[]>([]);
+  sessionId = $state<string | null>(null);
+  bundles = $state.raw<TeamBundleRecord[]>([]);
+  assignments = $state.raw<AssignmentRecord[]>([]);
+  assignmentId = $state<string | null>(null);
+  busy = $state(false);
+  error = $state<string | null>(null);
+
+  constructor(private readonly library: DatasetLibrary) {}
+
+  session = $derived(this.sessions.find((s) => s.id === this.sessionId) ?? null);
+
+  /** The lead's decisions made in the selected session (undone ones are not in effect). */
+  adjudications = $derived.by((): Decision[] => {
+    const session = this.session;
+    if (!session) return [];
+    return this.library.review.active.filter(
+      (d) => d.reviewSetId === session.id && d.datasetId === session.datasetId,
+    );
+  });
+
+  report = $derived.by(() => {
+    const session = this.session;
+    const table = this.library.table;
+    if (!session || !table || this.library.openId !== session.datasetId) return null;
+    return agreementReport(
+      session.session,
+      this.bundles.map((b) => b.bundle),
+      table,
+      this.adjudications,
+    );
+  });
+
+  /** Samples the reviewers disagree on, worst first (adjudicated ones included, marked). */
+  conflicts = $derived(this.report ? conflicts(this.report) : []);
+
+  /** Unanimous samples the lead has not yet taken over into the dataset's decisions. */
+  agreedPending = $derived(
+    this.report ? this.report.samples.filter((s) => s.unanimous && !s.adjudication) : [],
+  );
+
+  assignment = $derived(this.assignments.find((a) => a.sessionId === this.assignmentId) ?? null);
+
+  /** Reads the sessions of the open dataset and the assignments opened in this browser. */
+  async load(datasetId: string | null): Promise<void> {
+    await this.run(async () => {
+      const [sessions, assignments] = await Promise.all([
+        datasetId ? listTeamSessions(datasetId) : Promise.resolve([]),
+        listAssignments(),
+      ]);
+      this.sessions = sessions;
+      this.assignments = assignments;
+      if (!sessions.some((s) => s.id === this.sessionId)) {
+        this.sessionId = sessions.at(-1)?.id ?? null;
+      }
+      if (!assignments.some((a) => a.sessionId === this.assignmentId)) {
+        this.assignmentId = assignments[0]?.sessionId ?? null;
+      }
+      await this.loadBundles();
+    });
+  }
+
+  async selectSession(id: string | null): Promise<void> {
+    this.sessionId = id;
+    await this.run(() => this.loadBundles());
+  }
+
+  private async loadBundles(): Promise<void> {
+    const id = this.sessionId;
+    this.bundles = id ? await listTeamBundles(id) : [];
+  }
+
+  /* -------------------------------------------------------------- lead */
+
+  /** Why a session cannot be created from these inputs; empty when it can. */
+  sessionProblems(input: { samples: readonly number[]; reviewers: string[]; overlap: number }) {
+    const problems = planProblems({ sessionId: 'x', seed: 0, ...input });
+    if (input.samples.length === 0) problems.push('the review set has no samples');
+    if (!this.library.review.reviewer) problems.push('enter your name first');
+    return problems;
+  }
+
+  /** Plans a balanced, seeded assignment of a review set's samples and stores the session. */
+  async createSession(input: {
+    reviewSetId: string;
+    reviewers: string[];
+    overlap: number;
+    seed: number | string;
+  }): Promise<string[]> {
+    const library = this.library;
+    const set = library.review.reviewSets.find((s) => s.id === input.reviewSetId);
+    const open = library.open;
+    const lead = library.review.reviewer;
+    if (!set || !open || !lead) return ['choose a review set of the open dataset'];
+    const problems = this.sessionProblems({ ...input, samples: set.samples });
+    if (problems.length > 0) return problems;
+    const now = Date.now();
+    const plan = planAssignments({
+      sessionId: newSessionId(now),
+      samples: set.samples,
+      reviewers: input.reviewers,
+      overlap: input.overlap,
+      seed: input.seed,
+    });
+    const session = createSession(plan, {
+      datasetId: open.id,
+      datasetName: open.name,
+      lead,
+      createdAt: now,
+    });
+    const record: TeamSessionRecord = {
+      version: 1,
+      id: session.sessionId,
+      datasetId: open.id,
+      reviewSetId: set.id,
+      reviewSetName: set.name,
+      session,
+    };
+    const ok = await this.run(async () => {
+      await saveTeamSession(record);
+      this.sessions = [...this.sessions, record];
+      this.sessionId = record.id;
+      this.bundles = [];
+    });
+    return ok ? [] : [this.error ?? 'not saved'];
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.run(async () => {
+      await deleteTeamSession(id);
+      this.sessions = this.sessions.filter((s) => s.id !== id);
+      if (this.sessionId === id) {
+        this.sessionId = this.sessions.at(-1)?.id ?? null;
+        await this.loadBundles();
+      }
+    });
+  }
+
+  /** One reviewer's assignment file, with the images embedded as data URLs when asked. */
+  async assignmentFile(reviewer: string, withImages: boolean): Promise<OutgoingFile | null> {
+    const session = this.session?.session;
+    const table = this.library.table;
+    const open = this.library.open;
+    if (!session || !table || !open || open.id !== session.datasetId) return null;
+    let file: OutgoingFile | null = null;
+    await this.run(async () => {
+      const assigned = session.assignments.find((a) => a.reviewer === reviewer)?.samples ?? [];
+      const withImage = withImages
+        ? assigned
+            .filter((index) => ((table.flags[index] ?? 0) & SampleFlag.hasImage) !== 0)
+            .map((index) => ({ index, name: table.names[index] ?? '' }))
+        : [];
+      const images = await loadImages(withImage, (name) => getImage(open.id, imageKey(name)));
+      const assignment = buildAssignmentFile(
+        session,
+        reviewer,
+        table,
+        {
+          datasetId: open.id,
+          datasetName: open.name,
+          lead: session.lead,
+          createdAt: Date.now(),
+          scheme: open.scheme,
+          splitNames: open.splitNames,
+        },
+        images,
+      );
+      file = { name: assignmentFileName(assignment), text: JSON.stringify(assignment, null, 2) };
+    });
+    return file;
+  }
+
+  /**
+   * Reads review bundles into the selected session, in any order. A bundle read
+   * twice changes nothing; a bundle of another dataset or session, or a file that
+   * is not a bundle, is refused with the reason and nothing stored changes.
+   */
+  async importBundles(files: readonly TextFile[]): Promise<FileOutcome[]> {
+    const record = this.session;
+    if (!record)
+      return files.map((f) => ({ fileName: f.name, ok: false, messages: ['no session'] }));
+    const session = record.session;
+    const outcomes: FileOutcome[] = [];
+    let bundles: ReviewBundle[] = this.bundles.map((b) => b.bundle);
+    const sources: Record<string, string[]> = Object.fromEntries(
+      this.bundles.map((b) => [b.reviewer, b.files]),
+    );
+    let changed = false;
+    for (const file of files) {
+      const parsed = parseBundle(file.text, file.name, {
+        sessionId: session.sessionId,
+        datasetId: session.datasetId,
+        datasetName: session.datasetName,
+        session,
+      });
+      if (!parsed.ok) {
+        outcomes.push({ fileName: file.name, ok: false, messages: parsed.problems });
+        continue;
+      }
+      const merged = mergeBundles(session, bundles, parsed.bundle);
+      if (merged.problems.length > 0 && merged.added + merged.unchanged + merged.replaced === 0) {
+        outcomes.push({ fileName: file.name, ok: false, messages: merged.problems });
+        continue;
+      }
+      const who = parsed.bundle.reviewer;
+      const summary =
+        merged.added + merged.replaced === 0
+          ? `${file.name}: already imported, nothing changed (${who})`
+          : `${file.name}: ${merged.added} new decision(s) from ${who}` +
+            (merged.replaced > 0 ? `, ${merged.replaced} updated` : '') +
+            (merged.unchanged > 0 ? `, ${merged.unchanged} already there` : '');
+      outcomes.push({
+        fileName: file.name,
+        ok: true,
+        messages: [summary, ...parsed.warnings, ...merged.problems],
+      });
+      if (merged.added + merged.replaced > 0) {
+        changed = true;
+        bundles = merged.bundles;
+        const list = sources[who] ?? [];
+        if (!list.includes(file.name)) sources[who] = [...list, file.name];
+      }
+    }
+    if (changed) {
+      const now = Date.now();
+      const records: TeamBundleRecord[] = bundles.map((bundle) => ({
+        version: 1,
+        sessionId: session.sessionId,
+        reviewer: bundle.reviewer,
+        bundle,
+        files: sources[bundle.reviewer] ?? [],
+        updatedAt: now,
+      }));
+      const ok = await this.run(async () => {
+        await replaceTeamBundles(session.sessionId, records);
+        this.bundles = records;
+      });
+      if (!ok) {
+        for (const outcome of outcomes) {
+          if (outcome.ok) {
+            outcome.ok = false;
+            outcome.messages = [`${outcome.fileName}: not saved: ${this.error ?? ''}`];
+          }
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** The lead's ruling on a sample, recorded as one undoable decision. */
+  async adjudicate(sample: SampleAgreement, choice: AdjudicationChoice): Promise<boolean> {
+    const lead = this.library.review.reviewer;
+    if (!lead) return false;
+    const ruling = rule(sample, choice, { lead, id: 'pending', at: Date.now() });
+    return this.library.review.decide([inputOf(ruling)]);
+  }
+
+  /** The lead's own decision on a sample, made in the adjudication view. */
+  async adjudicateEdited(sample: SampleAgreement, input: ReviewerInput): Promise<boolean> {
+    const lead = this.library.review.reviewer;
+    if (!lead) return false;
+    const edited: Decision = {
+      version: 1,
+      id: 'edited',
+      datasetId: sample.datasetId,
+      sample: sample.sample,
+      sampleName: sample.name,
+      reviewer: lead,
+      at: Date.now(),
+      ...cleanInput($state.snapshot(input)),
+    };
+    return this.adjudicate(sample, { edited });
+  }
+
+  /** Takes over every unanimous result not yet applied, as one undoable step. */
+  async applyAgreed(): Promise<boolean> {
+    const lead = this.library.review.reviewer;
+    const pending = this.agreedPending;
+    if (!lead || pending.length === 0) return false;
+    const inputs = pending.flatMap((sample) => {
+      const first = sample.reviews[0];
+      if (!first) return [];
+      const ruling = rule(
+        sample,
+        { from: first.reviewer },
+        { lead, id: 'pending', at: Date.now() },
+      );
+      return [
+        {
+          ...inputOf(ruling),
+          note: `agreed by ${sample.reviews.map((r) => r.reviewer).join(', ')}`,
+        },
+      ];
+    });
+    return this.library.review.decide(inputs);
+  }
+
+  /* ---------------------------------------------------------- reviewer */
+
+  /** Opens an assignment file in this browser. Never throws; a bad file changes nothing. */
+  async openAssignment(file: TextFile): Promise<FileOutcome> {
+    const parsed = parseAssignment(file.text, file.name);
+    if (!parsed.ok) return { fileName: file.name, ok: false, messages: parsed.problems };
+    const assignment = parsed.assignment;
+    const existing = this.assignments.find((a) => a.sessionId === assignment.sessionId);
+    if (existing && existing.assignment.reviewer !== assignment.reviewer) {
+      return {
+        fileName: file.name,
+        ok: false,
+        messages: [
+          `${file.name} is ${assignment.reviewer}'s assignment for session ${assignment.sessionId}; ` +
+            `this browser already holds ${existing.assignment.reviewer}'s for that session. ` +
+            `Remove it first, or open the file in another browser profile.`,
+        ],
+      };
+    }
+    if (existing) {
+      this.assignmentId = existing.sessionId;
+      return {
+        fileName: file.name,
+        ok: true,
+        messages: [
+          `${file.name}: already open; your ${existing.decisions.length} decision(s) are kept`,
+        ],
+      };
+    }
+    const record: AssignmentRecord = {
+      version: 1,
+      sessionId: assignment.sessionId,
+      datasetId: assignment.datasetId,
+      fileName: file.name,
+      openedAt: Date.now(),
+      assignment,
+      decisions: [],
+      durations: [],
+      startedAt: null,
+    };
+    const ok = await this.run(async () => {
+      await saveAssignment(record);
+      this.assignments = [record, ...this.assignments];
+      this.assignmentId = record.sessionId;
+    });
+    return ok
+      ? {
+          fileName: file.name,
+          ok: true,
+          messages: [
+            `${file.name}: ${assignment.samples.length} samples for ${assignment.reviewer} from ${assignment.lead}`,
+          ],
+        }
+      : { fileName: file.name, ok: false, messages: [this.error ?? 'not saved'] };
+  }
+
+  async removeAssignment(sessionId: string): Promise<void> {
+    await this.run(async () => {
+      await deleteAssignment(sessionId);
+      this.assignments = this.assignments.filter((a) => a.sessionId !== sessionId);
+      if (this.assignmentId === sessionId)
+        this.assignmentId = this.assignments[0]?.sessionId ?? null;
+    });
+  }
+
+  /** Records a reviewer's decision on sample `index` (the lead's index) and the time spent on it. */
+  async reviewerDecide(
+    sessionId: string,
+    sample: AssignmentSample,
+    input: ReviewerInput,
+    elapsedMs: number,
+  ): Promise<boolean> {
+    const record = this.assignments.find((a) => a.sessionId === sessionId);
+    if (!record) return false;
+    const now = Date.now();
+    const decision: Decision = {
+      version: 1,
+      id: crypto.randomUUID(),
+      datasetId: record.assignment.datasetId,
+      sample: sample.index,
+      sampleName: sample.name,
+      reviewer: record.assignment.reviewer,
+      at: now,
+      reviewSetId: sessionId,
+      ...cleanInput($state.snapshot(input)),
+    };
+    return this.update({
+      ...withTime(record, sample.index, elapsedMs),
+      decisions: [...record.decisions, decision],
+      startedAt: record.startedAt ?? now - Math.max(0, elapsedMs),
+    });
+  }
+
+  /** Adds time spent looking at a sample without deciding on it. */
+  async addTime(sessionId: string, sample: number, elapsedMs: number): Promise<void> {
+    const record = this.assignments.find((a) => a.sessionId === sessionId);
+    if (!record || elapsedMs <= 0) return;
+    await this.update(withTime(record, sample, elapsedMs));
+  }
+
+  /** The reviewer's latest decision on each sample of an assignment. */
+  latestDecisions(record: AssignmentRecord): ReadonlyMap<number, Decision> {
+    return latestDecisions(record.decisions);
+  }
+
+  /** The review bundle to send back to the lead. */
+  bundleFile(sessionId: string): OutgoingFile | null {
+    const record = this.assignments.find((a) => a.sessionId === sessionId);
+    return record ? bundleFileOf(record) : null;
+  }
+
+  /**
+   * The face of an assignment's sample: embedded in the file, else from this
+   * browser's copy of the dataset (the same dataset id, or the same dataset name
+   * with the same image name at the same index), else null.
+   */
+  async imageFor(assignment: Assignment, sample: AssignmentSample): Promise<string | null> {
+    if (sample.image) return sample.image;
+    const table = this.library.table;
+    const open = this.library.open;
+    if (!table || !open) return null;
+    const sameDataset =
+      open.id === assignment.datasetId ||
+      (open.name === assignment.datasetName && table.names[sample.index] === sample.name);
+    if (!sameDataset || table.names[sample.index] !== sample.name) return null;
+    if (((table.flags[sample.index] ?? 0) & SampleFlag.hasImage) === 0) return null;
+    return this.library.images.url(imageKey(sample.name));
+  }
+
+  /** The lead's view of a sample's face (the open dataset's image). */
+  async leadImage(sample: number): Promise<string | null> {
+    const table = this.library.table;
+    if (!table || ((table.flags[sample] ?? 0) & SampleFlag.hasImage) === 0) return null;
+    return this.library.images.url(imageKey(table.names[sample] ?? ''));
+  }
+
+  private async update(record: AssignmentRecord): Promise<boolean> {
+    return this.run(async () => {
+      await saveAssignment(record);
+      this.assignments = this.assignments.map((a) =>
+        a.sessionId === record.sessionId ? record : a,
+      );
+    });
+  }
+
+  private async run(action: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      this.error = errorMessage(error);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { getDb, type AuReviewDb } from './db';
+import { StoreCorruptionError } from './errors';
+import { DecisionSchema } from '../review/decision';
+import { AssignmentSchema, TeamSessionSchema } from '../team/assignment';
+import { ReviewBundleSchema } from '../team/bundle';
+
+/**
+ * Team review records. The lead's browser keeps team sessions and the bundles
+ * reviewers sent back (merged, one per reviewer); a reviewer's browser keeps the
+ * assignments it was given and the decisions made on them. A reviewer's decisions
+ * live with the assignment, never in the `decisions` table: they carry the lead's
+ * dataset id and sample indexes and must not touch this browser's own datasets.
+ */
+
+export const TEAM_RECORD_VERSION = 1;
+
+/** The lead's team session, with the review set it was drawn from. */
+export const TeamSessionRecordSchema = z
+  .object({
+    version: z.literal(TEAM_RECORD_VERSION),
+    /** = session.sessionId */
+    id: z.string().min(1),
+    /** = session.datasetId */
+    datasetId: z.string().min(1),
+    reviewSetId: z.string().min(1).optional(),
+    reviewSetName: z.string().optional(),
+    session: TeamSessionSchema,
+  })
+  .refine((r) => r.id === r.session.sessionId && r.datasetId === r.session.datasetId, {
+    message: 'id and datasetId must be those of the session',
+    path: ['id'],
+  });
+export type TeamSessionRecord = z.infer<typeof TeamSessionRecordSchema>;
+
+/** One reviewer's merged work in a session (see team/merge mergeBundles). */
+export const TeamBundleRecordSchema = z
+  .object({
+    version: z.literal(TEAM_RECORD_VERSION),
+    sessionId: z.string().min(1),
+    reviewer: z.string().min(1),
+    bundle: ReviewBundleSchema,
+    /** Names of the files merged into it, oldest first. */
+    files: z.array(z.string()),
+    updatedAt: z.number(),
+  })
+  .refine((r) => r.sessionId === r.bundle.sessionId && r.reviewer === r.bundle.reviewer, {
+    message: 'sessionId and reviewer must be those of the bundle',
+    path: ['sessionId'],
+  });
+export type TeamBundleRecord = z.infer<typeof TeamBundleRecordSchema>;
+
+/** An assignment opened in a reviewer's browser, with the reviewer's work on it. */
+export const AssignmentRecordSchema = z
+  .object({
+    version: z.literal(TEAM_RECORD_VERSION),
+    sessionId: z.string().min(1),
+    /** The lead's dataset id (this browser may not hold that dataset). */
+    datasetId: z.string().min(1),
+    fileName: z.string(),
+    openedAt: z.number(),
+    assignment: AssignmentSchema,
+    /** Every decision made, oldest first; the latest per sample counts. */
+    decisions: z.array(DecisionSchema),
+    /** Time spent looking at each sample, summed over visits. */
+    durations: z.array(z.object({ sample: z.number().int().min(0), ms: z.number().min(0) })),
+    /** When the first decision was made; null before that. */
+    startedAt: z.number().nullable(),
+  })
+  .refine((r) => r.sessionId === r.assignment.sessionId && r.datasetId === r.assignment.datasetId, {
+    message: 'sessionId and datasetId must be those of the assignment',
+    path: ['sessionId'],
+  })
+  .refine(
+    (r) =>
+      r.decisions.every(
+        (d) => d.reviewer === r.assignment.reviewer && d.datasetId === r.assignment.datasetId,
+      ),
+    {
+      message: "every decision must be the assigned reviewer's, on its dataset",
+      path: ['decisions'],
+    },
+  );
+export type AssignmentRecord = z.infer<typeof AssignmentRecordSchema>;
+
+function readAll<T>(
+  datasetId: string,
+  what: string,
+  records: unknown[],
+  schema: z.ZodType<T>,
+): T[] {
+  return records.map((record, i) => {
+    const parsed = schema.safeParse(record);
+    if (!parsed.success) {
+      throw new StoreCorruptionError(
+        datasetId,
+        null,
+        `${what} ${i} is corrupt: ${parsed.error.message}`,
+      );
+    }
+    return parsed.data;
+  });
+}
+
+/* ------------------------------------------------------------ lead side */
+
+export async function saveTeamSession(
+  record: TeamSessionRecord,
+  db: AuReviewDb = getDb(),
+): Promise<void> {
+  await db.teamSessions.put(TeamSessionRecordSchema.parse(record));
+}
+
+/** The team sessions of a dataset, oldest first. */
+export async function listTeamSessions(
+  datasetId: string,
+  db: AuReviewDb = getDb(),
+): Promise<TeamSessionRecord[]> {
+  const records = await db.teamSessions.where('datasetId').equals(datasetId).toArray();
+  return readAll(datasetId, 'team session', records, TeamSessionRecordSchema).sort(
+    (a, b) => a.session.createdAt - b.session.createdAt || a.id.localeCompare(b.id),
+  );
+}
+
+/** Deletes a session and the bundles imported into it, in one transaction. */
+export async function deleteTeamSession(id: string, db: AuReviewDb = getDb()): Promise<void> {
+  await db.transaction('rw', [db.teamSessions, db.teamBundles], async () => {
+    await db.teamBundles.where('sessionId').equals(id).delete();
+    await db.teamSessions.delete(id);
+  });
+}
+
+/** The merged bundles of a session, in the session's reviewer order when given. */
+export async function listTeamBundles(
+  sessionId: string,
+  db: AuReviewDb = getDb(),
+): Promise<TeamBundleRecord[]> {
+  const records = await db.teamBundles.where('sessionId').equals(sessionId).toArray();
+  return readAll(sessionId, 'review bundle', records, TeamBundleRecordSchema);
+}
+
+/**
+ * Replaces a session's bundles with `records` (the merge result), all or nothing:
+ * a failed write leaves the bundles as they were.
+ */
+export async function replaceTeamBundles(
+  sessionId: string,
+  records: TeamBundleRecord[],
+  db: AuReviewDb = getDb(),
+): Promise<void> {
+  const valid = records.map((r) => TeamBundleRecordSchema.parse(r));
+  if (valid.some((r) => r.sessionId !== sessionId)) {
+    throw new Error(`every bundle must belong to session ${sessionId}`);
+  }
+  await db.transaction('rw', [db.teamSessions, db.teamBundles], async () => {
+    if (!(await db.teamSessions.get(sessionId))) {
+      throw new Error(`team session ${sessionId} is not stored`);
+    }
+    await db.teamBundles.where('sessionId').equals(sessionId).delete();
+    await db.teamBundles.bulkAdd(valid);
+  });
+}
+
+/* -------------------------------------------------------- reviewer side */
+
+export async function saveAssignment(
+  record: AssignmentRecord,
+  db: AuReviewDb = getDb(),
+): Promise<void> {
+  await db.assignments.put(AssignmentRecordSchema.parse(record));
+}
+
+export async function getAssignment(
+  sessionId: string,
+  db: AuReviewDb = getDb(),
+): Promise<AssignmentRecord | undefined> {
+  const record = await db.assignments.get(sessionId);
+  if (record === undefined) return undefined;
+  return readAll(record.datasetId, 'assignment', [record], AssignmentRecordSchema)[0];
+}
+
+/** Every assignment opened in this browser, most recently opened first. */
+export async function listAssignments(db: AuReviewDb = getDb()): Promise<AssignmentRecord[]> {
+  const records = await db.assignments.toArray();
+  return readAll('(assignments)', 'assignment', records, AssignmentRecordSchema).sort(
+    (a, b) => b.openedAt - a.openedAt,
+  );
+}
+
+export async function deleteAssignment(sessionId: string, db: AuReviewDb = getDb()): Promise<void> {
+  await db.assignments.delete(sessionId);
+}

@@ -62,6 +62,7 @@ test('reviewed samples export with their decisions: every file checked', async (
   const name = async () => (await review.sampleName.textContent()) ?? '';
   names.push(await name());
   await review.press('a'); // accept
+  await expect(review.position).toHaveText('2 of 6');
   names.push(await name());
   await review.press('d'); // discard
   await expect(review.position).toHaveText('3 of 6');

@@ -1,0 +1,855 @@
+// The benchmark (issue #7). Not a test: nothing here asserts a time.
+//
+//   npm run bench              10k, 100k and 1M samples; writes BENCHMARKS.md
+//   npm run bench -- --smoke   10k only, one repetition; writes bench-results/smoke.md
+//
+// Options: --sizes=10000,100000  --keep-profile (keep the Chromium profile in /tmp).
+// It generates RAF-CE label sets under bench-results/data, builds the app and the
+// harness page (bench/) into bench-results/site, serves both from one origin with
+// vite preview on port 4273, and drives headless Chromium (on-disk IndexedDB through a
+// persistent profile). It exits non-zero only when the harness itself breaks: a missed
+// target is a finding, written down, not a failure.
+import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { build, preview } from 'vite';
+
+const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const OUT = path.join(ROOT, 'bench-results');
+const SITE = path.join(OUT, 'site');
+/** Its own port (the end-to-end tests use 4173); the next free one when taken. */
+const PORT = Number(process.env.BENCH_PORT ?? 4273);
+let BASE = `http://127.0.0.1:${PORT}`;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-precise-memory-info',
+  '--js-flags=--expose-gc',
+];
+
+const argv = process.argv.slice(2);
+const SMOKE = argv.includes('--smoke');
+const KEEP_PROFILE = argv.includes('--keep-profile');
+const sizesArg = argv.find((a) => a.startsWith('--sizes='));
+const SIZES = sizesArg
+  ? sizesArg
+      .slice('--sizes='.length)
+      .split(',')
+      .map((s) => Number(s.replace(/_/g, '')))
+  : SMOKE
+    ? [10_000]
+    : [10_000, 100_000, 1_000_000];
+if (SIZES.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`bad --sizes: ${sizesArg}`);
+
+/**
+ * Repetitions per size (medians are reported).
+ * @param {number} n
+ */
+function repsFor(n) {
+  if (SMOKE) return { import: 1, breakdown: 1, compute: 1, export: 1, presses: 10, warmPresses: 2 };
+  if (n >= 1_000_000)
+    return { import: 3, breakdown: 1, compute: 5, export: 3, presses: 50, warmPresses: 3 };
+  return { import: 5, breakdown: 3, compute: 7, export: 5, presses: 50, warmPresses: 3 };
+}
+
+/** Targets of issue #7 (ms, ratios, bytes). */
+const TARGETS = {
+  importRatio: 1.5,
+  exportRatio: 2,
+  filterMs: /** @param {number} n */ (n) => (n >= 1_000_000 ? 200 : n >= 100_000 ? 50 : null),
+  keyP95Ms: 50,
+  heapBytes: 500 * 1024 * 1024,
+};
+
+const started = Date.now();
+/** 1-minute load averages sampled at each progress line: other work on the machine shows here. */
+/** @type {number[]} */
+const loads = [];
+/** @param {string} line */
+function log(line) {
+  loads.push(/** @type {number} */ (os.loadavg()[0]));
+  const s = Math.round((Date.now() - started) / 1000);
+  const stamp = `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  console.log(`[bench ${stamp}] ${line}`);
+}
+
+// ---------------------------------------------------------------------------
+// Data: RAF-CE label sets (three files, `image value` a line), deterministic
+
+const DATA_VERSION = 1;
+/** Real RAF-CE class frequencies (classes 0-13). */
+const CLASS_WEIGHTS = [676, 279, 171, 230, 120, 835, 195, 603, 36, 210, 977, 177, 11, 29];
+/** Prototypical AUs of the 14 RAF-CE classes (Du et al. 2014), roughly. */
+const PROTOTYPES = [
+  [1, 2, 12, 25, 26],
+  [10, 12, 25],
+  [1, 4, 20, 25],
+  [4, 15],
+  [1, 4, 25, 26],
+  [4, 10],
+  [4, 20, 25],
+  [1, 2, 5, 20, 25, 26],
+  [1, 4, 10, 20, 25],
+  [4, 25, 26],
+  [4, 10, 17],
+  [1, 2, 5, 10],
+  [1, 2, 12, 25, 26],
+  [4, 6, 12, 25],
+];
+const AU_POOL = [1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 24, 25, 26, 27, 43];
+
+/** @param {number} seed */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Writes RAFCE_emolabel.txt, RAFCE_AUlabel.txt and RAFCE_partition.txt for n samples
+ * (unless already there) and returns their paths.
+ * @param {number} n
+ */
+function generate(n) {
+  const dir = path.join(OUT, 'data', String(n));
+  const names = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'];
+  const files = names.map((f) => path.join(dir, f));
+  const stampFile = path.join(dir, 'stamp.json');
+  const stamp = JSON.stringify({ version: DATA_VERSION, n });
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return files;
+  fs.mkdirSync(dir, { recursive: true });
+  const random = mulberry32(42 + n);
+  const total = CLASS_WEIGHTS.reduce((a, b) => a + b, 0);
+  const pickClass = () => {
+    let r = random() * total;
+    for (let c = 0; c < CLASS_WEIGHTS.length; c++) {
+      r -= /** @type {number} */ (CLASS_WEIGHTS[c]);
+      if (r < 0) return c;
+    }
+    return CLASS_WEIGHTS.length - 1;
+  };
+  const pool = () => /** @type {number} */ (AU_POOL[Math.floor(random() * AU_POOL.length)]);
+  /** @param {number} c */
+  const auText = (c) => {
+    if (random() < 0.055) return 'null';
+    const aus = new Set();
+    if (random() < 0.75) {
+      for (const au of /** @type {number[]} */ (PROTOTYPES[c])) if (random() < 0.85) aus.add(au);
+      const extra = Math.floor(random() * 3);
+      for (let k = 0; k < extra; k++) aus.add(pool());
+    } else {
+      const count = 1 + Math.floor(random() * 5);
+      for (let k = 0; k < count; k++) aus.add(pool());
+    }
+    if (aus.size === 0) aus.add(pool());
+    const tokens = [...aus].sort((a, b) => a - b).map(String);
+    if (random() < 0.08) {
+      const k = Math.floor(random() * tokens.length);
+      tokens[k] = (random() < 0.5 ? 'L' : 'R') + tokens[k];
+    }
+    return tokens.join('+');
+  };
+  const fds = files.map((f) => fs.openSync(f, 'w'));
+  const CHUNK = 50_000;
+  for (let from = 0; from < n; from += CHUNK) {
+    /** @type {string[][]} */
+    const lines = [[], [], []];
+    for (let i = from; i < Math.min(n, from + CHUNK); i++) {
+      const name = `${String(i + 1).padStart(7, '0')}.jpg`;
+      const c = pickClass();
+      const r = random();
+      const split = r < 0.6 ? 0 : r < 0.8 ? 1 : 2;
+      lines[0]?.push(`${name} ${c}`);
+      lines[1]?.push(`${name} ${auText(c)}`);
+      lines[2]?.push(`${name} ${split}`);
+    }
+    lines.forEach((l, k) => fs.writeSync(/** @type {number} */ (fds[k]), l.join('\n') + '\n'));
+  }
+  fds.forEach((fd) => fs.closeSync(fd));
+  fs.writeFileSync(stampFile, stamp);
+  return files;
+}
+
+// ---------------------------------------------------------------------------
+// Statistics and formatting
+
+/**
+ * Linear-interpolated quantile (q = 0.5: the median).
+ * @param {readonly number[]} values
+ * @param {number} q
+ */
+function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = /** @type {number} */ (s[Math.floor(pos)]);
+  const hi = /** @type {number} */ (s[Math.ceil(pos)]);
+  return lo + (hi - lo) * (pos - Math.floor(pos));
+}
+/** @param {readonly number[]} values */
+const median = (values) => quantile(values, 0.5);
+
+/** @param {number} ms */
+function fmtMs(ms) {
+  if (!Number.isFinite(ms)) return 'n/a';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+/** @param {number} bytes */
+const fmtMB = (bytes) =>
+  Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : 'n/a';
+/** @param {number} n */
+const fmtN = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
+
+// ---------------------------------------------------------------------------
+// Driving the harness and the app
+
+/**
+ * Calls window.bench[fn](...args) in the harness page.
+ * @param {import('@playwright/test').Page} page
+ * @param {string} fn
+ * @param {...unknown} args
+ * @returns {Promise<any>}
+ */
+function call(page, fn, ...args) {
+  return page.evaluate(
+    ([f, a]) =>
+      /** @type {any} */ (window).bench[/** @type {string} */ (f)](.../** @type {unknown[]} */ (a)),
+    /** @type {[string, unknown[]]} */ ([fn, args]),
+  );
+}
+
+/**
+ * The page's JS heap after gc(): performance.memory.usedJSHeapSize, and the part of it
+ * that is ArrayBuffer storage (typed-array columns), from the DevTools protocol.
+ * @param {import('@playwright/test').BrowserContext} context
+ * @param {import('@playwright/test').Page} page
+ * @returns {Promise<{ used: number, buffers: number }>}
+ */
+async function heapOf(context, page) {
+  const used = await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.gc();
+    w.gc();
+    return /** @type {number} */ (w.performance.memory.usedJSHeapSize);
+  });
+  const cdp = await context.newCDPSession(page);
+  const usage = /** @type {{ backingStorageSize?: number }} */ (
+    await cdp.send('Runtime.getHeapUsage')
+  );
+  await cdp.detach();
+  return { used, buffers: usage.backingStorageSize ?? NaN };
+}
+
+/**
+ * @param {import('@playwright/test').BrowserContext} context
+ * @param {number} n
+ * @param {string[]} files
+ */
+async function measureHarness(context, n, files) {
+  const reps = repsFor(n);
+  // The largest size skips warm-up runs: the smaller sizes ran the same code just before.
+  const warm = n < 1_000_000 || SIZES.indexOf(n) === 0;
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`harness page error: ${e.message}`));
+  await page.goto(`${BASE}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  if (!(await call(page, 'hasGc')))
+    throw new Error('gc() is not exposed: --js-flags=--expose-gc missing');
+  await page.setInputFiles('#label-files', files);
+
+  /** @type {any[]} */
+  const app = [];
+  /** @type {any[]} */
+  const floor = [];
+  let keptId = '';
+  for (let r = 0; r < reps.import; r++) {
+    const a = await call(page, 'importApp');
+    const f = await call(page, 'importFloor');
+    app.push(a);
+    floor.push(f);
+    log(
+      `${fmtN(n)} import ${r + 1}/${reps.import}: app ${fmtMs(a.total)} (read+parse ${fmtMs(a.readAndParse)}, save ${fmtMs(a.save)}), floor ${fmtMs(f.total)} (read ${fmtMs(f.read)}, split ${fmtMs(f.split)}, write ${fmtMs(f.write)})`,
+    );
+    if (a.count !== n) throw new Error(`imported ${a.count} samples, expected ${n}`);
+    if (r < reps.import - 1) await call(page, 'remove', a.id);
+    else keptId = a.id;
+  }
+  await call(page, 'clearFloor');
+  log(`${fmtN(n)} import breakdown`);
+  const breakdown = await call(page, 'importBreakdown', reps.breakdown, warm);
+
+  log(`${fmtN(n)} open, check, label issues`);
+  const compute = await call(page, 'load', keptId, reps.compute, warm);
+  log(`${fmtN(n)} filters and counts`);
+  const filters = await call(page, 'filters', reps.compute, warm);
+  log(`${fmtN(n)} export`);
+  const exp = await call(page, 'exportBench', reps.export, warm);
+  for (const [k, v] of Object.entries(exp)) log(`  ${k}: ${fmtMs(v.median)}`);
+  const review = await call(page, 'setupReview', reps.warmPresses + reps.presses + 10);
+  const harnessHeap = await heapOf(context, page);
+  log(`${fmtN(n)} harness heap with table, check and issues loaded: ${fmtMB(harnessHeap.used)}`);
+  await call(page, 'release');
+  await page.close();
+  return {
+    import: {
+      app: app.map((a) => ({ total: a.total, readAndParse: a.readAndParse, save: a.save })),
+      floor: floor.map((f) => ({ total: f.total, read: f.read, split: f.split, write: f.write })),
+      breakdown,
+    },
+    compute,
+    filters,
+    export: exp,
+    review,
+    harnessHeap,
+  };
+}
+
+/**
+ * The real app: open the dataset, then review with the 'a' key.
+ * @param {import('@playwright/test').BrowserContext} context
+ * @param {number} n
+ * @param {{ setId: string, datasetId: string }} review
+ */
+async function measureApp(context, n, review) {
+  const reps = repsFor(n);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`app page error: ${e.message}`));
+  // Before the app's own listener: its capture handler stops the event's propagation.
+  await page.addInitScript(() => {
+    const w = /** @type {any} */ (window);
+    w.__kp = { downs: [], frames: [], texts: [], commits: [] };
+    // When each readwrite IndexedDB transaction commits (accept stores its decision first).
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = /** @this {IDBDatabase} @param {any[]} args */ function (
+      ...args
+    ) {
+      const tx = /** @type {any} */ (transaction).apply(this, args);
+      if (args[1] === 'readwrite')
+        tx.addEventListener('complete', () => w.__kp.commits.push(performance.now()));
+      return tx;
+    };
+    window.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key === 'a') w.__kp.downs.push(e.timeStamp);
+      },
+      { capture: true },
+    );
+  });
+  const gcHeap = () => heapOf(context, page);
+
+  const t0 = Date.now();
+  await page.goto(`${BASE}/#/samples`);
+  let openMs = NaN;
+  let heapSamples = { used: NaN, buffers: NaN };
+  try {
+    await page.getByTestId('shown-count').waitFor({ timeout: 120_000 });
+    openMs = Date.now() - t0;
+    heapSamples = await gcHeap();
+  } catch (error) {
+    await page.screenshot({ path: path.join(OUT, `no-grid-${n}.png`) });
+    log(
+      `the samples grid did not show its count (${String(error).split('\n')[0]}); skipping that figure (bench-results/no-grid-${n}.png)`,
+    );
+  }
+  log(`${fmtN(n)} app: samples grid shown after ${fmtMs(openMs)}, heap ${fmtMB(heapSamples.used)}`);
+
+  await page.evaluate((hash) => (location.hash = hash), `#/review/${review.setId}/0`);
+  const position = page.getByTestId('review-position');
+  await position.waitFor({ timeout: 120_000 });
+  await page.waitForFunction(
+    () =>
+      /^1 of \d+$/.test(
+        document.querySelector('[data-testid="review-position"]')?.textContent?.trim() ?? '',
+      ),
+    undefined,
+    { timeout: 120_000 },
+  );
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    const el = /** @type {HTMLElement} */ (
+      document.querySelector('[data-testid="review-position"]')
+    );
+    let last = el.textContent;
+    const observer = new MutationObserver(() => {
+      const text = el.textContent;
+      if (text === last) return;
+      last = text;
+      requestAnimationFrame(() => {
+        w.__kp.frames.push(performance.now());
+        w.__kp.texts.push(text);
+      });
+    });
+    observer.observe(/** @type {Node} */ (el.parentNode), {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  const total = reps.warmPresses + reps.presses;
+  for (let k = 0; k < total; k++) {
+    await page.keyboard.press('a');
+    await page.waitForFunction(
+      (count) => /** @type {any} */ (window).__kp.frames.length >= count,
+      k + 1,
+      {
+        timeout: 30_000,
+      },
+    );
+    // A reviewer looks at the face before the next key; 80 ms keeps presses from queueing.
+    await page.waitForTimeout(80);
+  }
+  const kp = await page.evaluate(() => /** @type {any} */ (window).__kp);
+  if (kp.downs.length !== total || kp.frames.length !== total)
+    throw new Error(
+      `key presses: ${kp.downs.length} keydowns, ${kp.frames.length} frames, expected ${total}`,
+    );
+  const lastText = kp.texts[total - 1];
+  if (lastText !== `${total + 1} of ${total + 10}`)
+    throw new Error(`after ${total} accepts the position reads '${lastText}'`);
+  /** @type {number[]} */
+  const latencies = kp.frames.map(
+    (/** @type {number} */ t, /** @type {number} */ k) => t - kp.downs[k],
+  );
+  const measured = latencies.slice(reps.warmPresses);
+  // Split each press at the commit of its decision: storing, then showing the next sample.
+  /** @type {number[]} */
+  const store = [];
+  /** @type {number[]} */
+  const show = [];
+  kp.frames.forEach((/** @type {number} */ frame, /** @type {number} */ k) => {
+    if (k < reps.warmPresses) return;
+    const down = kp.downs[k];
+    const commit = kp.commits.find((/** @type {number} */ c) => c > down && c <= frame);
+    if (commit === undefined) return;
+    store.push(commit - down);
+    show.push(frame - commit);
+  });
+  const heapReview = await gcHeap();
+  log(
+    `${fmtN(n)} review key press to next sample painted: p50 ${fmtMs(quantile(measured, 0.5))}, p95 ${fmtMs(quantile(measured, 0.95))} (${measured.length} presses; store ${fmtMs(median(store))}, show ${fmtMs(median(show))}); heap ${fmtMB(heapReview.used)}`,
+  );
+  await page.close();
+  return {
+    openMs,
+    heapSamples,
+    heapReview,
+    latencies: measured,
+    warmup: latencies.slice(0, reps.warmPresses),
+    store,
+    show,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model =
+    /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  let chromiumVersion = 'unknown';
+  try {
+    chromiumVersion = execFileSync(CHROMIUM, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    // reported as unknown
+  }
+  const osRelease = fs.existsSync('/etc/os-release')
+    ? (/PRETTY_NAME="?([^"\n]+)"?/.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ??
+      os.type())
+    : os.type();
+  return {
+    cpu: model,
+    cores: os.cpus().length,
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    os: `${osRelease} (${os.type()} ${os.release()})`,
+    chromium: chromiumVersion,
+    node: process.version,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}
+
+/**
+ * @param {number} value
+ * @param {number} target
+ * @param {(v: number) => string} fmt
+ * @param {string} why
+ */
+function verdict(value, target, fmt, why) {
+  if (!Number.isFinite(value)) return 'not measured';
+  if (value <= target) return 'met';
+  return `**missed** by ${fmt(value - target)} (${(value / target).toFixed(2)}× the target)${why ? `: ${why}` : ''}`;
+}
+
+/** Keys of the harness's export measures (bench/bench.ts, EXPORT_KEYS). */
+const EXPORT = {
+  app: 'app: buildExportZip + Blob (main thread)',
+  worker: 'app: export worker (buildExportZipInWorker) + Blob',
+  floor: 'floor: zipSync level 6 of the same files + Blob',
+  stored: 'reference: zipSync level 0 (stored) of the same files + Blob',
+  files: 'of the app: buildExportFiles (writing the file contents)',
+  final: 'resolveFinalLabels (1% decided)',
+  finalFew: 'resolveFinalLabels (50 decisions, as during a review)',
+  clone: 'structuredClone of the export request (the copy to the worker)',
+};
+
+/** @param {string} v */
+const esc = (v) => v.replace(/\|/g, '\\|');
+
+/**
+ * @param {{ machine: ReturnType<typeof machine>, sizes: Record<string, any>, smoke: boolean, seconds: number, loads: number[] }} results
+ */
+function markdown(results) {
+  const { sizes } = results;
+  const ns = Object.keys(sizes)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const m = results.machine;
+  const out = [];
+  out.push('<!-- bench:begin (generated by scripts/bench.mjs; edit outside these markers) -->');
+  out.push('');
+  out.push(
+    `Run: \`npm run bench${results.smoke ? ' -- --smoke' : ''}\`, ${m.date}, ${Math.round(results.seconds)} s in all.`,
+  );
+  out.push('');
+  out.push('| machine | |');
+  out.push('|---|---|');
+  out.push(`| CPU | ${m.cpu} |`);
+  out.push(`| cores | ${m.cores} |`);
+  out.push(`| memory | ${m.memory} |`);
+  out.push(`| OS | ${m.os} |`);
+  out.push(`| browser | ${m.chromium}, headless, on-disk profile |`);
+  out.push(`| Node | ${m.node} |`);
+  out.push(
+    `| load average (1 min) during the run | median ${median(results.loads).toFixed(1)}, max ${Math.max(...results.loads).toFixed(1)} (other processes share the cores) |`,
+  );
+  out.push('');
+  out.push('Times are medians over the repetitions given (each after one warm-up run for the');
+  out.push(
+    'in-page measures, each run 250 ms after a forced gc()). Data: RAF-CE label sets (three',
+  );
+  out.push('files, `image value` per line; about 5.5% `null` AU labels, AU strings drawn around');
+  out.push('each class prototype), generated by the script.');
+  out.push('');
+
+  // Import
+  out.push('### Import (files to a stored dataset)');
+  out.push('');
+  out.push("App: the import screen's own `ImportSession`: `addFiles` (read the three files,");
+  out.push('`importLabelFiles` in the import worker) then `save` (`saveImportedDataset`).');
+  out.push('Floor: read the same files, decode and split each line at its first space in a');
+  out.push('worker and send the columns back (bench/floor.worker.ts: no validation, no AU');
+  out.push('parsing, no join, no report), then write the same page records the app stored with');
+  out.push("raw IndexedDB (same key and index as the app's table) in one transaction.");
+  out.push('');
+  out.push(
+    '| samples | app | of which read+parse / save | floor | of which read / split / write | ratio | target | result |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|');
+  for (const n of ns) {
+    const s = sizes[n].import;
+    /** @param {any[]} rows @param {string} k */
+    const med = (rows, k) => median(rows.map((/** @type {any} */ r) => r[k]));
+    const app = med(s.app, 'total');
+    const fl = med(s.floor, 'total');
+    const ratio = app / fl;
+    const target = n >= 1_000_000 ? TARGETS.importRatio : null;
+    const why =
+      `read+parse ${fmtMs(med(s.app, 'readAndParse'))} against the floor's read+split ${fmtMs(med(s.floor, 'read') + med(s.floor, 'split'))}; ` +
+      `save ${fmtMs(med(s.app, 'save'))} against ${fmtMs(med(s.floor, 'write'))}`;
+    out.push(
+      `| ${fmtN(n)} (×${s.app.length}) | ${fmtMs(app)} | ${fmtMs(med(s.app, 'readAndParse'))} / ${fmtMs(med(s.app, 'save'))} | ${fmtMs(fl)} | ${fmtMs(med(s.floor, 'read'))} / ${fmtMs(med(s.floor, 'split'))} / ${fmtMs(med(s.floor, 'write'))} | ${ratio.toFixed(2)}× | ${target ? `≤ ${target}×` : '(1M only)'} | ${target ? verdict(ratio, target, (v) => `${v.toFixed(2)}×`, why) : ''} |`,
+    );
+  }
+  out.push('');
+  out.push("Where the app's import time goes (pieces timed alone, medians):");
+  out.push('');
+  const pieces = Object.keys(sizes[ns[0] ?? 0]?.import.breakdown ?? {});
+  out.push(`| piece | ${ns.map(fmtN).join(' | ')} |`);
+  out.push(`|---|${ns.map(() => '---').join('|')}|`);
+  for (const p of pieces)
+    out.push(
+      `| ${esc(p)} | ${ns.map((n) => fmtMs(sizes[n].import.breakdown[p]?.median)).join(' | ')} |`,
+    );
+  out.push('');
+
+  // Filters
+  out.push('### Filter and count latency (in memory, the loaded dataset)');
+  out.push('');
+  out.push('A filter: what the grid recomputes when its filter changes (`applyFilter` then');
+  out.push(
+    '`refineSamples`, as `SampleBrowser.indices`). A count: `buildOverview`, every count of',
+  );
+  out.push('the Overview page. Targets: < 200 ms at 1M, < 50 ms at 100k.');
+  out.push('');
+  const names = sizes[ns[0] ?? 0]?.filters.map((/** @type {any} */ f) => f.name) ?? [];
+  out.push(`| filter or count | ${ns.map((n) => `${fmtN(n)} (matched)`).join(' | ')} | result |`);
+  out.push(`|---|${ns.map(() => '---').join('|')}|---|`);
+  for (const name of names) {
+    const cells = ns.map((n) => {
+      const f = sizes[n].filters.find((/** @type {any} */ x) => x.name === name);
+      return f ? `${fmtMs(f.median)} (${f.matched.toLocaleString('en')})` : 'n/a';
+    });
+    const results = ns
+      .filter((n) => TARGETS.filterMs(n) !== null)
+      .map((n) => {
+        const f = sizes[n].filters.find((/** @type {any} */ x) => x.name === name);
+        const t = /** @type {number} */ (TARGETS.filterMs(n));
+        return `${fmtN(n)}: ${verdict(f?.median ?? NaN, t, fmtMs, '')}`;
+      });
+    out.push(`| ${esc(name)} | ${cells.join(' | ')} | ${results.join('; ')} |`);
+  }
+  out.push('');
+  out.push('Opening and recounting (not a filter; shown for scale):');
+  out.push('');
+  const computeNames = Object.keys(sizes[ns[0] ?? 0]?.compute ?? {});
+  out.push(`| step | ${ns.map(fmtN).join(' | ')} |`);
+  out.push(`|---|${ns.map(() => '---').join('|')}|`);
+  for (const c of computeNames)
+    out.push(`| ${esc(c)} | ${ns.map((n) => fmtMs(sizes[n].compute[c]?.median)).join(' | ')} |`);
+  out.push(
+    `| app start to the samples grid with its count (whole page) | ${ns.map((n) => fmtMs(sizes[n].app.openMs)).join(' | ')} |`,
+  );
+  out.push('');
+
+  // Review
+  out.push('### Review: key press to the next sample painted');
+  out.push('');
+  out.push(
+    'The built app (vite preview), a review set of the dataset, the `a` key (accept) pressed',
+  );
+  out.push("by Playwright 80 ms after the previous sample was painted; from the keydown event's");
+  out.push('timestamp to the `requestAnimationFrame` after the `review-position` text changed.');
+  out.push(
+    'Accept stores the decision in IndexedDB, then shows the next sample: the two parts are',
+  );
+  out.push('split at the commit of that transaction. No images (the label sets have none), so no');
+  out.push('image decode is in these figures.');
+  out.push('');
+  out.push(
+    '| samples | presses | p50 | p95 | max | of which store / show (medians) | target p95 | result |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|');
+  for (const n of ns) {
+    const a = sizes[n].app;
+    const l = a.latencies;
+    const p95 = quantile(l, 0.95);
+    const why =
+      `storing the decision takes ${fmtMs(median(a.store))} (p95 ${fmtMs(quantile(a.store, 0.95))}), ` +
+      `showing the next sample ${fmtMs(median(a.show))} (p95 ${fmtMs(quantile(a.show, 0.95))}), ` +
+      `of which resolveFinalLabels over the whole table ${fmtMs(sizes[n].export[EXPORT.finalFew]?.median)}`;
+    out.push(
+      `| ${fmtN(n)} | ${l.length} | ${fmtMs(quantile(l, 0.5))} | ${fmtMs(p95)} | ${fmtMs(Math.max(...l))} | ${fmtMs(median(a.store))} / ${fmtMs(median(a.show))} | < ${TARGETS.keyP95Ms} ms | ${verdict(p95, TARGETS.keyP95Ms, fmtMs, why)} |`,
+    );
+  }
+  out.push('');
+
+  // Export
+  out.push('### Export (the export zip as a Blob)');
+  out.push('');
+  out.push('App: `buildExportZip` (label files, AU matrix, statistics, provenance, change log,');
+  out.push(
+    'zipped at level 6) with 1% of the samples decided, then a Blob; on the main thread, and',
+  );
+  out.push(
+    "through the export screen's worker (`buildExportZipInWorker`: a new worker per export,",
+  );
+  out.push("the table copied to it, final labels resolved there). Floor: the same files' bytes");
+  out.push('(built beforehand) zipped by the same library at the same level into a Blob: the cost');
+  out.push('of writing these bytes as this zip at all.');
+  out.push('');
+  out.push('| samples | path | app | floor (level 6) | ratio | target | result |');
+  out.push('|---|---|---|---|---|---|---|');
+  for (const n of ns) {
+    const e = sizes[n].export;
+    const fl = e[EXPORT.floor];
+    const target = n >= 1_000_000 ? TARGETS.exportRatio : null;
+    const paths = [
+      [
+        'buildExportZip, main thread',
+        e[EXPORT.app],
+        `writing the file contents takes ${fmtMs(e[EXPORT.files]?.median)}`,
+      ],
+      [
+        'export worker (export screen)',
+        e[EXPORT.worker],
+        `copying the request to the worker takes ${fmtMs(e[EXPORT.clone]?.median)}; the rest is the same work in a fresh worker`,
+      ],
+    ];
+    for (const [label, t, why] of paths) {
+      if (!t) continue;
+      const ratio = t.median / fl.median;
+      out.push(
+        `| ${fmtN(n)} (×${t.runs.length}) | ${label} | ${fmtMs(t.median)} | ${fmtMs(fl.median)} | ${ratio.toFixed(2)}× | ${target ? `≤ ${target}×` : '(1M only)'} | ${target ? verdict(ratio, target, (v) => `${v.toFixed(2)}×`, why) : ''} |`,
+      );
+    }
+  }
+  out.push('');
+  out.push('Pieces (medians):');
+  out.push('');
+  out.push(`| piece | ${ns.map(fmtN).join(' | ')} |`);
+  out.push(`|---|${ns.map(() => '---').join('|')}|`);
+  out.push(
+    `| zip size (uncompressed files) | ${ns.map((n) => `${fmtMB(sizes[n].export[EXPORT.app].bytes)} (${fmtMB(sizes[n].export[EXPORT.files].bytes)})`).join(' | ')} |`,
+  );
+  for (const key of [EXPORT.files, EXPORT.stored, EXPORT.clone, EXPORT.final])
+    out.push(`| ${esc(key)} | ${ns.map((n) => fmtMs(sizes[n].export[key]?.median)).join(' | ')} |`);
+  out.push('');
+
+  // Heap
+  out.push('### JS heap (after gc())');
+  out.push('');
+  out.push('`performance.memory.usedJSHeapSize` of the page after `gc()` (Chromium with');
+  out.push(
+    '`--enable-precise-memory-info --js-flags=--expose-gc`); in brackets the part of it that',
+  );
+  out.push(
+    'is ArrayBuffer storage (the typed-array columns; DevTools `Runtime.getHeapUsage`). App:',
+  );
+  out.push('the built app with the dataset open on the samples grid (table, check, label issues,');
+  out.push(
+    'grid), and again after the review presses (plus final labels, decisions). Harness: the',
+  );
+  out.push('harness page holding the table, its check and its label issues, no UI.');
+  out.push('');
+  out.push('| samples | app, samples grid | app, after review | harness | target | result |');
+  out.push('|---|---|---|---|---|---|');
+  /** @param {{ used: number, buffers: number }} h */
+  const heap = (h) => `${fmtMB(h.used)} (${fmtMB(h.buffers)})`;
+  for (const n of ns) {
+    const a = sizes[n].app;
+    const worst = Math.max(
+      Number.isFinite(a.heapSamples.used) ? a.heapSamples.used : 0,
+      a.heapReview.used,
+    );
+    out.push(
+      `| ${fmtN(n)} | ${heap(a.heapSamples)} | ${heap(a.heapReview)} | ${heap(sizes[n].harnessHeap)} | ${n >= 1_000_000 ? '< 500 MB' : '(1M only)'} | ${n >= 1_000_000 ? verdict(worst, TARGETS.heapBytes, fmtMB, '') : ''} |`,
+    );
+  }
+  out.push('');
+  out.push('<!-- bench:end -->');
+  return out.join('\n');
+}
+
+/**
+ * BENCHMARKS.md: the generated part between the markers; text outside them is kept.
+ * @param {string} file
+ * @param {string} generated
+ */
+async function writeReport(file, generated) {
+  const begin = '<!-- bench:begin';
+  const end = '<!-- bench:end -->';
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) text = text.slice(0, a) + generated + text.slice(b + end.length);
+  else text = `# Benchmarks\n\n${generated}\n`;
+  // Formatted as `npm run lint` (prettier --check .) expects it.
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
+// ---------------------------------------------------------------------------
+// Main
+
+async function main() {
+  log(`${SMOKE ? 'smoke run' : 'full run'}: ${SIZES.map(fmtN).join(', ')} samples`);
+  fs.mkdirSync(OUT, { recursive: true });
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
+
+  /** @type {Record<number, string[]>} */
+  const data = {};
+  for (const n of SIZES) {
+    const t = Date.now();
+    data[n] = generate(n);
+    const bytes = (data[n] ?? []).reduce((sum, f) => sum + fs.statSync(f).size, 0);
+    log(`data ${fmtN(n)}: ${fmtMB(bytes)} in 3 files (${Date.now() - t} ms)`);
+  }
+
+  log('building the app and the harness into bench-results/site');
+  await build({
+    root: ROOT,
+    configFile: path.join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: SITE, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+  });
+  await build({ configFile: path.join(ROOT, 'bench/vite.config.ts'), logLevel: 'warn' });
+
+  const server = await preview({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir: SITE },
+    preview: { port: PORT, strictPort: false, host: '127.0.0.1' },
+  });
+  const address = server.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : PORT;
+  if (port !== PORT) log(`port ${PORT} is taken; serving on ${port}`);
+  BASE = `http://127.0.0.1:${port}`;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'au-bench-profile-'));
+  /** @type {import('@playwright/test').BrowserContext | null} */
+  let context = null;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1400, height: 900 },
+    });
+    /** @type {Record<string, any>} */
+    const sizes = {};
+    for (const n of SIZES) {
+      const harness = await measureHarness(context, n, /** @type {string[]} */ (data[n]));
+      const app = await measureApp(context, n, harness.review);
+      sizes[n] = { ...harness, app };
+    }
+    const results = {
+      machine: machine(),
+      sizes,
+      smoke: SMOKE,
+      seconds: (Date.now() - started) / 1000,
+      loads,
+    };
+    const name = SMOKE ? 'smoke' : 'results';
+    fs.writeFileSync(path.join(OUT, `${name}.json`), JSON.stringify(results, null, 2));
+    const md = markdown(results);
+    if (SMOKE || sizesArg) {
+      fs.writeFileSync(path.join(OUT, `${name}.md`), md + '\n');
+      log(`wrote bench-results/${name}.json and bench-results/${name}.md`);
+    } else {
+      await writeReport(path.join(ROOT, 'BENCHMARKS.md'), md);
+      log('wrote BENCHMARKS.md and bench-results/results.json');
+    }
+  } finally {
+    await context?.close();
+    await new Promise((resolve) => server.httpServer.close(() => resolve(undefined)));
+    if (KEEP_PROFILE) log(`profile kept at ${profile}`);
+    else fs.rmSync(profile, { recursive: true, force: true });
+  }
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -3,7 +3,7 @@
  * synthetic face shows and how often. This is the demo's ground truth, NOT the
  * app's rule engine (the checker must not import it, or it would grade itself).
  *
- * Source: /work/shared/reference/au-emotion-reference.md
+ * Source: the shared reference au-emotion-reference.md
  *  - section 2: the 14 RAF-CE classes, 0-based, official order, and the measured class counts;
  *  - section 4: Du, Tao & Martinez 2014 (PNAS 111(15):E1454), prototypical AUs (used by more than
  *    70% of subjects) and variants with the share of subjects who used them; happily fearful and

@@ -16,7 +16,7 @@ import {
 
 /**
  * Built-in rule sets, as data validated by the schema at load (a typo here fails every
- * test). Facts from /work/shared/reference/au-emotion-reference.md, section 4.
+ * test). Facts from the shared reference au-emotion-reference.md, section 4.
  */
 
 const DU_2014 =

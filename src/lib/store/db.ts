@@ -7,10 +7,11 @@ import type {
   RuleSetRecord,
   SavedFilterRecord,
   SettingRecord,
+  ImageFolderRecord,
 } from './annotation-records';
 import type { EvidenceBox } from '../review/evidence';
-import type { ImageFolderRecord } from './folders';
-import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team';
+
+import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team-records';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';

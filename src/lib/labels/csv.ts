@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import { z } from 'zod';
 import {
   baseName,
+  ImagesSeen,
   isDuplicateImage,
   makeProblem,
   parseInteger,
@@ -404,7 +405,7 @@ export function readGenericCsv(
   }
 
   const records: LabelRecord[] = [];
-  const seen = new Map<string, number>();
+  const seen = new ImagesSeen();
   const readAu = auValueReader(file.name);
   let rowsRead = 0;
   for (const row of rows) {

@@ -1,5 +1,6 @@
 import {
   baseName,
+  ImagesSeen,
   isDuplicateImage,
   makeProblem,
   parseInteger,
@@ -40,7 +41,7 @@ const MAX_SPLIT_ID = 127;
 const IMAGE_VALUE = /^\s*(\S+)(?:\s+(.*))?$/;
 
 function readRafCeFile(file: InputFile, role: RafCeRole, scheme: LabelScheme): ReadResult {
-  const seen = new Map<string, number>();
+  const seen = new ImagesSeen();
   const valueField = role;
   const classIds = new Set(scheme.classes.map((c) => c.id));
   const readAu = auValueReader(file.name);

@@ -1,5 +1,6 @@
 import {
   baseName,
+  ImagesSeen,
   isDuplicateImage,
   makeProblem,
   parseInteger,
@@ -111,7 +112,7 @@ export function readRafDb(file: InputFile, scheme?: LabelScheme): RafDbReadResul
   });
 
   const chosen = scheme ?? guessRafDbScheme(read.records, file.name);
-  const seen = new Map<string, number>();
+  const seen = new ImagesSeen();
   const classIds = new Set(chosen.classes.map((c) => c.id));
   const records: LabelRecord[] = [];
   const problems = [...read.problems];

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_HALLMARKS, REFERENCE_RARELY } from './builtin';
-import { checkTable } from './check';
+import { checkTable, VERDICTS, type CheckColumns } from './check';
 import {
   ALL_SAMPLES_FILTER,
   applyFilter,
@@ -8,7 +9,7 @@ import {
   SavedFilterSchema,
   type SampleFilterInput,
 } from './filter';
-import { scoreLabelIssues } from './label-issues';
+import { scoreLabelIssues, type LabelIssueColumns } from './label-issues';
 import { RuleSetSchema } from './schema';
 import { tableOf } from './test-support';
 
@@ -108,6 +109,78 @@ describe('applyFilter', () => {
 
   it('returns an Int32Array', () => {
     expect(applyFilter(table, check, issues, ALL_SAMPLES_FILTER)).toBeInstanceOf(Int32Array);
+  });
+});
+
+/** The comparator sort applyFilter used before its radix sort: the order it must keep. */
+function comparatorSort(indices: Int32Array, values: Float32Array, direction: 1 | -1): number[] {
+  return Array.from(
+    indices.slice().sort((x, y) => {
+      const a = values[x] as number;
+      const b = values[y] as number;
+      const an = Number.isNaN(a);
+      const bn = Number.isNaN(b);
+      if (an || bn) return an === bn ? x - y : an ? 1 : -1;
+      return (a - b) * direction || x - y;
+    }),
+  );
+}
+
+describe('applyFilter sorts as the comparator sort did', () => {
+  // Few distinct values, so ties are common; NaN, -0, +0 and the infinities included.
+  const key = fc.oneof(
+    fc.constantFrom(NaN, -0, 0, 0.25, 0.5, 1, Infinity, -Infinity),
+    fc.float({ min: 0, max: 1 }),
+  );
+  const columns = fc.integer({ min: 0, max: 200 }).chain((n) =>
+    fc.record({
+      classIds: fc.array(fc.integer({ min: -1, max: 2 }), { minLength: n, maxLength: n }),
+      verdicts: fc.array(fc.integer({ min: 0, max: VERDICTS.length - 1 }), {
+        minLength: n,
+        maxLength: n,
+      }),
+      score: fc.array(key, { minLength: n, maxLength: n }),
+      posterior: fc.array(key, { minLength: n, maxLength: n }),
+      flagged: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
+    }),
+  );
+  const conditions = fc.record({
+    verdicts: fc.subarray([...VERDICTS]),
+    classIds: fc.subarray([-1, 0, 1, 2]),
+    flaggedOnly: fc.boolean(),
+  });
+
+  it('for every sort, on random columns', () => {
+    fc.assert(
+      fc.property(columns, conditions, (c, partial) => {
+        const n = c.classIds.length;
+        const randomTable = tableOf(c.classIds.map((classId) => ({ classId, aus: [] })));
+        const randomCheck: CheckColumns = {
+          verdict: Uint8Array.from(c.verdicts),
+          score: Float32Array.from(c.score),
+          reasons: new Uint16Array(n),
+          missing: new Uint32Array(2 * n),
+        };
+        const randomIssues: LabelIssueColumns = {
+          posterior: Float32Array.from(c.posterior),
+          likeliest: new Int16Array(n),
+          likeliestPosterior: new Float32Array(n),
+          suggested: new Int16Array(n),
+          flagged: Uint8Array.from(c.flagged),
+          classes: [],
+          vocabulary: [],
+        };
+        const filterOf = (sort: SampleFilterInput['sort']) =>
+          SampleFilterSchema.parse({ version: 1, ...partial, sort });
+        const matched = applyFilter(randomTable, randomCheck, randomIssues, filterOf('index'));
+        const sorted = (sort: SampleFilterInput['sort']) =>
+          Array.from(applyFilter(randomTable, randomCheck, randomIssues, filterOf(sort)));
+        expect(sorted('score-asc')).toEqual(comparatorSort(matched, randomCheck.score, 1));
+        expect(sorted('score-desc')).toEqual(comparatorSort(matched, randomCheck.score, -1));
+        expect(sorted('posterior-asc')).toEqual(comparatorSort(matched, randomIssues.posterior, 1));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { REASON_KINDS, ReasonBit, VERDICTS, VerdictCode, type CheckColumns } fro
 import { IssueFlag, type LabelIssueColumns } from './label-issues';
 import { maskOf } from './mask';
 import { RuleAuSchema } from './schema';
+import { sortIndicesByKey } from './sort-by-key';
 
 /**
  * Which samples to list, and in what order: the reviewer's saved views ("failing
@@ -71,19 +72,9 @@ function bitsOf<T extends string>(names: readonly T[], bit: (name: T) => number)
   return bits;
 }
 
-function ascendingNaNLast(values: Float32Array, direction: 1 | -1) {
-  return (x: number, y: number): number => {
-    const a = values[x] as number;
-    const b = values[y] as number;
-    const an = Number.isNaN(a);
-    const bn = Number.isNaN(b);
-    if (an || bn) return an === bn ? x - y : an ? 1 : -1;
-    return (a - b) * direction || x - y;
-  };
-}
-
 /**
- * Indices of the matching samples, sorted. One pass over the columns, then the sort.
+ * Indices of the matching samples, sorted. One pass over the columns, then the sort: an
+ * O(n) radix sort by the Float32 key (NaN last, ties by sample index; see sort-by-key.ts).
  * `issues` may be null (not computed yet): flaggedOnly then matches nothing and
  * 'posterior-asc' falls back to dataset order.
  */
@@ -134,10 +125,10 @@ export function applyFilter(
     case 'index':
       return indices;
     case 'score-asc':
-      return indices.sort(ascendingNaNLast(check.score, 1));
+      return sortIndicesByKey(indices, check.score, 1);
     case 'score-desc':
-      return indices.sort(ascendingNaNLast(check.score, -1));
+      return sortIndicesByKey(indices, check.score, -1);
     case 'posterior-asc':
-      return issues ? indices.sort(ascendingNaNLast(issues.posterior, 1)) : indices;
+      return issues ? sortIndicesByKey(indices, issues.posterior, 1) : indices;
   }
 }

@@ -1,21 +1,23 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importLabelFiles } from '../labels/import';
-import { RAFCE_SCHEME } from '../labels/schemes';
+import { className, RAFCE_SCHEME, splitName } from '../labels/schemes';
 import { RAFCE_REAL_DIR, realRafCeFile } from '../labels/test-fixtures';
-import { LabelSchemeSchema } from '../labels/types';
+import { AuStatus, LabelSchemeSchema, type LabelScheme, type SampleTable } from '../labels/types';
 import {
   RAFCE_RULE_SET,
   REFERENCE_HALLMARKS,
   REFERENCE_RARELY,
   REFERENCE_TOGETHER,
 } from './builtin';
-import { checkTable } from './check';
-import { scoreLabelIssues } from './label-issues';
-import { buildOverview, expectedMarkName, samplesForCell } from './overview';
-import { classRuleOf, RuleSetSchema } from './schema';
-import { tableOf } from './test-support';
+import { checkTable, VERDICTS, type CheckColumns } from './check';
+import { IssueFlag, ruleAus, scoreLabelIssues, type LabelIssueColumns } from './label-issues';
+import { ausOfMask } from './mask';
+import { buildOverview, expectedMarkName, samplesForCell, type Overview } from './overview';
+import { classRuleOf, RuleSetSchema, type RuleSet } from './schema';
+import { tableOf, type TestRow } from './test-support';
 
 describe('buildOverview on a hand-made table', () => {
   const scheme = LabelSchemeSchema.parse({
@@ -371,4 +373,162 @@ describe('buildOverview on the real RAF-CE files, against a count by hand', () =
       expect(overview.coOccurrence.marked.find((p) => p.a === a && p.b === b)?.count).toBe(both);
     },
   );
+});
+
+// ---------------------------------------------------------------------------
+// Random tables against a plain recount: every figure the pass over the samples makes.
+
+/** What buildOverview counts per sample, recounted the plain way: filters, Sets, indexOf. */
+function recount(
+  table: SampleTable,
+  scheme: LabelScheme,
+  ruleSet: RuleSet,
+  check: CheckColumns,
+  issues: LabelIssueColumns | null,
+) {
+  const all = Array.from({ length: table.count }, (_, i) => i);
+  const classIds = scheme.classes.map((c) => c.id);
+  for (const id of table.classIds) if (!classIds.includes(id)) classIds.push(id);
+  const splits = [...new Set(table.splits)].sort((a, b) => a - b);
+  const isCoded = (i: number) => table.auStatus[i] === AuStatus.coded;
+  const isNull = (i: number) => table.auStatus[i] === AuStatus.null;
+  const isFlagged = (i: number) => issues?.flagged[i] === IssueFlag.flagged;
+  const ausOf = (i: number) => ausOfMask(table.auMask[2 * i]!, table.auMask[2 * i + 1]!);
+  const count = (indices: number[], keep: (i: number) => boolean) => indices.filter(keep).length;
+  const ofClass = (classId: number) => all.filter((i) => table.classIds[i] === classId);
+  const verdictIs = (verdict: string) => (i: number) => VERDICTS[check.verdict[i]!] === verdict;
+  const codedSamples = all.filter(isCoded);
+  const seen = [...new Set(codedSamples.flatMap(ausOf))].sort((a, b) => a - b);
+  const columns = [...new Set([...ruleAus(ruleSet), ...seen])].sort((a, b) => a - b);
+  const withAus = (i: number, aus: number[]) => aus.every((au) => ausOf(i).includes(au));
+
+  return {
+    samples: table.count,
+    coded: codedSamples.length,
+    nullCount: count(all, isNull),
+    absentCount: count(all, (i) => !isNull(i) && !isCoded(i)),
+    verdictCounts: Object.fromEntries(VERDICTS.map((v) => [v, count(all, verdictIs(v))])),
+    flagged: count(all, isFlagged),
+    nullByClass: classIds.map((classId) => {
+      const mine = ofClass(classId);
+      return {
+        classId,
+        name: className(scheme, classId),
+        samples: mine.length,
+        nullCount: count(mine, isNull),
+        nullShare: mine.length > 0 ? count(mine, isNull) / mine.length : 0,
+        absentCount: count(mine, (i) => !isNull(i) && !isCoded(i)),
+        coded: count(mine, isCoded),
+      };
+    }),
+    nullBySplit: splits.map((split) => {
+      const mine = all.filter((i) => table.splits[i] === split);
+      return {
+        split,
+        name: splitName({ 0: 'train' }, split),
+        samples: mine.length,
+        nullCount: count(mine, isNull),
+        nullShare: count(mine, isNull) / mine.length,
+      };
+    }),
+    classQuality: classIds.map((classId) => {
+      const mine = ofClass(classId);
+      return {
+        classId,
+        fits: count(mine, verdictIs('fits')),
+        suspect: count(mine, verdictIs('suspect')),
+        fails: count(mine, verdictIs('fails')),
+        flagged: count(mine, isFlagged),
+      };
+    }),
+    auRates: {
+      classIds,
+      aus: columns,
+      coded: classIds.map((classId) => count(ofClass(classId), isCoded)),
+      present: classIds.flatMap((classId) =>
+        columns.map((au) => count(ofClass(classId), (i) => isCoded(i) && withAus(i, [au]))),
+      ),
+    },
+    coOccurrence: {
+      aus: seen,
+      auCount: seen.map((au) => count(codedSamples, (i) => withAus(i, [au]))),
+      pairCount: seen.flatMap((a) =>
+        seen.map((b) => count(codedSamples, (i) => withAus(i, [a, b]))),
+      ),
+      marked: [...ruleSet.together, ...ruleSet.rarely].map(([a, b]) =>
+        count(codedSamples, (i) => withAus(i, [a, b])),
+      ),
+    },
+  };
+}
+
+/** The same figures read off an Overview. */
+function figures(overview: Overview) {
+  const { auRates, coOccurrence: co } = overview;
+  return {
+    samples: overview.samples,
+    coded: overview.coded,
+    nullCount: overview.nullCount,
+    absentCount: overview.absentCount,
+    verdictCounts: overview.verdictCounts,
+    flagged: overview.flagged,
+    nullByClass: overview.nullByClass,
+    nullBySplit: overview.nullBySplit,
+    classQuality: overview.classQuality.map(({ classId, fits, suspect, fails, flagged }) => ({
+      classId,
+      fits,
+      suspect,
+      fails,
+      flagged,
+    })),
+    auRates: {
+      classIds: auRates.classIds,
+      aus: auRates.aus,
+      coded: Array.from(auRates.coded),
+      present: Array.from(auRates.present),
+    },
+    coOccurrence: {
+      aus: co.aus,
+      auCount: Array.from(co.auCount),
+      pairCount: Array.from(co.pairCount),
+      marked: co.marked.map((p) => p.count),
+    },
+  };
+}
+
+describe('buildOverview on random tables, against a plain recount', () => {
+  // Scheme ids, others (-1, the Int16 extremes) and both mask words' edge bits.
+  const row: fc.Arbitrary<TestRow> = fc.record({
+    classId: fc.constantFrom(-1, 0, 1, 4, 13, 14, 99, -32768, 32767),
+    split: fc.constantFrom(-1, 0, 1, 2, 7, -128, 127),
+    aus: fc.oneof(
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.uniqueArray(fc.constantFrom(1, 2, 4, 6, 12, 15, 25, 26, 31, 32, 33, 43, 63, 64), {
+        maxLength: 8,
+      }),
+    ),
+  });
+
+  it('every per-sample count matches', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 120 }), fc.boolean(), (rows, withIssues) => {
+        const table = tableOf(rows);
+        const check = checkTable(table, RAFCE_RULE_SET);
+        const issues = withIssues ? scoreLabelIssues(table, RAFCE_RULE_SET) : null;
+        const overview = buildOverview(
+          table,
+          RAFCE_SCHEME,
+          { 0: 'train' },
+          RAFCE_RULE_SET,
+          check,
+          issues,
+        );
+        expect(figures(overview)).toEqual(
+          recount(table, RAFCE_SCHEME, RAFCE_RULE_SET, check, issues),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

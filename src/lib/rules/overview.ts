@@ -2,7 +2,6 @@ import { className, splitName } from '../labels/schemes';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import { VerdictCode, VERDICTS, type CheckColumns, type Verdict } from './check';
 import { expectedAuRate, IssueFlag, ruleAus, type LabelIssueColumns } from './label-issues';
-import { forEachAu } from './mask';
 import { classRuleOf, type RuleSet } from './schema';
 
 /**
@@ -111,6 +110,12 @@ export interface Overview {
   coOccurrence: CoOccurrence;
 }
 
+/** SampleTable.classIds is an Int16Array, splits an Int8Array: lookups by id + offset. */
+const CLASS_ID_OFFSET = 1 << 15;
+const CLASS_ID_RANGE = 1 << 16;
+const SPLIT_OFFSET = 1 << 7;
+const SPLIT_RANGE = 1 << 8;
+
 function share(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
 }
@@ -137,20 +142,31 @@ export function buildOverview(
   issues: LabelIssueColumns | null,
 ): Overview {
   const n = table.count;
+  const tableClassIds = table.classIds;
+  const tableSplits = table.splits;
+  const auStatus = table.auStatus;
+  const auMask = table.auMask;
+  const verdictColumn = check.verdict;
+  const flaggedColumn = issues ? issues.flagged : null;
 
-  // Rows: the scheme's classes, then any other class id the table uses (e.g. -1).
+  // Rows: the scheme's classes, then any other class id the table uses (e.g. -1), in
+  // order of first appearance. Class ids are Int16: row of id = rowOfClass[id + offset].
   const classIds = scheme.classes.map((c) => c.id);
-  const rowOf = new Map(classIds.map((id, r) => [id, r]));
+  const rowOfClass = new Int32Array(CLASS_ID_RANGE).fill(-1);
+  classIds.forEach((id, r) => {
+    // An id the column cannot hold never occurs in it: its row just stays empty.
+    if (Number.isInteger(id) && id >= -CLASS_ID_OFFSET && id < CLASS_ID_OFFSET) {
+      rowOfClass[id + CLASS_ID_OFFSET] = r;
+    }
+  });
   for (let i = 0; i < n; i++) {
-    const id = table.classIds[i] as number;
-    if (!rowOf.has(id)) {
-      rowOf.set(id, classIds.length);
+    const id = tableClassIds[i] as number;
+    if (rowOfClass[id + CLASS_ID_OFFSET] === -1) {
+      rowOfClass[id + CLASS_ID_OFFSET] = classIds.length;
       classIds.push(id);
     }
   }
   const rows = classIds.length;
-  const splitRow = new Map<number, number>();
-  const splitIds: number[] = [];
 
   const classSamples = new Int32Array(rows);
   const classNull = new Int32Array(rows);
@@ -159,37 +175,31 @@ export function buildOverview(
   const classVerdicts = new Int32Array(rows * VERDICTS.length);
   const classFlagged = new Int32Array(rows);
   const classAu = new Int32Array(rows * 64);
-  const splitSamples: number[] = [];
-  const splitNull: number[] = [];
+  // Split ids are Int8: counts at split + offset.
+  const splitSamples = new Int32Array(SPLIT_RANGE);
+  const splitNull = new Int32Array(SPLIT_RANGE);
   const auCount64 = new Int32Array(64);
   const pair64 = new Int32Array(64 * 64);
   const verdictTotals = new Int32Array(VERDICTS.length);
   const present = new Int8Array(64);
+  const verdictKinds = VERDICTS.length;
   let flagged = 0;
   let coded = 0;
 
   for (let i = 0; i < n; i++) {
-    const r = rowOf.get(table.classIds[i] as number) as number;
-    const split = table.splits[i] as number;
-    let s = splitRow.get(split);
-    if (s === undefined) {
-      s = splitIds.length;
-      splitRow.set(split, s);
-      splitIds.push(split);
-      splitSamples.push(0);
-      splitNull.push(0);
-    }
+    const r = rowOfClass[(tableClassIds[i] as number) + CLASS_ID_OFFSET] as number;
+    const s = (tableSplits[i] as number) + SPLIT_OFFSET;
     classSamples[r] = (classSamples[r] as number) + 1;
     splitSamples[s] = (splitSamples[s] as number) + 1;
-    const verdict = check.verdict[i] as number;
-    classVerdicts[r * VERDICTS.length + verdict] =
-      (classVerdicts[r * VERDICTS.length + verdict] as number) + 1;
+    const verdict = verdictColumn[i] as number;
+    const verdictCell = r * verdictKinds + verdict;
+    classVerdicts[verdictCell] = (classVerdicts[verdictCell] as number) + 1;
     verdictTotals[verdict] = (verdictTotals[verdict] as number) + 1;
-    if (issues && issues.flagged[i] === IssueFlag.flagged) {
+    if (flaggedColumn !== null && flaggedColumn[i] === IssueFlag.flagged) {
       classFlagged[r] = (classFlagged[r] as number) + 1;
       flagged++;
     }
-    const status = table.auStatus[i];
+    const status = auStatus[i];
     if (status === AuStatus.null) {
       classNull[r] = (classNull[r] as number) + 1;
       splitNull[s] = (splitNull[s] as number) + 1;
@@ -201,17 +211,27 @@ export function buildOverview(
     }
     coded++;
     classCoded[r] = (classCoded[r] as number) + 1;
+    // The AUs present, ascending, as bit positions 0-63 (AU - 1).
     let m = 0;
-    forEachAu(table.auMask[2 * i] as number, table.auMask[2 * i + 1] as number, (au) => {
-      present[m++] = au - 1;
-    });
+    for (let word = (auMask[2 * i] as number) | 0; word !== 0;) {
+      const low = word & -word;
+      present[m++] = 31 - Math.clz32(low);
+      word ^= low;
+    }
+    for (let word = (auMask[2 * i + 1] as number) | 0; word !== 0;) {
+      const low = word & -word;
+      present[m++] = 63 - Math.clz32(low);
+      word ^= low;
+    }
+    const rowAu = r * 64;
     for (let x = 0; x < m; x++) {
       const a = present[x] as number;
-      classAu[r * 64 + a] = (classAu[r * 64 + a] as number) + 1;
+      classAu[rowAu + a] = (classAu[rowAu + a] as number) + 1;
       auCount64[a] = (auCount64[a] as number) + 1;
+      const pairRow = a * 64;
       for (let y = x + 1; y < m; y++) {
-        const b = present[y] as number;
-        pair64[a * 64 + b] = (pair64[a * 64 + b] as number) + 1;
+        const cell = pairRow + (present[y] as number);
+        pair64[cell] = (pair64[cell] as number) + 1;
       }
     }
   }
@@ -230,14 +250,20 @@ export function buildOverview(
     coded: classCoded[r] as number,
   }));
 
-  const splitOrder = splitIds.map((split, s) => ({ split, s })).sort((x, y) => x.split - y.split);
-  const nullBySplit: NullBySplitRow[] = splitOrder.map(({ split, s }) => ({
-    split,
-    name: splitName(splitNames, split),
-    samples: splitSamples[s] as number,
-    nullCount: splitNull[s] as number,
-    nullShare: share(splitNull[s] as number, splitSamples[s] as number),
-  }));
+  // The splits that occur, ascending.
+  const nullBySplit: NullBySplitRow[] = [];
+  for (let s = 0; s < SPLIT_RANGE; s++) {
+    const samples = splitSamples[s] as number;
+    if (samples === 0) continue;
+    const split = s - SPLIT_OFFSET;
+    nullBySplit.push({
+      split,
+      name: splitName(splitNames, split),
+      samples,
+      nullCount: splitNull[s] as number,
+      nullShare: share(splitNull[s] as number, samples),
+    });
+  }
 
   const issueClass = new Map((issues?.classes ?? []).map((c) => [c.classId, c]));
   const classQuality: ClassQualityRow[] = classIds.map((classId, r) => {

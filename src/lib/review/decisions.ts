@@ -157,6 +157,75 @@ export function staleDecisions(
 }
 
 /**
+ * Which decision is in effect for each sample: what decisionOf reads, and what
+ * applyDecisionsInPlace extends.
+ */
+interface DecisionLedger {
+  /** Per sample: index in `log` of its decision in effect, or -1. */
+  latest: Int32Array;
+  /** The decisions applied, in log order (superseded ones included). */
+  log: Decision[];
+}
+
+/**
+ * The ledger behind each decisionOf that resolveFinalLabels made. Keyed by the
+ * function, which every wrapper of the same final labels shares (a spread copy too).
+ */
+const ledgers = new WeakMap<FinalLabels['decisionOf'], DecisionLedger>();
+
+type FinalColumns = Pick<
+  FinalLabels,
+  'state' | 'classIds' | 'auStatus' | 'auRaw' | 'auMask' | 'flagReason'
+>;
+
+/**
+ * Writes what `decision` makes of sample i into columns that hold sample i's
+ * ORIGINAL labels (fresh copies, or reset by resetToOriginal): the one place both
+ * the full resolve and the in-place application apply a decision.
+ */
+function writeDecision(
+  columns: FinalColumns,
+  table: SampleTable,
+  i: number,
+  decision: Decision,
+  normalize: (raw: string) => string,
+  maskOfText: (raw: string) => [number, number],
+): void {
+  columns.state[i] = DECISION_STATE[decision.kind];
+  if (decision.kind === 'flag' && decision.flagReason) {
+    columns.flagReason[i] = FlagReasonSchema.options.indexOf(decision.flagReason);
+  }
+  if (decision.kind !== 'correct' || !decision.correction) return;
+  const { classId, au } = decision.correction;
+  if (classId !== undefined) columns.classIds[i] = classId;
+  if (!au) return;
+  const original = {
+    auStatus: table.auStatus[i] as AuStatusCode,
+    auRaw: table.auRaw[i] as string,
+  };
+  const resolved = resolveAuLabel(original, au, normalize);
+  if (resolved.keptOriginal) return;
+  columns.auStatus[i] = resolved.auStatus;
+  columns.auRaw[i] = resolved.auRaw;
+  const [lo, hi] = resolved.auStatus === AuStatus.coded ? maskOfText(resolved.auRaw) : [0, 0];
+  columns.auMask[2 * i] = lo;
+  columns.auMask[2 * i + 1] = hi;
+}
+
+/** Puts sample i's original labels back into the final columns, with no decision. */
+function resetToOriginal(columns: FinalColumns, table: SampleTable, i: number): void {
+  columns.state[i] = SampleState.untouched;
+  columns.classIds[i] = table.classIds[i] as number;
+  columns.auStatus[i] = table.auStatus[i] as number;
+  columns.auRaw[i] = table.auRaw[i] as string;
+  columns.auMask[2 * i] = table.auMask[2 * i] as number;
+  columns.auMask[2 * i + 1] = table.auMask[2 * i + 1] as number;
+  columns.flagReason[i] = NO_FLAG_REASON;
+}
+
+const maskOfAuText = (raw: string) => auMaskWords(parseAuString(raw).tokens);
+
+/**
  * Final labels of the whole table. `decisions` is the log of decisions in effect, in
  * log order (history.activeDecisions); the last one of each sample wins. One pass
  * over the decisions to find each sample's latest, one copy of the columns, then one
@@ -172,51 +241,78 @@ export function resolveFinalLabels(
     if (staleReason(table, decision) === null) latest[decision.sample] = j;
   });
 
-  const state = new Uint8Array(n);
-  const classIds = table.classIds.slice();
-  const auStatus = table.auStatus.slice();
-  const auRaw = table.auRaw.slice();
-  const auMask = table.auMask.slice();
-  const flagReason = new Uint8Array(n).fill(NO_FLAG_REASON);
+  const columns: FinalColumns = {
+    state: new Uint8Array(n),
+    classIds: table.classIds.slice(),
+    auStatus: table.auStatus.slice(),
+    auRaw: table.auRaw.slice(),
+    auMask: table.auMask.slice(),
+    flagReason: new Uint8Array(n).fill(NO_FLAG_REASON),
+  };
   const normalize = memoized(normalizedAuText);
-  const maskOfText = memoized((raw) => auMaskWords(parseAuString(raw).tokens));
+  const maskOfText = memoized(maskOfAuText);
 
   decisions.forEach((decision, j) => {
     const i = decision.sample;
-    if (latest[i] !== j) return;
-    state[i] = DECISION_STATE[decision.kind];
-    if (decision.kind === 'flag' && decision.flagReason) {
-      flagReason[i] = FlagReasonSchema.options.indexOf(decision.flagReason);
-    }
-    if (decision.kind !== 'correct' || !decision.correction) return;
-    const { classId, au } = decision.correction;
-    if (classId !== undefined) classIds[i] = classId;
-    if (!au) return;
-    const original = {
-      auStatus: table.auStatus[i] as AuStatusCode,
-      auRaw: table.auRaw[i] as string,
-    };
-    const resolved = resolveAuLabel(original, au, normalize);
-    if (resolved.keptOriginal) return;
-    auStatus[i] = resolved.auStatus;
-    auRaw[i] = resolved.auRaw;
-    const [lo, hi] = resolved.auStatus === AuStatus.coded ? maskOfText(resolved.auRaw) : [0, 0];
-    auMask[2 * i] = lo;
-    auMask[2 * i + 1] = hi;
+    if (latest[i] === j) writeDecision(columns, table, i, decision, normalize, maskOfText);
   });
 
+  // The ledger's own copy of the log, so that applyDecisionsInPlace can append to it.
+  const ledger: DecisionLedger = { latest, log: decisions.slice() };
+  const decisionOf = (sample: number): Decision | undefined => {
+    const j = ledger.latest[sample];
+    return j === undefined || j < 0 ? undefined : ledger.log[j];
+  };
+  ledgers.set(decisionOf, ledger);
+  return { count: n, ...columns, decisionOf };
+}
+
+/**
+ * Applies decisions appended to the log in effect (in log order) to final labels
+ * that resolveFinalLabels made for `table`, IN PLACE: each decision that is not
+ * stale becomes its sample's latest, so the sample is reset to its original labels
+ * and the decision applied to them, exactly as a full resolve over the longer log
+ * would leave it. O(decisions given), whatever the size of the table.
+ *
+ * The columns of `final` are written, so every earlier wrapper of them (and its
+ * decisionOf) sees the change too: use it only where the previous final labels are
+ * not needed any more. A full copy per key press is the cost this removes (at a
+ * million samples, ~15 ms and ~25 MB of garbage per decision).
+ *
+ * Returns a new wrapper over the same data: the typed columns are new views of the
+ * same buffers (nothing is copied) so that a consumer that keeps a single column,
+ * e.g. a `$derived` of `final.state`, sees a new value and updates; `auRaw` is the
+ * same array. Undo, redo or a log that changed otherwise need resolveFinalLabels.
+ */
+export function applyDecisionsInPlace(
+  final: FinalLabels,
+  table: SampleTable,
+  decisions: readonly Decision[],
+): FinalLabels {
+  const ledger = ledgers.get(final.decisionOf);
+  if (!ledger) throw new Error('final labels to update in place must come from resolveFinalLabels');
+  if (final.count !== table.count || ledger.latest.length !== table.count) {
+    throw new Error(
+      `final labels hold ${final.count} samples but the table holds ${table.count}; they must come from the same dataset`,
+    );
+  }
+  const normalize = memoized(normalizedAuText);
+  const maskOfText = memoized(maskOfAuText);
+  for (const decision of decisions) {
+    if (staleReason(table, decision) !== null) continue;
+    const i = decision.sample;
+    ledger.latest[i] = ledger.log.push(decision) - 1;
+    resetToOriginal(final, table, i);
+    writeDecision(final, table, i, decision, normalize, maskOfText);
+  }
+  const { state, classIds, auStatus, auMask, flagReason } = final;
   return {
-    count: n,
-    state,
-    classIds,
-    auStatus,
-    auRaw,
-    auMask,
-    flagReason,
-    decisionOf: (sample) => {
-      const j = latest[sample];
-      return j === undefined || j < 0 ? undefined : decisions[j];
-    },
+    ...final,
+    state: new Uint8Array(state.buffer, state.byteOffset, state.length),
+    classIds: new Int16Array(classIds.buffer, classIds.byteOffset, classIds.length),
+    auStatus: new Uint8Array(auStatus.buffer, auStatus.byteOffset, auStatus.length),
+    auMask: new Uint32Array(auMask.buffer, auMask.byteOffset, auMask.length),
+    flagReason: new Uint8Array(flagReason.buffer, flagReason.byteOffset, flagReason.length),
   };
 }
 

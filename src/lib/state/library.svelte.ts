@@ -32,6 +32,7 @@ import { analyseInWorker } from '../workers/analysis-client';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
 import { loadDemoDataset } from './demo';
 import { getImageFolder, type ImageFolderRecord } from '../store/folders';
+import { thumbnailStore } from '../store/thumbnails';
 import { readFromFolder, requestFolderAccess } from './image-folder';
 import { ImageCache } from './image-cache';
 import { ReviewState } from './review.svelte';
@@ -56,7 +57,10 @@ export class DatasetLibrary {
 
   readonly review = new ReviewState(() => this.table);
 
-  readonly images = new ImageCache((key) => this.loadImage(key));
+  readonly images = new ImageCache((key) => this.loadImage(key), {
+    thumbnails: thumbnailStore,
+    datasetId: () => this.openId,
+  });
   /** A linked image folder of the open dataset that the browser needs permission to read again. */
   folderNeedsPermission = $state<string | null>(null);
   /** Bumped when images become readable again, so the screens ask for them anew. */

@@ -12,6 +12,7 @@ import type {
 import type { EvidenceBox } from '../review/evidence';
 
 import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team-records';
+import type { ThumbnailRecord } from './thumbnails';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -31,6 +32,7 @@ export class AuReviewDb extends Dexie {
   declare teamSessions: EntityTable<TeamSessionRecord, 'id'>;
   declare teamBundles: Table<TeamBundleRecord, [string, string]>;
   declare assignments: EntityTable<AssignmentRecord, 'sessionId'>;
+  declare thumbnails: Table<ThumbnailRecord, [string, string]>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -69,6 +71,11 @@ export class AuReviewDb extends Dexie {
     // Version 5: image folders linked to a dataset and read on demand, not copied.
     this.version(5).stores({
       imageFolders: 'datasetId',
+    });
+    // Version 6: grid thumbnails kept across reloads (see thumbnails.ts). `datasetId` to
+    // delete them with their dataset, `usedAt` to evict the least recently used.
+    this.version(6).stores({
+      thumbnails: '[datasetId+key], datasetId, usedAt',
     });
   }
 }

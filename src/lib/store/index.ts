@@ -39,3 +39,12 @@ export {
 export * from './annotations';
 export * from './annotation-records';
 export * from './review';
+export {
+  MAX_THUMBNAILS,
+  ThumbnailRecordSchema,
+  createThumbnailStore,
+  thumbnailStore,
+  type ThumbnailRecord,
+  type ThumbnailStore,
+  type ThumbnailStoreOptions,
+} from './thumbnails';

@@ -140,14 +140,35 @@ test.describe('a large import runs in a worker', () => {
     ];
   }
 
-  test('shows its progress and, when cancelled, stores nothing', async ({ page }) => {
+  test('shows its reading and saving progress and, when cancelled, stores nothing', async ({
+    page,
+  }) => {
     const app = new AuReviewApp(page);
     await app.open();
     await app.goTo('Import');
+    // The reading progress may show for well under a second: note each text it shows.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { readingProgress: string[] }).readingProgress = seen;
+      new MutationObserver(() => {
+        const status = document.querySelector('[role="status"][aria-label="Reading progress"]');
+        const text = status?.textContent?.trim() ?? '';
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await app.importPage.chooseLabelFiles(largeImport(1_000_000, 0));
     await expect(app.report.figure('samples-accepted')).toHaveText('1,000,000', {
       timeout: 60_000,
     });
+    const reading = await page.evaluate(
+      () => (window as unknown as { readingProgress: string[] }).readingProgress,
+    );
+    expect(reading.length).toBeGreaterThan(0);
+    expect(reading.at(-1)).toMatch(/^[\d,]+ rows read \(\d+% of the files\) · .*Cancel reading$/);
+    const rows = reading.map((text) =>
+      Number(/^([\d,]+) rows read/.exec(text)?.[1]?.replace(/,/g, '')),
+    );
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
 
     await app.importPage.saveButton.click();
     const progress = page.getByRole('status', { name: 'Import progress' });

@@ -6,7 +6,7 @@ import {
   readGenericCsv,
   type CsvMapping,
 } from './csv';
-import type { ReadResult } from './records';
+import { recordsOf, type ReadResult } from './records';
 import { RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
 import { fixture, textFile } from './test-fixtures';
 
@@ -16,7 +16,7 @@ const CSV_MAPPING: CsvMapping = { image: 'file', emotion: 'expression', au: 'AUs
 const TSV_MAPPING: CsvMapping = { image: 'image', emotion: 'label', au: 'au', split: 'split' };
 
 const rows = (read: ReadResult) =>
-  read.records.map((r) => [r.line, r.image, r.classId, r.split, r.au?.raw ?? null]);
+  recordsOf(read).map((r) => [r.line, r.image, r.classId, r.split, r.au?.raw ?? null]);
 const problems = (read: ReadResult) =>
   read.problems.map((p) => [p.kind, p.severity, p.line, p.field, p.raw, p.message]);
 
@@ -228,7 +228,7 @@ describe('readGenericCsv', () => {
     ],
   ])('header problem: %s', (_label, mapping, field, message) => {
     const read = readGenericCsv(fixture('csv/no-image-column.csv'), mapping);
-    expect(read.records).toEqual([]);
+    expect(recordsOf(read)).toEqual([]);
     expect(read.problems).toEqual([
       {
         kind: 'header',
@@ -267,7 +267,7 @@ describe('readGenericCsv', () => {
       au: null,
       split: null,
     });
-    expect(read.records.map((r) => [r.line, r.image])).toEqual(expected);
+    expect(recordsOf(read).map((r) => [r.line, r.image])).toEqual(expected);
     expect(read.problems).toEqual([]);
   });
 
@@ -278,7 +278,7 @@ describe('readGenericCsv', () => {
       au: 'au',
       split: null,
     });
-    expect(rows(read)).toEqual([[4, 'b.jpg', undefined, undefined, '1']]);
+    expect(rows(read)).toEqual([[4, 'b.jpg', -1, -1, '1']]);
     expect(problems(read)).toEqual([
       ['missing-value', 'error', 2, 'image', '', 'empty image name; row rejected'],
       ['missing-value', 'warning', 3, 'line', '', 'blank line skipped'],
@@ -292,7 +292,7 @@ describe('readGenericCsv', () => {
       au: 'au',
       split: null,
     });
-    expect(rows(read)).toEqual([[2, 'a.jpg', undefined, undefined, '1']]);
+    expect(rows(read)).toEqual([[2, 'a.jpg', -1, -1, '1']]);
     expect(problems(read)).toEqual([
       [
         'column-count',

@@ -9,7 +9,12 @@ import {
   auValueReader,
   sourceFileOf,
 } from './records';
-import type { LabelRecord, ReadResult } from './records';
+import {
+  columnsFromRecords,
+  emptyLabelColumns,
+  type LabelRecord,
+  type ReadResult,
+} from './records';
 import { hasClass, schemeFromClassNames } from './schemes';
 import { decodeText, type DecodedText } from './text';
 import type { InputFile, LabelScheme, Problem, SplitNames } from './types';
@@ -316,7 +321,7 @@ export function readGenericCsv(
   scheme?: LabelScheme,
 ): CsvReadResult {
   const empty = (problems: Problem[], columns: string[] = []): CsvReadResult => ({
-    records: [],
+    rows: emptyLabelColumns(),
     problems,
     rowsRead: 0,
     source: null,
@@ -524,7 +529,7 @@ export function readGenericCsv(
 
   const source = { ...sourceFileOf(file.name, 'combined', decoded), delimiter: header.delimiter };
   return {
-    records,
+    rows: columnsFromRecords(records),
     problems,
     rowsRead,
     source,

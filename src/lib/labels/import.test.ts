@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { detectFile, importLabelFiles, type DetectedFile } from './import';
+import {
+  detectFile,
+  importLabelFiles,
+  importLabelStreams,
+  type DetectedFile,
+  type ImportOptions,
+  type LabelFileSource,
+  type ReadProgress,
+} from './import';
 import { NO_EMOTION_SCHEME, RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
 import { sampleRow } from './table';
 import { fixture, realRafCeFile, textFile } from './test-fixtures';
@@ -336,5 +344,94 @@ describe('importLabelFiles on small files', () => {
 
   it('an unknown scheme id is a programming bug', () => {
     expect(() => importLabelFiles([], { schemeId: 'nope' })).toThrow(/unknown scheme id 'nope'/);
+  });
+});
+
+describe('importLabelStreams', () => {
+  /** A file as a stream of chunks of the given size, like File.stream(). */
+  function chunked(file: InputFile, size: number): LabelFileSource {
+    return {
+      name: file.name,
+      size: file.bytes.length,
+      stream: () =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < file.bytes.length; at += size) {
+              controller.enqueue(file.bytes.slice(at, at + size));
+            }
+            controller.close();
+          },
+        }),
+    };
+  }
+
+  const cases: [string, InputFile[], ImportOptions][] = [
+    ['the real RAF-CE files', REAL_NAMES.map((name) => real[name]), {}],
+    [
+      'the real files, split file first',
+      [real['RAFCE_partition.txt'], real['RAFCE_AUlabel.txt'], real['RAFCE_emolabel.txt']],
+      {},
+    ],
+    [
+      'RAF-CE files that disagree and miss images',
+      ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'].map((name) =>
+        fixture(`raf-ce-broken/join/${name}`),
+      ),
+      {},
+    ],
+    ['a RAF-DB list', [fixture('raf-db/basic/EmoLabel/list_patition_label.txt')], {}],
+    ['a CSV', [fixture('csv/labels.csv')], {}],
+    [
+      'a binary file among RAF-CE files',
+      [fixture('raf-ce-broken/binary/RAFCE_AUlabel.txt'), real['RAFCE_emolabel.txt']],
+      {},
+    ],
+  ];
+
+  it.each(cases)('%s: the same result as importLabelFiles', async (_name, files, options) => {
+    const expected = importLabelFiles(files, options);
+    for (const size of [files[0]?.bytes.length ?? 1, 4096, 777]) {
+      const got = await importLabelStreams(
+        files.map((file) => chunked(file, size)),
+        options,
+      );
+      expect(got).toEqual(expected);
+    }
+  });
+
+  it('reports bytes and rows read as it goes, ending at the whole', async () => {
+    const files = REAL_NAMES.map((name) => real[name]);
+    const seen: ReadProgress[] = [];
+    await importLabelStreams(
+      files.map((file) => chunked(file, 8192)),
+      {},
+      { onProgress: (progress) => seen.push(progress) },
+    );
+    const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.every((p) => p.bytesTotal === total)).toBe(true);
+    expect(seen.at(-1)).toEqual({ bytesRead: total, bytesTotal: total, rowsRead: 3 * 4549 });
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.bytesRead).toBeGreaterThanOrEqual(seen[i - 1]!.bytesRead);
+      expect(seen[i]!.rowsRead).toBeGreaterThanOrEqual(seen[i - 1]!.rowsRead);
+    }
+  });
+
+  it('stops reading and resolves with nothing when cancelled', async () => {
+    const controller = new AbortController();
+    let chunksRead = 0;
+    const result = await importLabelStreams(
+      REAL_NAMES.map((name) => chunked(real[name], 1024)),
+      {},
+      {
+        signal: controller.signal,
+        onProgress: () => {
+          chunksRead++;
+          if (chunksRead === 3) controller.abort();
+        },
+      },
+    );
+    expect(result).toBeNull();
+    expect(chunksRead).toBe(3);
   });
 });

@@ -2,8 +2,8 @@ import { readCsvHeader, readGenericCsv, type CsvMapping } from './csv';
 
 export type { CsvMapping } from './csv';
 import { matchImages, type ImageMatch } from './images';
-import { makeProblem, type ReadResult } from './records';
-import { rafCeRole, readRafCe, RAFCE_FILE_NAMES, type RafCeRole } from './rafce';
+import { emptyLabelColumns, makeProblem, type ReadResult } from './records';
+import { rafCeRole, RafCeReader, readRafCe, RAFCE_FILE_NAMES, type RafCeRole } from './rafce';
 import { isRafDbFileName, readRafDb } from './rafdb';
 import { buildParseReport, type ReportFile } from './report';
 import {
@@ -14,6 +14,7 @@ import {
   defaultSplitNames,
   schemeById,
 } from './schemes';
+import { concatBytes } from './text';
 import { buildSampleTable, emptySampleTable, type LabelSource } from './table';
 import type {
   InputFile,
@@ -99,6 +100,8 @@ function ignoredFile(file: InputFile, message: string): Problem {
 export function importLabelFiles(
   files: readonly InputFile[],
   options: ImportOptions = {},
+  /** RAF-CE files already read as they streamed in (importLabelStreams), by file name. */
+  alreadyRead?: ReadonlyMap<string, ReadResult>,
 ): ImportResult {
   let givenScheme: LabelScheme | undefined;
   if (options.schemeId !== undefined) {
@@ -167,9 +170,18 @@ export function importLabelFiles(
 
   if (family === 'raf-ce') {
     const rafCeScheme = scheme ?? RAFCE_SCHEME;
+    // Read in the join's order, so that later files can reuse the first one's names.
+    const byRole = new Map<InputFile, ReadResult>();
+    let alignWith: readonly string[] | undefined;
+    for (const { file, kind } of sortByRafCeRole(chosen)) {
+      const read =
+        alreadyRead?.get(file.name) ?? readRafCe(file, kind.role, rafCeScheme, alignWith);
+      alignWith ??= read.source ? read.rows.images : undefined;
+      byRole.set(file, read);
+    }
     for (const { file, kind } of chosen) {
-      if (kind.family !== 'raf-ce') continue;
-      reads.push({ file, role: kind.role, read: readRafCe(file, kind.role, rafCeScheme) });
+      const read = byRole.get(file);
+      if (read && kind.family === 'raf-ce') reads.push({ file, role: kind.role, read });
     }
     splitNames = defaultSplitNames('raf-ce');
   } else if (family === 'raf-db') {
@@ -198,7 +210,7 @@ export function importLabelFiles(
       }
       if (!mapping) {
         const read: ReadResult = {
-          records: [],
+          rows: emptyLabelColumns(),
           problems: header.problems,
           rowsRead: 0,
           source: null,
@@ -217,7 +229,7 @@ export function importLabelFiles(
   // A file that could not be decoded is no evidence that an image is missing from it.
   const sources: LabelSource[] = reads
     .filter(({ read }) => read.source !== null)
-    .map(({ file, role, read }) => ({ file: file.name, role, records: read.records }));
+    .map(({ file, role, read }) => ({ file: file.name, role, rows: read.rows }));
   const joined =
     sources.length > 0 ? buildSampleTable(sources) : { table: emptySampleTable(), problems: [] };
   problems.push(...joined.problems);
@@ -241,7 +253,7 @@ export function importLabelFiles(
       name: file.name,
       role,
       lines: read.rowsRead,
-      accepted: read.records.length,
+      accepted: read.rows.count,
     })),
     problems,
     ...(imageMatch && options.imageNames
@@ -265,5 +277,135 @@ export function importLabelFiles(
     problems,
     imageMatch,
     csv,
+  };
+}
+
+const RAF_CE_READ_ORDER: readonly RafCeRole[] = ['emotion', 'au', 'split'];
+
+function sortByRafCeRole<T extends { kind: DetectedFile }>(
+  entries: readonly T[],
+): (T & { kind: { family: 'raf-ce'; role: RafCeRole } })[] {
+  const rafCe = entries.filter(
+    (entry): entry is T & { kind: { family: 'raf-ce'; role: RafCeRole } } =>
+      entry.kind.family === 'raf-ce',
+  );
+  return rafCe.sort(
+    (a, b) => RAF_CE_READ_ORDER.indexOf(a.kind.role) - RAF_CE_READ_ORDER.indexOf(b.kind.role),
+  );
+}
+
+/** A label file to read as a stream: a File or Blob, or bytes already in memory. */
+export interface LabelFileSource {
+  name: string;
+  size: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+export interface ReadProgress {
+  bytesRead: number;
+  bytesTotal: number;
+  /** Non-blank lines read so far, over all files. */
+  rowsRead: number;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * importLabelFiles for files that arrive as streams. RAF-CE files, the large ones,
+ * are read chunk by chunk straight into columns, so a file is never held whole as
+ * text; the other formats are read whole. Resolves with null when the signal
+ * aborts; nothing is kept then.
+ */
+export async function importLabelStreams(
+  sources: readonly LabelFileSource[],
+  options: ImportOptions = {},
+  events: { onProgress?: (progress: ReadProgress) => void; signal?: AbortSignal } = {},
+): Promise<ImportResult | null> {
+  const { onProgress, signal } = events;
+  const bytesTotal = sources.reduce((sum, source) => sum + source.size, 0);
+  let bytesRead = 0;
+  let rowsBefore = 0;
+  const readAsRafCe = options.format === undefined || options.format === 'raf-ce';
+  const scheme = (options.schemeId && schemeById(options.schemeId)) || RAFCE_SCHEME;
+  const streamed = new Map<string, ReadResult>();
+  const bytesOf = new Map<LabelFileSource, Uint8Array>();
+  const rolesTaken = new Set<RafCeRole>();
+  let alignWith: readonly string[] | undefined;
+
+  const ordered = sources
+    .map((source) => ({ source, role: readAsRafCe ? rafCeRole(source.name) : null }))
+    .sort(
+      (a, b) =>
+        (a.role ? RAF_CE_READ_ORDER.indexOf(a.role) : 3) -
+        (b.role ? RAF_CE_READ_ORDER.indexOf(b.role) : 3),
+    );
+  for (const { source, role } of ordered) {
+    if (role && !rolesTaken.has(role)) {
+      rolesTaken.add(role);
+      const reader = new RafCeReader(source.name, role, { scheme, alignWith });
+      const done = await pump(source.stream(), signal, (chunk) => {
+        bytesRead += chunk.length;
+        const more = reader.push(chunk);
+        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore + reader.rowsRead });
+        return more;
+      });
+      if (!done) return null;
+      const read = reader.finish();
+      rowsBefore += read.rowsRead;
+      // A last line without a line feed is only read at the end.
+      onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
+      alignWith ??= read.source ? read.rows.images : undefined;
+      streamed.set(source.name, read);
+      bytesOf.set(source, NO_BYTES);
+    } else {
+      const parts: Uint8Array[] = [];
+      const done = await pump(source.stream(), signal, (chunk) => {
+        bytesRead += chunk.length;
+        parts.push(chunk);
+        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
+        return true;
+      });
+      if (!done) return null;
+      bytesOf.set(source, concatBytes(...parts));
+    }
+  }
+  const files = sources.map((source) => ({
+    name: source.name,
+    bytes: bytesOf.get(source) ?? NO_BYTES,
+  }));
+  return importLabelFiles(files, options, streamed);
+}
+
+/** Reads a stream to its end, or until take says stop (true) or the signal aborts (false). */
+async function pump(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal | undefined,
+  take: (chunk: Uint8Array) => boolean,
+): Promise<boolean> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      if (signal?.aborted) return false;
+      const { done, value } = await reader.read();
+      if (done) return true;
+      if (!take(value)) return true;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Bytes in memory as a stream of one chunk (tests, and files taken out of a zip). */
+export function bytesSource(name: string, bytes: Uint8Array): LabelFileSource {
+  return {
+    name,
+    size: bytes.length,
+    stream: () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      }),
   };
 }

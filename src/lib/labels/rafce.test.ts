@@ -1,15 +1,30 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  RAFCE_FILE_NAMES,
   rafCeRole,
+  RafCeReader,
   readRafCe,
   readRafCeAu,
   readRafCeEmotion,
   readRafCePartition,
   type RafCeRole,
 } from './rafce';
-import type { ReadResult } from './records';
+import {
+  auValueReader,
+  columnsFromRecords,
+  ImagesSeen,
+  isDuplicateImage,
+  makeProblem,
+  parseInteger,
+  readLines,
+  recordsOf,
+  type LabelRecord,
+  type ReadResult,
+} from './records';
+import { RAFCE_SCHEME } from './schemes';
 import { fixture, realRafCeFile, textFile } from './test-fixtures';
-import type { Problem } from './types';
+import type { InputFile, Problem } from './types';
 
 type Expected = Pick<Problem, 'kind' | 'severity' | 'line' | 'field' | 'raw' | 'message'>;
 
@@ -224,9 +239,9 @@ describe('RAF-CE readers on broken files', () => {
   ])('%s', (path, role, records, problems) => {
     const file = fixture(`raf-ce-broken/${path}`);
     const read = readRafCe(file, role);
-    const value = (r: ReadResult['records'][number]) =>
+    const value = (r: LabelRecord) =>
       role === 'emotion' ? String(r.classId) : role === 'split' ? String(r.split) : r.au?.raw;
-    expect(read.records.map((r) => [r.line, r.image, value(r)])).toEqual(records);
+    expect(recordsOf(read).map((r) => [r.line, r.image, value(r)])).toEqual(records);
     expect(problemsOf(read)).toEqual(problems);
     expect(read.problems.every((p) => p.file === file.name)).toBe(true);
     expect(read.rowsRead).toBe(
@@ -263,7 +278,7 @@ describe('RAF-CE readers on broken files', () => {
     ],
   ])('%s: one file problem, no rows, no source', (path, role, problem) => {
     const read = readRafCe(fixture(`raf-ce-broken/${path}`), role);
-    expect(read).toMatchObject({ records: [], rowsRead: 0, source: null });
+    expect(read).toMatchObject({ rows: { count: 0 }, rowsRead: 0, source: null });
     expect(problemsOf(read)).toEqual([problem]);
   });
 
@@ -285,8 +300,8 @@ describe('RAF-CE readers on broken files', () => {
 
   it('parses the AU value after the first whitespace run, trailing spaces ignored', () => {
     const read = readRafCeAu(textFile('RAFCE_AUlabel.txt', '0001.jpg \t 1 + L2   \n'));
-    expect(read.records[0]?.au?.raw).toBe('1 + L2   ');
-    expect(read.records[0]?.au?.parsed.tokens.map((t) => t.raw)).toEqual(['1', 'L2']);
+    expect(recordsOf(read)[0]?.au?.raw).toBe('1 + L2   ');
+    expect(recordsOf(read)[0]?.au?.parsed.tokens.map((t) => t.raw)).toEqual(['1', 'L2']);
     expect(read.problems).toEqual([]);
   });
 
@@ -299,7 +314,7 @@ describe('RAF-CE readers on broken files', () => {
         { id: 1, name: 'B', components: [] },
       ],
     });
-    expect(read.records).toEqual([]);
+    expect(recordsOf(read)).toEqual([]);
     expect(read.problems[0]?.message).toBe("class id '13' is not in two classes; row rejected");
   });
 });
@@ -314,7 +329,7 @@ describe('RAF-CE readers on the real files', () => {
   )('%s file: 4,549 rows, all accepted', (role, name, finalNewline) => {
     const read = readRafCe(realRafCeFile(name), role);
     expect(read.rowsRead).toBe(4549);
-    expect(read.records).toHaveLength(4549);
+    expect(recordsOf(read)).toHaveLength(4549);
     expect(read.source).toEqual({
       name,
       role,
@@ -323,8 +338,8 @@ describe('RAF-CE readers on the real files', () => {
       bom: false,
       lines: 4549,
     });
-    expect(read.records[0]?.image).toBe('0001.jpg');
-    expect(read.records.at(-1)?.image).toBe('4908.jpg');
+    expect(recordsOf(read)[0]?.image).toBe('0001.jpg');
+    expect(recordsOf(read).at(-1)?.image).toBe('4908.jpg');
     expect(read.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
@@ -336,7 +351,182 @@ describe('RAF-CE readers on the real files', () => {
       ['bad-au-token', 'warning', 'RB18'],
       ['bad-au-token', 'warning', 't23'],
     ]);
-    expect(read.records.filter((r) => r.au?.parsed.status === 'null')).toHaveLength(251);
-    expect(read.records[2]).toMatchObject({ line: 3, image: '0003.jpg', au: { raw: 'L12+24' } });
+    expect(recordsOf(read).filter((r) => r.au?.parsed.status === 'null')).toHaveLength(251);
+    expect(recordsOf(read)[2]).toMatchObject({ line: 3, image: '0003.jpg', au: { raw: 'L12+24' } });
+  });
+});
+
+/**
+ * The reader before it learned to skip per-field strings: one regex per line, one
+ * object per row. The fast reader must give the same rows and the same problems.
+ */
+function referenceRead(file: InputFile, role: RafCeRole): ReadResult {
+  const seen = new ImagesSeen();
+  const classIds = new Set(RAFCE_SCHEME.classes.map((c) => c.id));
+  const readAu = auValueReader(file.name);
+  const read = readLines(file, role, (line, text, problems) => {
+    const match = /^\s*(\S+)(?:\s+(.*))?$/.exec(text);
+    const image = match?.[1] ?? '';
+    const value = match?.[2] ?? '';
+    const trimmed = value.trim();
+    const record: LabelRecord = { line, image };
+    const reject = (kind: Problem['kind'], raw: string, message: string) => {
+      problems.push(makeProblem(file.name, line, kind, 'error', role, raw, message));
+      return null;
+    };
+    if (trimmed === '')
+      return reject(
+        'column-count',
+        text,
+        `expected 2 fields 'image ${role}', found 1; row rejected`,
+      );
+    if (role !== 'au' && /\s/.test(trimmed))
+      return reject(
+        'column-count',
+        text,
+        `expected 2 fields 'image ${role}', found ${1 + trimmed.split(/\s+/).length}; row rejected`,
+      );
+    if (role === 'emotion') {
+      const classId = parseInteger(trimmed);
+      if (classId === null || !classIds.has(classId))
+        return reject(
+          'unknown-class',
+          trimmed,
+          `class id '${trimmed}' is not in ${RAFCE_SCHEME.name}; row rejected`,
+        );
+      record.classId = classId;
+    }
+    if (role === 'split') {
+      const split = parseInteger(trimmed);
+      if (split === null || split < 0 || split > 127)
+        return reject(
+          'bad-split',
+          trimmed,
+          `split id '${trimmed}' is not an integer 0-127; row rejected`,
+        );
+      record.split = split;
+    }
+    if (isDuplicateImage(seen, file.name, line, image, problems)) return null;
+    if (role === 'au') record.au = readAu(line, value, problems);
+    return record;
+  });
+  return {
+    rows: columnsFromRecords(read.records),
+    problems: read.problems,
+    rowsRead: read.rowsRead,
+    source: read.source,
+  };
+}
+
+describe('RafCeReader', () => {
+  /** Reads bytes cut into chunks of the given sizes (cycled). */
+  function readInChunks(file: InputFile, role: RafCeRole, sizes: readonly number[]): ReadResult {
+    const reader = new RafCeReader(file.name, role);
+    for (let at = 0, k = 0; at < file.bytes.length; k++) {
+      const size = sizes[k % sizes.length] as number;
+      if (!reader.push(file.bytes.subarray(at, at + size))) break;
+      at += size;
+    }
+    return reader.finish();
+  }
+
+  const comparable = (read: ReadResult) => ({
+    records: recordsOf(read),
+    problems: read.problems,
+    rowsRead: read.rowsRead,
+    source: read.source,
+  });
+
+  it.each<[string, RafCeRole]>([
+    ['raf-ce-broken/bad-au/RAFCE_AUlabel.txt', 'au'],
+    ['raf-ce-broken/bad-split/RAFCE_partition.txt', 'split'],
+    ['raf-ce-broken/blank-only/RAFCE_emolabel.txt', 'emotion'],
+    ['raf-ce-broken/bom/RAFCE_emolabel.txt', 'emotion'],
+    ['raf-ce-broken/column-count/RAFCE_emolabel.txt', 'emotion'],
+    ['raf-ce-broken/crlf/RAFCE_partition.txt', 'split'],
+    ['raf-ce-broken/duplicate/RAFCE_emolabel.txt', 'emotion'],
+    ['raf-ce-broken/join/RAFCE_AUlabel.txt', 'au'],
+    ['raf-ce-broken/no-final-newline/RAFCE_partition.txt', 'split'],
+    ['raf-ce-broken/trailing-spaces/RAFCE_AUlabel.txt', 'au'],
+    ['raf-ce-broken/unknown-class/RAFCE_emolabel.txt', 'emotion'],
+    ['raf-ce-broken/utf16le/RAFCE_AUlabel.txt', 'au'],
+  ])('%s: the same as the one-regex-per-line reader, however the file is cut', (path, role) => {
+    const file = fixture(path);
+    const expected = comparable(referenceRead(file, role));
+    for (const sizes of [[file.bytes.length], [1], [3], [7, 2], [64]]) {
+      expect(comparable(readInChunks(file, role, sizes))).toEqual(expected);
+    }
+  });
+
+  it.each<[RafCeRole, 'RAFCE_emolabel.txt' | 'RAFCE_partition.txt' | 'RAFCE_AUlabel.txt']>([
+    ['emotion', 'RAFCE_emolabel.txt'],
+    ['split', 'RAFCE_partition.txt'],
+    ['au', 'RAFCE_AUlabel.txt'],
+  ])('real %s file in 4 KiB chunks: the same as the reference reader', (role, name) => {
+    const file = realRafCeFile(name);
+    expect(comparable(readInChunks(file, role, [4096]))).toEqual(
+      comparable(referenceRead(file, role)),
+    );
+  });
+
+  it('reuses the names of a file read before when the rows line up', () => {
+    const first = readRafCeEmotion(textFile('RAFCE_emolabel.txt', '0001.jpg 1\n0002.jpg 2\n'));
+    const second = readRafCe(
+      textFile('RAFCE_partition.txt', '0001.jpg 0\n0003.jpg 1\n'),
+      'split',
+      RAFCE_SCHEME,
+      first.rows.images,
+    );
+    expect(second.rows.images).toEqual(['0001.jpg', '0003.jpg']);
+    expect(second.rows.images[0]).toBe(first.rows.images[0]);
+  });
+
+  it('gives the same rows and problems as the reference on any line (property)', () => {
+    const piece = fc.constantFrom(
+      '0001.jpg',
+      'a.png',
+      'é.jpg',
+      '0002.jpg',
+      ' ',
+      '  ',
+      '\t',
+      '\u00a0',
+      '\u3000',
+      '\r',
+      '1',
+      '07',
+      '+3',
+      '-1',
+      '13',
+      '14',
+      '127',
+      '128',
+      '99999',
+      '1+2',
+      'null',
+      'L12',
+      'RB18',
+      ' + ',
+      '1++2',
+      'AU12',
+      'x',
+      '',
+    );
+    const line = fc.array(piece, { maxLength: 5 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 12 }),
+        fc.constantFrom<RafCeRole>('emotion', 'split', 'au'),
+        fc.constantFrom('\n', '\r\n'),
+        fc.integer({ min: 1, max: 9 }),
+        (lines, role, eol, chunk) => {
+          const file = textFile(RAFCE_FILE_NAMES[role], lines.join(eol));
+          expect(comparable(readInChunks(file, role, [chunk]))).toEqual(
+            comparable(referenceRead(file, role)),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordsOf } from './records';
 import { guessRafDbScheme, isRafDbFileName, rafDbSplitOf, readRafDb } from './rafdb';
 import { RAFDB_BASIC_SCHEME, RAFDB_COMPOUND_SCHEME } from './schemes';
 import { fixture, textFile } from './test-fixtures';
@@ -52,7 +53,7 @@ describe('readRafDb', () => {
   it('basic sample: good rows kept, each bad row reported exactly', () => {
     const read = readRafDb(fixture(BASIC));
     expect(read.scheme).toBe(RAFDB_BASIC_SCHEME);
-    expect(read.records.map((r) => [r.line, r.image, r.classId, r.split])).toEqual([
+    expect(recordsOf(read).map((r) => [r.line, r.image, r.classId, r.split])).toEqual([
       [1, 'train_00001.jpg', 5, 0],
       [2, 'train_00002.jpg', 1, 0],
       [3, 'test_0001.jpg', 7, 1],
@@ -113,7 +114,7 @@ describe('readRafDb', () => {
   it('compound sample: scheme from the path, ids checked against it', () => {
     const read = readRafDb(fixture(COMPOUND));
     expect(read.scheme).toBe(RAFDB_COMPOUND_SCHEME);
-    expect(read.records.map((r) => [r.image, r.classId, r.split])).toEqual([
+    expect(recordsOf(read).map((r) => [r.image, r.classId, r.split])).toEqual([
       ['train_0001.jpg', 1, 0],
       ['train_0002.jpg', 11, 0],
       ['test_0001.jpg', 8, 1],
@@ -139,7 +140,7 @@ describe('readRafDb', () => {
   it('a scheme given by the caller wins over the guess', () => {
     const read = readRafDb(fixture(COMPOUND), RAFDB_BASIC_SCHEME);
     expect(read.scheme).toBe(RAFDB_BASIC_SCHEME);
-    expect(read.records.map((r) => r.classId)).toEqual([1]);
+    expect(recordsOf(read).map((r) => r.classId)).toEqual([1]);
     expect(read.problems.map((p) => p.raw)).toEqual(['11', '8', '12']);
   });
 });

@@ -1,5 +1,6 @@
 import {
   baseName,
+  columnsFromRecords,
   ImagesSeen,
   isDuplicateImage,
   makeProblem,
@@ -137,5 +138,11 @@ export function readRafDb(file: InputFile, scheme?: LabelScheme): RafDbReadResul
     records.push(record);
   }
   problems.sort((a, b) => a.line - b.line);
-  return { ...read, records, problems, scheme: chosen };
+  return {
+    rows: columnsFromRecords(records),
+    problems,
+    rowsRead: read.rowsRead,
+    source: read.source,
+    scheme: chosen,
+  };
 }

@@ -16,13 +16,94 @@ export interface LabelRecord {
 
 export type FileRole = SourceFile['role'];
 
+/** An AU value as written, and how it parsed. */
+export type AuValue = NonNullable<LabelRecord['au']>;
+
+/**
+ * The accepted rows of one label file as columns: a million rows as a million
+ * objects cost most of a large import's time in allocation and garbage collection.
+ * -1 (or an AU id of -1) means the file gives no such value for the row.
+ */
+export interface LabelColumns {
+  count: number;
+  /** 1-based line of each row in its file. */
+  lines: Int32Array;
+  /** Image names exactly as written. */
+  images: string[];
+  classIds: Int16Array;
+  splits: Int8Array;
+  /** Index into auValues. */
+  auIds: Int32Array;
+  /** Each distinct AU value text once (a dataset repeats a few thousand over its rows). */
+  auValues: AuValue[];
+}
+
 export interface ReadResult {
-  records: LabelRecord[];
+  rows: LabelColumns;
   problems: Problem[];
-  /** Non-blank data lines read (header excluded); rejected rows = rowsRead - records.length. */
+  /** Non-blank data lines read (header excluded); rejected rows = rowsRead - rows.count. */
   rowsRead: number;
   /** How the file was written; null when it could not be decoded. */
   source: SourceFile | null;
+}
+
+/** The row-per-object result of readLines, for the readers that post-process their rows. */
+export interface RecordsRead extends Omit<ReadResult, 'rows'> {
+  records: LabelRecord[];
+}
+
+/** Rows from one object per row (the smaller formats' readers build those). */
+export function columnsFromRecords(records: readonly LabelRecord[]): LabelColumns {
+  const count = records.length;
+  const columns: LabelColumns = {
+    count,
+    lines: new Int32Array(count),
+    images: new Array<string>(count),
+    classIds: new Int16Array(count).fill(-1),
+    splits: new Int8Array(count).fill(-1),
+    auIds: new Int32Array(count).fill(-1),
+    auValues: [],
+  };
+  const auIdOf = new Map<string, number>();
+  records.forEach((record, r) => {
+    columns.lines[r] = record.line;
+    columns.images[r] = record.image;
+    if (record.classId !== undefined && record.classId >= 0) columns.classIds[r] = record.classId;
+    if (record.split !== undefined && record.split >= 0) columns.splits[r] = record.split;
+    if (record.au) {
+      let id = auIdOf.get(record.au.raw);
+      if (id === undefined) {
+        id = columns.auValues.length;
+        auIdOf.set(record.au.raw, id);
+        columns.auValues.push(record.au);
+      }
+      columns.auIds[r] = id;
+    }
+  });
+  return columns;
+}
+
+/** The rows as one object each (-1: the file gives no class or split), for tests and small files. */
+export function recordsOf(read: { rows: LabelColumns }): LabelRecord[] {
+  const { rows } = read;
+  const records: LabelRecord[] = [];
+  for (let r = 0; r < rows.count; r++) {
+    const record: LabelRecord = {
+      line: rows.lines[r] as number,
+      image: rows.images[r] as string,
+      classId: rows.classIds[r] as number,
+      split: rows.splits[r] as number,
+    };
+    const auId = rows.auIds[r] as number;
+    if (auId >= 0) record.au = rows.auValues[auId] as AuValue;
+    records.push(record);
+  }
+  return records;
+}
+
+/** Columns of no rows. */
+export function emptyLabelColumns(): LabelColumns {
+  return columnsFromRecords([]);
 }
 
 export function makeProblem(
@@ -50,6 +131,19 @@ export function sourceFileOf(name: string, role: FileRole, decoded: DecodedText)
   return source;
 }
 
+/** SourceFile from what a chunked decode told (see ChunkedTextDecoder). */
+export function sourceFileFrom(
+  name: string,
+  role: FileRole,
+  written: Omit<DecodedText, 'text'>,
+  lines: number,
+): SourceFile {
+  const { eol, finalNewline, bom, encoding } = written;
+  const source: SourceFile = { name, role, eol, finalNewline, bom, lines };
+  if (encoding !== 'utf-8') source.encoding = encoding;
+  return source;
+}
+
 /** Base name of a path given with either kind of slash. */
 export function baseName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
@@ -63,7 +157,7 @@ export function readLines(
   file: InputFile,
   role: FileRole,
   readRow: (line: number, text: string, problems: Problem[]) => LabelRecord | null,
-): ReadResult {
+): RecordsRead {
   const decoded = decodeText(file);
   if ('problem' in decoded) {
     return { records: [], problems: [decoded.problem], rowsRead: 0, source: null };
@@ -141,18 +235,25 @@ export function isDuplicateImage(
 ): boolean {
   const firstLine = seen.firstLineOrAdd(image, line);
   if (firstLine === undefined) return false;
-  problems.push(
-    makeProblem(
-      file,
-      line,
-      'duplicate-image',
-      'error',
-      'image',
-      image,
-      `image '${image}' already given on line ${firstLine}; this row is rejected`,
-    ),
-  );
+  problems.push(duplicateImageProblem(file, line, image, firstLine));
   return true;
+}
+
+export function duplicateImageProblem(
+  file: string,
+  line: number,
+  image: string,
+  firstLine: number,
+): Problem {
+  return makeProblem(
+    file,
+    line,
+    'duplicate-image',
+    'error',
+    'image',
+    image,
+    `image '${image}' already given on line ${firstLine}; this row is rejected`,
+  );
 }
 
 /**

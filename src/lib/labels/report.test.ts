@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAuString } from './au';
-import { makeProblem, type LabelRecord } from './records';
+import { columnsFromRecords, makeProblem, type LabelRecord } from './records';
 import {
   MAX_REPORT_EXAMPLES,
   MAX_REPORT_PROBLEMS,
@@ -20,7 +20,9 @@ function tableOf(rows: [string, number, number, string | null][]) {
     split,
     ...(au === null ? {} : { au: { raw: au, parsed: parseAuString(au) } }),
   }));
-  return buildSampleTable([{ file: 'labels.csv', role: 'combined', records }]).table;
+  return buildSampleTable([
+    { file: 'labels.csv', role: 'combined', rows: columnsFromRecords(records) },
+  ]).table;
 }
 
 const table = tableOf([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAuString } from './au';
-import type { LabelRecord } from './records';
+import { columnsFromRecords, type LabelRecord } from './records';
 import { RAFCE_SCHEME, RAFCE_SPLIT_NAMES } from './schemes';
 import { buildSampleTable, emptySampleTable, sampleRow, type LabelSource } from './table';
 import { AuStatus, SampleFlag } from './types';
@@ -15,26 +15,29 @@ const rec = (line: number, image: string, extra: Omit<LabelRecord, 'line' | 'ima
 const emotion: LabelSource = {
   file: 'RAFCE_emolabel.txt',
   role: 'emotion',
-  records: [rec(1, '0001.jpg', { classId: 5 }), rec(2, '0002.jpg', { classId: 10 })],
+  rows: columnsFromRecords([
+    rec(1, '0001.jpg', { classId: 5 }),
+    rec(2, '0002.jpg', { classId: 10 }),
+  ]),
 };
 const aus: LabelSource = {
   file: 'RAFCE_AUlabel.txt',
   role: 'au',
-  records: [
+  rows: columnsFromRecords([
     rec(1, '0001.jpg', { au: au('1+4+L12') }),
     rec(2, '0003.jpg', { au: au('12+RB18') }),
     rec(3, '0002.jpg', { au: au('null') }),
-  ],
+  ]),
 };
 const splits: LabelSource = {
   file: 'RAFCE_partition.txt',
   role: 'split',
-  records: [
+  rows: columnsFromRecords([
     rec(1, '0001.jpg', { split: 0 }),
     rec(2, '0002.jpg', { split: 1 }),
     rec(3, '0003.jpg', { split: 2 }),
     rec(4, '0004.jpg', { split: 1 }),
-  ],
+  ]),
 };
 
 describe('buildSampleTable', () => {
@@ -108,7 +111,7 @@ describe('buildSampleTable', () => {
       {
         file: 'a.txt',
         role: 'au',
-        records: [rec(1, 'a', { au: au('L12+R12+43+AD19+26+26') })],
+        rows: columnsFromRecords([rec(1, 'a', { au: au('L12+R12+43+AD19+26+26') })]),
       },
     ]);
     expect([...table.auMask]).toEqual([(1 << 11) | (1 << 25), 1 << 10]);
@@ -117,8 +120,12 @@ describe('buildSampleTable', () => {
 
   it('keeps the first value when two files disagree, and says so', () => {
     const { table, problems } = buildSampleTable([
-      { file: 'combined.csv', role: 'combined', records: [rec(2, 'a', { classId: 1, split: 0 })] },
-      { file: 'emo.txt', role: 'emotion', records: [rec(7, 'a', { classId: 2 })] },
+      {
+        file: 'combined.csv',
+        role: 'combined',
+        rows: columnsFromRecords([rec(2, 'a', { classId: 1, split: 0 })]),
+      },
+      { file: 'emo.txt', role: 'emotion', rows: columnsFromRecords([rec(7, 'a', { classId: 2 })]) },
     ]);
     expect(table.classIds[0]).toBe(1);
     expect(problems.map((p) => [p.kind, p.file, p.line, p.field, p.message])).toEqual([

@@ -1,5 +1,5 @@
 import { auMaskWords, isKnownToken, maskToAus, type AuParse } from './au';
-import { makeProblem, type FileRole, type LabelRecord } from './records';
+import { makeProblem, type AuValue, type FileRole, type LabelColumns } from './records';
 import { className, splitName } from './schemes';
 import {
   AuStatus,
@@ -11,11 +11,11 @@ import {
   type SplitNames,
 } from './types';
 
-/** The accepted records of one file, with the role it plays in the join. */
+/** The accepted rows of one file, with the role it plays in the join. */
 export interface LabelSource {
   file: string;
   role: FileRole;
-  records: readonly LabelRecord[];
+  rows: LabelColumns;
 }
 
 /** Sample order follows the files in this order of roles (a combined file carries the emotion). */
@@ -44,10 +44,20 @@ const MISSING_MESSAGE: Readonly<Record<Exclude<FileRole, 'combined'>, string>> =
   split: 'kept without a split (-1)',
 };
 
-type AuValue = NonNullable<LabelRecord['au']>;
+/** True when every source names the same images in the same order (RAF-CE's files do). */
+function sameImagesInSameOrder(sources: readonly LabelSource[]): boolean {
+  const first = sources[0]?.rows;
+  if (!first) return true;
+  for (const { rows } of sources) {
+    if (rows.count !== first.count) return false;
+    if (rows.images === first.images) continue;
+    for (let r = 0; r < rows.count; r++) if (rows.images[r] !== first.images[r]) return false;
+  }
+  return true;
+}
 
 /**
- * Join per-file records by exact image name into one table. An image missing from
+ * Join per-file rows by exact image name into one table. An image missing from
  * one of the files still becomes a sample, with a warning, so no row is lost.
  */
 export function buildSampleTable(sources: readonly LabelSource[]): {
@@ -58,85 +68,119 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     .map((source, index) => ({ source, index }))
     .sort((a, b) => ROLE_ORDER[a.source.role] - ROLE_ORDER[b.source.role] || a.index - b.index)
     .map(({ source }) => source);
-
-  // Columns rather than one object per sample: this runs on up to a million samples.
-  const names: string[] = [];
-  const classIds: number[] = [];
-  const splits: number[] = [];
-  const auValues: (AuValue | null)[] = [];
-  /** Where each image was first seen, for problems about the sample as a whole. */
-  const firstSource: number[] = [];
-  const firstLine: number[] = [];
-  const indexByName = new Map<string, number>();
-  const maxSamples = ordered.reduce((sum, source) => sum + source.records.length, 0);
-  const present = ordered.map(() => new Uint8Array(maxSamples));
   const problems: Problem[] = [];
 
-  ordered.forEach((source, sourceIndex) => {
-    const records = source.records;
-    for (let r = 0; r < records.length; r++) {
-      const record = records[r] as LabelRecord;
-      // Files usually list the same images in the same order: check the same row first.
-      let index: number | undefined = names[r] === record.image ? r : indexByName.get(record.image);
-      if (index === undefined) {
-        index = names.length;
-        indexByName.set(record.image, index);
-        names.push(record.image);
-        classIds.push(-1);
-        splits.push(-1);
-        auValues.push(null);
-        firstSource.push(sourceIndex);
-        firstLine.push(record.line);
+  // Where each source's rows go. Files that list the same images in the same order
+  // (the usual case) need no lookup by name: row r is sample r.
+  const aligned = sameImagesInSameOrder(ordered);
+  let names: string[];
+  let sampleOf: (Int32Array | null)[];
+  /** Where each image was first seen, for problems about the sample as a whole. */
+  let firstSourceOf: (sample: number) => number;
+  let firstLineOf: (sample: number) => number;
+  if (aligned) {
+    const first = ordered[0]?.rows;
+    names = first ? first.images.slice() : [];
+    sampleOf = ordered.map(() => null);
+    firstSourceOf = () => 0;
+    firstLineOf = (sample) => first?.lines[sample] ?? 0;
+  } else {
+    names = [];
+    const firstSource: number[] = [];
+    const firstLine: number[] = [];
+    const indexByName = new Map<string, number>();
+    sampleOf = ordered.map(({ rows }, sourceIndex) => {
+      const samples = new Int32Array(rows.count);
+      for (let r = 0; r < rows.count; r++) {
+        const image = rows.images[r] as string;
+        // Files usually list the same images in the same order: check the same row first.
+        let index: number | undefined = names[r] === image ? r : indexByName.get(image);
+        if (index === undefined) {
+          index = names.length;
+          indexByName.set(image, index);
+          names.push(image);
+          firstSource.push(sourceIndex);
+          firstLine.push(rows.lines[r] as number);
+        }
+        samples[r] = index;
       }
-      (present[sourceIndex] as Uint8Array)[index] = 1;
-      const classId = record.classId ?? -1;
-      const split = record.split ?? -1;
-      const au = record.au;
+      return samples;
+    });
+    firstSourceOf = (sample) => firstSource[sample] as number;
+    firstLineOf = (sample) => firstLine[sample] as number;
+  }
+
+  const count = names.length;
+  const classIds = new Int16Array(count).fill(-1);
+  const splits = new Int8Array(count).fill(-1);
+  /** The kept AU value of each sample: its source and its id there (-1: none yet). */
+  const auSource = new Int8Array(count).fill(-1);
+  const auIds = new Int32Array(count).fill(-1);
+
+  ordered.forEach((source, sourceIndex) => {
+    const { rows } = source;
+    const samples = sampleOf[sourceIndex] ?? null;
+    for (let r = 0; r < rows.count; r++) {
+      const index = samples ? (samples[r] as number) : r;
+      const classId = rows.classIds[r] as number;
+      const split = rows.splits[r] as number;
+      const auId = rows.auIds[r] as number;
       const keptClass = classIds[index] as number;
       const keptSplit = splits[index] as number;
-      const keptAu = auValues[index] ?? null;
+      const keptAuSource = auSource[index] as number;
       if (classId >= 0 && keptClass < 0) classIds[index] = classId;
       if (split >= 0 && keptSplit < 0) splits[index] = split;
-      if (au && keptAu === null) auValues[index] = au;
+      if (auId >= 0 && keptAuSource < 0) {
+        auSource[index] = sourceIndex;
+        auIds[index] = auId;
+      }
+      const conflictingClass = classId >= 0 && keptClass >= 0 && classId !== keptClass;
+      const conflictingSplit = split >= 0 && keptSplit >= 0 && split !== keptSplit;
+      let conflictingAu: [string, string] | null = null;
+      if (auId >= 0 && keptAuSource >= 0) {
+        const au = (rows.auValues[auId] as AuValue).raw;
+        const kept = (
+          (ordered[keptAuSource] as LabelSource).rows.auValues[auIds[index] as number] as AuValue
+        ).raw;
+        if (au.trim() !== kept.trim()) conflictingAu = [au, kept];
+      }
+      if (!conflictingClass && !conflictingSplit && !conflictingAu) continue;
       const disagreements: [string, string, string][] = [];
-      if (classId >= 0 && keptClass >= 0 && classId !== keptClass) {
-        disagreements.push(['emotion', String(classId), String(keptClass)]);
-      }
-      if (split >= 0 && keptSplit >= 0 && split !== keptSplit) {
-        disagreements.push(['split', String(split), String(keptSplit)]);
-      }
-      if (au && keptAu && au.raw.trim() !== keptAu.raw.trim()) {
-        disagreements.push(['au', `'${au.raw}'`, `'${keptAu.raw}'`]);
-      }
+      if (conflictingClass) disagreements.push(['emotion', String(classId), String(keptClass)]);
+      if (conflictingSplit) disagreements.push(['split', String(split), String(keptSplit)]);
+      if (conflictingAu)
+        disagreements.push(['au', `'${conflictingAu[0]}'`, `'${conflictingAu[1]}'`]);
+      const image = rows.images[r] as string;
+      const firstFile = (ordered[firstSourceOf(index)] as LabelSource).file;
       for (const [field, raw, kept] of disagreements) {
-        const firstFile = (ordered[firstSource[index] as number] as LabelSource).file;
         problems.push(
           makeProblem(
             source.file,
-            record.line,
+            rows.lines[r] as number,
             'conflict',
             'warning',
             field,
             raw,
-            `'${record.image}' has ${field} ${raw} here but ${kept} in ${firstFile} (line ${firstLine[index]}); the first is kept`,
+            `'${image}' has ${field} ${raw} here but ${kept} in ${firstFile} (line ${firstLineOf(index)}); the first is kept`,
           ),
         );
       }
     }
   });
 
-  if (ordered.length > 1) {
+  if (!aligned && ordered.length > 1) {
     ordered.forEach((source, sourceIndex) => {
       if (source.role === 'combined') return;
       const message = MISSING_MESSAGE[source.role];
-      const named = present[sourceIndex] as Uint8Array;
-      for (let i = 0; i < names.length; i++) {
+      const named = new Uint8Array(count);
+      for (const sample of sampleOf[sourceIndex] ?? []) named[sample] = 1;
+      for (let i = 0; i < count; i++) {
         if (named[i]) continue;
         const name = names[i] as string;
         problems.push(
           makeProblem(
-            (ordered[firstSource[i] as number] as LabelSource).file,
-            firstLine[i] as number,
+            (ordered[firstSourceOf(i)] as LabelSource).file,
+            firstLineOf(i),
             'conflict',
             'warning',
             'image',
@@ -148,27 +192,33 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     });
   }
 
-  const table = emptySampleTable(names.length);
+  const table = emptySampleTable(count);
   table.names = names;
-  table.classIds.set(classIds);
-  table.splits.set(splits);
-  // Rows share AuParse objects (see auValueReader): one mask per distinct parse.
-  const masks = new Map<AuParse, { lo: number; hi: number; unknown: boolean }>();
-  auValues.forEach((au, i) => {
-    if (!au) return;
-    const { raw, parsed } = au;
+  table.classIds = classIds;
+  table.splits = splits;
+  // One mask per distinct AU value of each source.
+  const masks = ordered.map(({ rows }) =>
+    rows.auValues.map(({ parsed }) => {
+      const [lo, hi] = auMaskWords(parsed.tokens);
+      return { lo, hi, unknown: hasUnknownAuToken(parsed) };
+    }),
+  );
+  for (let i = 0; i < count; i++) {
+    const sourceIndex = auSource[i] as number;
+    if (sourceIndex < 0) continue;
+    const id = auIds[i] as number;
+    const { raw, parsed } = (ordered[sourceIndex] as LabelSource).rows.auValues[id] as AuValue;
+    const mask = (masks[sourceIndex] as { lo: number; hi: number; unknown: boolean }[])[id] as {
+      lo: number;
+      hi: number;
+      unknown: boolean;
+    };
     table.auRaw[i] = raw;
     table.auStatus[i] = parsed.status === 'null' ? AuStatus.null : AuStatus.coded;
-    let mask = masks.get(parsed);
-    if (!mask) {
-      const [lo, hi] = auMaskWords(parsed.tokens);
-      mask = { lo, hi, unknown: hasUnknownAuToken(parsed) };
-      masks.set(parsed, mask);
-    }
     table.auMask[2 * i] = mask.lo;
     table.auMask[2 * i + 1] = mask.hi;
     if (mask.unknown) table.flags[i] = (table.flags[i] as number) | SampleFlag.unknownAuToken;
-  });
+  }
   return { table, problems };
 }
 

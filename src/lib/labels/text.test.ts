@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture, textFile } from './test-fixtures';
-import { countLines, decodeText, splitLines, type DecodedText } from './text';
+import {
+  ChunkedTextDecoder,
+  countLines,
+  decodeText,
+  splitLines,
+  type ChunkedDecodeEnd,
+  type DecodedText,
+} from './text';
 import type { InputFile, Problem } from './types';
 
 const bytes = (name: string, ...values: number[]): InputFile => ({
@@ -227,5 +235,107 @@ describe('splitLines', () => {
     const got = [...splitLines(text)].map((l) => [l.line, l.text]);
     expect(got).toEqual(lines);
     expect(countLines(text)).toBe(lines.length);
+  });
+});
+
+describe('ChunkedTextDecoder', () => {
+  /** Decodes bytes handed over in chunks of the given sizes (cycled); the text comes back whole. */
+  function decodeInChunks(
+    name: string,
+    bytes: Uint8Array,
+    sizes: readonly number[],
+  ): { text: string; end: ChunkedDecodeEnd; firstLines: number[] } {
+    let text = '';
+    const firstLines: number[] = [];
+    const decoder = new ChunkedTextDecoder(name, (piece, firstLine) => {
+      text += piece;
+      firstLines.push(firstLine);
+    });
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const size = Math.max(1, sizes[k % sizes.length] as number);
+      if (!decoder.push(bytes.subarray(at, at + size))) break;
+      at += size;
+    }
+    const end = decoder.end();
+    return { text, end, firstLines };
+  }
+
+  /** What decodeText says, in the chunked decoder's terms. */
+  function expectedOf(file: InputFile): { text: string; end: ChunkedDecodeEnd } {
+    const whole = decodeText(file);
+    if ('problem' in whole) return { text: '', end: { problem: whole.problem } };
+    const { text, ...written } = whole;
+    return { text, end: { ...written, lines: countLines(text) } };
+  }
+
+  const files: InputFile[] = [
+    'bad-au/RAFCE_AUlabel.txt',
+    'binary/RAFCE_AUlabel.txt',
+    'blank-only/RAFCE_emolabel.txt',
+    'bom/RAFCE_emolabel.txt',
+    'column-count/RAFCE_emolabel.txt',
+    'crlf/RAFCE_partition.txt',
+    'empty/RAFCE_emolabel.txt',
+    'latin1/RAFCE_AUlabel.txt',
+    'no-final-newline/RAFCE_partition.txt',
+    'trailing-spaces/RAFCE_AUlabel.txt',
+    'utf16be/RAFCE_AUlabel.txt',
+    'utf16le/RAFCE_AUlabel.txt',
+  ].map((path) => fixture(`raf-ce-broken/${path}`));
+
+  it.each(files.map((file) => [file.name, file] as const))(
+    '%s: the same text, layout and problem as decodeText, however it is cut',
+    (_name, file) => {
+      const expected = expectedOf(file);
+      for (const sizes of [[file.bytes.length], [1], [2], [3], [5, 1, 7], [64]]) {
+        const got = decodeInChunks(file.name, file.bytes, sizes);
+        // Lines before a problem may have been handed on; a reader drops them with the file.
+        if (!('problem' in expected.end)) expect(got.text).toBe(expected.text);
+        if ('problem' in expected.end && 'problem' in got.end && sizes[0] !== file.bytes.length) {
+          // Cut into chunks, the first fault to arrive is reported (a PNG's bad UTF-8 on
+          // line 1 before its NUL byte on line 3), and the hex preview shows what has arrived.
+          const { raw: _gotRaw, message: _gotMessage, ...gotProblem } = got.end.problem;
+          const { raw: _raw, message: _message, ...expectedProblem } = expected.end.problem;
+          expect(gotProblem).toEqual(expectedProblem);
+        } else {
+          expect(got.end).toEqual(expected.end);
+        }
+      }
+    },
+  );
+
+  it('hands on whole lines, each piece with the number of its first line', () => {
+    const got = decodeInChunks('a.txt', new TextEncoder().encode('a 1\nb 2\nc 3\nd 4'), [5]);
+    expect(got.firstLines).toEqual([1, 2, 3, 4]);
+    expect(got.end).toMatchObject({ lines: 4, finalNewline: false });
+  });
+
+  it('stops at the first NUL byte and says which line holds it', () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('a 1\nb 2\n'), 0x63, 0x00, 0x0a]);
+    const got = decodeInChunks('a.txt', bytes, [4]);
+    expect('problem' in got.end && got.end.problem.message).toBe(
+      'not a text file: NUL byte at byte 9 (line 3); a UTF-16 file needs a byte-order mark',
+    );
+  });
+
+  it('equals decodeText on any text cut anywhere (property)', () => {
+    const char = fc.constantFrom('a', '7', ' ', '\t', '\n', '\r', 'é', '€', '😀', '+', '\u00a0');
+    fc.assert(
+      fc.property(
+        fc.array(char, { maxLength: 60 }).map((chars) => chars.join('')),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 6 }),
+        (text, bom, sizes) => {
+          const encoded = new TextEncoder().encode(text);
+          const bytes = bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...encoded]) : encoded;
+          const file = { name: 'p.txt', bytes };
+          const expected = expectedOf(file);
+          const got = decodeInChunks(file.name, bytes, sizes);
+          if (!('problem' in expected.end)) expect(got.text).toBe(expected.text);
+          expect(got.end).toEqual(expected.end);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -184,3 +184,208 @@ export function countLines(text: string): number {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
   return text.endsWith('\n') ? count : count + 1;
 }
+
+/** How a file was written, as decodeText tells it, with its line count; or the problem that stopped it. */
+export type ChunkedDecodeEnd =
+  (Omit<DecodedText, 'text'> & { lines: number }) | { problem: Problem };
+
+const LF = 0x0a;
+
+/**
+ * decodeText for a file that arrives in chunks (a stream), with the same results
+ * and the same problems. The text is handed on in pieces of whole lines, so a
+ * reader never holds the whole file as one string. UTF-8 is decoded per piece:
+ * a line feed never occurs inside a UTF-8 sequence, so a piece that ends at one
+ * decodes on its own. UTF-16 files (rare, and never large here) are decoded whole.
+ */
+export class ChunkedTextDecoder {
+  private head: Uint8Array | null = new Uint8Array(0);
+  private encoding: TextEncodingName = 'utf-8';
+  private bom = false;
+  /** Bytes after the last line feed seen, waiting for the rest of their line. */
+  private carry: Uint8Array[] = [];
+  /** UTF-16 bodies, kept whole. */
+  private wide: Uint8Array[] = [];
+  private bodyBytes = 0;
+  /** The body's first 16 bytes, for the message about invalid UTF-8. */
+  private bodyStart: Uint8Array = new Uint8Array(0);
+  private lines = 0;
+  private eol: '\n' | '\r\n' | null = null;
+  private lastChar = -1;
+  private blankSoFar = true;
+  private firstText = '';
+  private problem: Problem | null = null;
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  constructor(
+    private readonly file: string,
+    /** Gets each piece of text and the 1-based number of its first line. */
+    private readonly onText: (text: string, firstLine: number) => void,
+  ) {}
+
+  /** false once a problem has stopped the decoding: the rest of the file need not be read. */
+  push(chunk: Uint8Array): boolean {
+    if (this.problem) return false;
+    if (chunk.length === 0) return true;
+    if (this.head) {
+      // The byte-order mark needs the first three bytes.
+      this.head = concatBytes(this.head, chunk);
+      if (this.head.length < 3) return true;
+      chunk = this.takeBom(this.head);
+      this.head = null;
+    }
+    if (this.encoding !== 'utf-8') {
+      this.wide.push(chunk.slice());
+      return true;
+    }
+    this.feedUtf8(chunk, false);
+    return this.problem === null;
+  }
+
+  end(): ChunkedDecodeEnd {
+    if (!this.problem && this.head) {
+      const rest = this.takeBom(this.head);
+      this.head = null;
+      if (this.encoding === 'utf-8') this.feedUtf8(rest, true);
+      else this.wide.push(rest);
+    } else if (!this.problem && this.encoding === 'utf-8') {
+      this.feedUtf8(new Uint8Array(0), true);
+    }
+    if (!this.problem && this.encoding !== 'utf-8') this.endWide();
+    if (this.problem) return { problem: this.problem };
+    if (this.bodyBytes === 0 && !this.bom) {
+      return { problem: this.fileProblem('empty-file', '', 'the file is empty (0 bytes)') };
+    }
+    if (this.blankSoFar) {
+      return {
+        problem: this.fileProblem(
+          'empty-file',
+          this.firstText.slice(0, 40),
+          'the file holds no data (only blank lines)',
+        ),
+      };
+    }
+    return {
+      bom: this.bom,
+      eol: this.eol ?? '\n',
+      finalNewline: this.lastChar === LF,
+      encoding: this.encoding,
+      lines: this.lines,
+    };
+  }
+
+  private takeBom(bytes: Uint8Array): Uint8Array {
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      this.bom = true;
+      return bytes.subarray(3);
+    }
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+      this.bom = true;
+      this.encoding = 'utf-16le';
+      return bytes.subarray(2);
+    }
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+      this.bom = true;
+      this.encoding = 'utf-16be';
+      return bytes.subarray(2);
+    }
+    return bytes;
+  }
+
+  private feedUtf8(chunk: Uint8Array, last: boolean): void {
+    if (this.bodyStart.length < 16) {
+      this.bodyStart = concatBytes(this.bodyStart, chunk.subarray(0, 16 - this.bodyStart.length));
+    }
+    if (!last && chunk.indexOf(LF) < 0 && chunk.indexOf(0) < 0) {
+      // No line ends here: keep the bytes (a copy: the caller may reuse its buffer).
+      this.carry.push(chunk.slice());
+      return;
+    }
+    const bytes = this.carry.length > 0 ? concatBytes(...this.carry, chunk) : chunk;
+    this.carry = [];
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) {
+      const line = this.lines + 1 + countByte(bytes.subarray(0, nul), LF);
+      this.problem = this.fileProblem(
+        'encoding',
+        hexPreview(bytes.subarray(nul)),
+        `not a text file: NUL byte at byte ${this.bodyBytes + nul + (this.bom ? 3 : 0)} (line ${line}); a UTF-16 file needs a byte-order mark`,
+      );
+      return;
+    }
+    const cut = last ? bytes.length : bytes.lastIndexOf(LF) + 1;
+    if (cut < bytes.length) this.carry.push(bytes.slice(cut));
+    if (cut === 0) return;
+    const piece = bytes.subarray(0, cut);
+    this.bodyBytes += piece.length;
+    let text: string;
+    try {
+      text = this.utf8.decode(piece);
+    } catch {
+      const line = this.lines + firstBadUtf8Line(piece);
+      this.problem = this.fileProblem(
+        'encoding',
+        hexPreview(this.bodyStart),
+        `not valid UTF-8 (first bad bytes on line ${line}); save the file as UTF-8`,
+      );
+      return;
+    }
+    this.takeText(text, countByte(piece, LF), piece[piece.length - 1] === LF);
+  }
+
+  private endWide(): void {
+    const body = concatBytes(...this.wide);
+    this.wide = [];
+    this.bodyBytes = body.length;
+    // decodeText knows the UTF-16 cases; give it the body with its mark back.
+    const mark = this.encoding === 'utf-16le' ? [0xff, 0xfe] : [0xfe, 0xff];
+    const decoded = decodeText({ name: this.file, bytes: concatBytes(new Uint8Array(mark), body) });
+    if ('problem' in decoded) {
+      this.problem = decoded.problem;
+      return;
+    }
+    const text = decoded.text;
+    let feeds = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) feeds++;
+    this.takeText(text, feeds, text.endsWith('\n'));
+  }
+
+  private takeText(text: string, lineFeeds: number, endsWithLineFeed: boolean): void {
+    if (text.length === 0) return;
+    if (this.firstText.length < 40) this.firstText += text.slice(0, 40);
+    if (this.blankSoFar && text.trim() !== '') this.blankSoFar = false;
+    if (this.eol === null && lineFeeds > 0) {
+      // Pieces end at a line feed, so the first one that holds a line feed starts the file.
+      const firstLf = text.indexOf('\n');
+      this.eol = firstLf > 0 && text.charCodeAt(firstLf - 1) === 0x0d ? '\r\n' : '\n';
+    }
+    const firstLine = this.lines + 1;
+    this.lastChar = text.charCodeAt(text.length - 1);
+    // A piece that does not end a line is the file's last line (only at the end).
+    this.lines += endsWithLineFeed ? lineFeeds : lineFeeds + 1;
+    this.onText(text, firstLine);
+  }
+
+  private fileProblem(kind: Problem['kind'], raw: string, message: string): Problem {
+    return { kind, severity: 'error', file: this.file, line: 0, field: 'file', raw, message };
+  }
+}
+
+/** The parts as one array (the part itself when there is only one). */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function countByte(bytes: Uint8Array, value: number): number {
+  // A plain loop: a call of indexOf per line costs more than looking at every byte.
+  let count = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === value) count++;
+  return count;
+}

@@ -1,11 +1,22 @@
 import type { CsvMapping, ImportOptions } from '../labels/import';
 import { imageKey } from '../labels/images';
-import type { InputFile, SourceFormat } from '../labels/types';
+import type { SourceFormat } from '../labels/types';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { DatasetMeta } from '../store/records';
-import { ImportWorker, type ParseSummary } from '../workers/import-client';
+import { ImportWorker, type LabelFileToRead, type ParseSummary } from '../workers/import-client';
 import { linkImageFolder } from '../store/folders';
 import { indexImageFolder, pickFolder } from './image-folder';
+
+export interface ImportProgress {
+  stage: 'reading' | 'saving';
+  /** Rows read, or written. */
+  rowsDone: number;
+  /** Rows to write; null while reading (the files' row count is not known yet). */
+  rowsTotal: number | null;
+  /** Share done, 0-1: bytes read of all bytes, or rows written of all rows. */
+  fraction: number;
+  startedAt: number;
+}
 
 export interface PickedImage {
   key: string;
@@ -24,7 +35,7 @@ export interface PickedFile {
  * database until `save`, and `save` writes all or nothing.
  */
 export class ImportSession {
-  labelFiles = $state.raw<InputFile[]>([]);
+  labelFiles = $state.raw<LabelFileToRead[]>([]);
   images = $state.raw<PickedImage[]>([]);
   /** Files that could not be read at all (damaged zip, unknown kind). */
   rejectedFiles = $state.raw<string[]>([]);
@@ -35,8 +46,11 @@ export class ImportSession {
   >('empty');
   error = $state<string | null>(null);
   name = $state('');
-  /** While saving: rows written, of how many, since when. */
-  progress = $state<{ rowsDone: number; rowsTotal: number; startedAt: number } | null>(null);
+  /**
+   * While the files are read (in the worker, as streams) or the dataset is written:
+   * rows so far, the share done (bytes read, or rows written), since when.
+   */
+  progress = $state<ImportProgress | null>(null);
 
   /** An image folder read on demand instead of copied (where the browser allows it). */
   linkedFolder = $state.raw<{
@@ -57,7 +71,8 @@ export class ImportSession {
     for (const { path, file } of picked) {
       const kind = classifyInputName(path);
       if (kind === 'label') {
-        labelFiles.push({ name: path, bytes: new Uint8Array(await file.arrayBuffer()) });
+        // The worker reads it as a stream: the page never holds its bytes.
+        labelFiles.push({ name: path, blob: file });
       } else if (kind === 'image') {
         images.push({ key: imageKey(path), name: path, blob: file });
       } else if (kind === 'archive') {
@@ -68,7 +83,11 @@ export class ImportSession {
         }
         for (const entry of expanded.entries) {
           const entryKind = classifyInputName(entry.name);
-          if (entryKind === 'label') labelFiles.push({ name: entry.name, bytes: entry.bytes });
+          if (entryKind === 'label')
+            labelFiles.push({
+              name: entry.name,
+              blob: new Blob([entry.bytes as Uint8Array<ArrayBuffer>]),
+            });
           else if (entryKind === 'image')
             images.push({
               key: imageKey(entry.name),
@@ -112,24 +131,46 @@ export class ImportSession {
     }
     this.status = 'parsing';
     this.error = null;
+    const startedAt = performance.now();
+    this.progress = { stage: 'reading', rowsDone: 0, rowsTotal: null, fraction: 0, startedAt };
     try {
-      const { parseId, summary } = await this.worker.parse($state.snapshot(this.labelFiles), {
-        ...$state.snapshot(this.options),
-        // Without images there is nothing to match: no "label without image" noise.
-        imageNames:
-          this.images.length > 0 || this.linkedFolder
-            ? [
-                // Copied images first: the worker keeps those a label names, by position.
-                ...this.images.map((image) => image.name),
-                ...(this.linkedFolder?.entries.map((entry) => entry.path) ?? []),
-              ]
-            : undefined,
-      });
-      this.parseId = parseId;
-      this.result = summary;
+      const parsed = await this.worker.parse(
+        // Blobs are handed over by reference, not copied.
+        this.labelFiles.map(({ name, blob }) => ({ name, blob })),
+        {
+          ...$state.snapshot(this.options),
+          // Without images there is nothing to match: no "label without image" noise.
+          imageNames:
+            this.images.length > 0 || this.linkedFolder
+              ? [
+                  // Copied images first: the worker keeps those a label names, by position.
+                  ...this.images.map((image) => image.name),
+                  ...(this.linkedFolder?.entries.map((entry) => entry.path) ?? []),
+                ]
+              : undefined,
+        },
+        ({ bytesRead, bytesTotal, rowsRead }) => {
+          this.progress = {
+            stage: 'reading',
+            rowsDone: rowsRead,
+            rowsTotal: null,
+            fraction: bytesTotal > 0 ? bytesRead / bytesTotal : 1,
+            startedAt,
+          };
+        },
+      );
+      if (!parsed) {
+        this.result = null;
+        this.status = 'cancelled';
+        return;
+      }
+      this.parseId = parsed.parseId;
+      this.result = parsed.summary;
       this.status = 'ready';
     } catch (error) {
       this.fail(error);
+    } finally {
+      this.progress = null;
     }
   }
 
@@ -137,9 +178,12 @@ export class ImportSession {
   async save(): Promise<DatasetMeta | null> {
     if (!this.canSave) return null;
     this.status = 'saving';
+    const rowsTotal = this.result?.count ?? 0;
     this.progress = {
+      stage: 'saving',
       rowsDone: 0,
-      rowsTotal: this.result?.count ?? 0,
+      rowsTotal,
+      fraction: 0,
       startedAt: performance.now(),
     };
     try {
@@ -148,7 +192,13 @@ export class ImportSession {
         this.name.trim() || suggestName(this.labelFiles),
         this.images.map(({ key, name, blob }) => ({ key, name, blob })),
         ({ rowsDone, rowsTotal }) => {
-          if (this.progress) this.progress = { ...this.progress, rowsDone, rowsTotal };
+          if (this.progress)
+            this.progress = {
+              ...this.progress,
+              rowsDone,
+              rowsTotal,
+              fraction: rowsTotal > 0 ? rowsDone / rowsTotal : 1,
+            };
         },
       );
       if (meta && this.linkedFolder) {
@@ -181,7 +231,7 @@ export class ImportSession {
     await this.parse();
   }
 
-  /** Stops a save in progress; the database stays as it was. */
+  /** Stops the reading or the save in progress; the database stays as it was. */
   cancel(): void {
     this.worker.cancel();
   }
@@ -197,11 +247,11 @@ export class ImportSession {
 }
 
 /** A file picked twice counts once: the later pick wins. */
-function dedupeByName(files: InputFile[]): InputFile[] {
+function dedupeByName(files: LabelFileToRead[]): LabelFileToRead[] {
   return files.filter((file, i) => !files.slice(i + 1).some((later) => later.name === file.name));
 }
 
-function suggestName(files: InputFile[]): string {
+function suggestName(files: LabelFileToRead[]): string {
   const first = files[0]?.name ?? 'Imported labels';
   const names = files.map((f) => f.name.split('/').pop() ?? f.name);
   if (names.some((n) => n.startsWith('RAFCE_'))) return 'RAF-CE';

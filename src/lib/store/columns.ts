@@ -90,7 +90,18 @@ export function pagesToTable(pages: readonly SamplePage[]): SampleTable {
     if (p.index !== i) throw new Error(`pagesToTable: expected page ${i}, got page ${p.index}`);
     count += p.count;
   });
-  const table: SampleTable = {
+  const table = allocateTable(count);
+  let at = 0;
+  for (const p of pages) {
+    copyPageInto(table, p, at);
+    at += p.count;
+  }
+  return table;
+}
+
+/** A table of count samples to fill page by page (copyPageInto). */
+export function allocateTable(count: number): SampleTable {
+  return {
     count,
     names: new Array<string>(count),
     classIds: new Int16Array(count),
@@ -100,22 +111,23 @@ export function pagesToTable(pages: readonly SamplePage[]): SampleTable {
     auMask: new Uint32Array(2 * count),
     flags: new Uint8Array(count),
   };
-  let at = 0;
-  for (const p of pages) {
-    const names = p.names.split('\n');
-    const auRaw = p.auRaw.split('\n');
-    if (names.length !== p.count || auRaw.length !== p.count || p.classIds.length !== p.count)
-      throw new Error(`pagesToTable: page ${p.index} does not hold ${p.count} samples`);
-    for (let i = 0; i < p.count; i++) {
-      table.names[at + i] = names[i]!;
-      table.auRaw[at + i] = auRaw[i]!;
-    }
-    table.classIds.set(p.classIds, at);
-    table.splits.set(p.splits, at);
-    table.auStatus.set(p.auStatus, at);
-    table.auMask.set(p.auMask, 2 * at);
-    table.flags.set(p.flags, at);
-    at += p.count;
+}
+
+/** Copies a page's samples into the table from sample `at` on. */
+export function copyPageInto(table: SampleTable, p: SamplePage, at: number): void {
+  const names = p.names.split('\n');
+  const auRaw = p.auRaw.split('\n');
+  if (names.length !== p.count || auRaw.length !== p.count || p.classIds.length !== p.count)
+    throw new Error(`pagesToTable: page ${p.index} does not hold ${p.count} samples`);
+  if (at + p.count > table.count)
+    throw new Error(`copyPageInto: page ${p.index} does not fit at sample ${at}`);
+  for (let i = 0; i < p.count; i++) {
+    table.names[at + i] = names[i]!;
+    table.auRaw[at + i] = auRaw[i]!;
   }
-  return table;
+  table.classIds.set(p.classIds, at);
+  table.splits.set(p.splits, at);
+  table.auStatus.set(p.auStatus, at);
+  table.auMask.set(p.auMask, 2 * at);
+  table.flags.set(p.flags, at);
 }

@@ -58,8 +58,8 @@ async function snapshot() {
 }
 
 describe('db schema', () => {
-  it('declares version 5 with its tables and their keys', () => {
-    expect(db.verno).toBe(5);
+  it('declares version 6 with its tables and their keys', () => {
+    expect(db.verno).toBe(6);
     const spec = Object.fromEntries(
       db.tables.map((t) => [
         t.name,
@@ -81,6 +81,7 @@ describe('db schema', () => {
       teamBundles: '[sessionId+reviewer], sessionId',
       assignments: 'sessionId',
       imageFolders: 'datasetId',
+      thumbnails: '[datasetId+key], datasetId, usedAt',
     });
   });
 
@@ -121,6 +122,13 @@ describe('saveImportedDataset + loadSampleTable', () => {
     expect(table.auMask).toBeInstanceOf(Uint32Array);
     expect(tableDifference(table, data.table)).toBeNull();
     expect(await store.getDataset(meta.id)).toEqual(meta);
+  });
+
+  it('reads a dataset of more pages than one request asks for (12 pages, read 5 at a time)', async () => {
+    const data = input('Twelve pages', 115_000);
+    const meta = await store.saveImportedDataset(data);
+    expect(meta.pageCount).toBe(12);
+    expect(tableDifference(await store.loadSampleTable(meta.id), data.table)).toBeNull();
   });
 
   it.each([

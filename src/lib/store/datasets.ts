@@ -1,6 +1,9 @@
 import { Dexie } from 'dexie';
 import type { SampleTable } from '../labels/types';
-import { DEFAULT_PAGE_SIZE, pagesToTable, tableToPages } from './columns';
+import { allocateTable, copyPageInto, DEFAULT_PAGE_SIZE, tableToPages } from './columns';
+
+/** Pages asked for at once when a dataset opens (5 pages: 50,000 samples). */
+const PAGES_PER_READ = 5;
 import { getDb, type AuReviewDb } from './db';
 import { DatasetNotFoundError, StoreCorruptionError } from './errors';
 import {
@@ -172,34 +175,44 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
     },
 
     async loadSampleTable(id) {
-      const [record, records] = await db.transaction('r', db.datasets, db.pages, () =>
-        Promise.all([
-          db.datasets.get(id),
-          db.pages
+      // A few pages per request: each answer is copied in before the next is asked
+      // for, so opening a large dataset never holds the page in one long task.
+      return db.transaction('r', db.datasets, db.pages, async () => {
+        const record = await db.datasets.get(id);
+        if (record === undefined) throw new DatasetNotFoundError(id);
+        const meta = readMeta(record, id);
+        const table = allocateTable(meta.sampleCount);
+        for (let from = 0; from < meta.pageCount; from += PAGES_PER_READ) {
+          const records = await db.pages
             .where('[datasetId+index]')
-            .between([id, Dexie.minKey], [id, Dexie.maxKey], true, true)
-            .toArray(),
-        ]),
-      );
-      if (record === undefined) throw new DatasetNotFoundError(id);
-      const meta = readMeta(record, id);
-      const pages = records.map((r, i) => {
-        const index = (r as { index?: unknown }).index;
-        if (index !== i) throw new StoreCorruptionError(id, i, 'page is missing');
-        return readPage(r, id, i);
+            .between([id, from], [id, from + PAGES_PER_READ], true, false)
+            .toArray();
+          records.forEach((r, k) => {
+            const i = from + k;
+            const index = (r as { index?: unknown }).index;
+            if (index !== i) throw new StoreCorruptionError(id, i, 'page is missing');
+            const page = readPage(r, id, i);
+            const expected = Math.min(meta.pageSize, meta.sampleCount - i * meta.pageSize);
+            if (page.count !== expected)
+              throw new StoreCorruptionError(
+                id,
+                i,
+                `holds ${page.count} samples, expected ${expected}`,
+              );
+            copyPageInto(table, page, i * meta.pageSize);
+          });
+          const expectedHere = Math.max(0, Math.min(PAGES_PER_READ, meta.pageCount - from));
+          if (records.length !== expectedHere) {
+            const found = from + records.length;
+            throw new StoreCorruptionError(
+              id,
+              found,
+              `page is missing (dataset has ${meta.pageCount} pages, found ${found})`,
+            );
+          }
+        }
+        return table;
       });
-      if (pages.length !== meta.pageCount)
-        throw new StoreCorruptionError(
-          id,
-          pages.length,
-          `page is missing (dataset has ${meta.pageCount} pages, found ${pages.length})`,
-        );
-      pages.forEach((p, i) => {
-        const expected = Math.min(meta.pageSize, meta.sampleCount - i * meta.pageSize);
-        if (p.count !== expected)
-          throw new StoreCorruptionError(id, i, `holds ${p.count} samples, expected ${expected}`);
-      });
-      return pagesToTable(pages);
     },
 
     async renameDataset(id, name) {
@@ -225,6 +238,7 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
         db.history,
         db.reviewSets,
         db.evidence,
+        db.thumbnails,
       ] as const;
       const team = [db.teamSessions, db.teamBundles, db.assignments] as const;
       const byDatasetId = [db.datasets, db.ruleSets, db.imageFolders] as const;

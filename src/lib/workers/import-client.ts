@@ -1,37 +1,58 @@
 import type { ImportOptions } from '../labels/import';
-import type { InputFile } from '../labels/types';
 import type { DatasetMeta } from '../store/records';
-import type { ImageToSave, ImportRequest, ImportResponse, ParseSummary } from './import-protocol';
+import type {
+  ImageToSave,
+  ImportRequest,
+  ImportResponse,
+  LabelFileToRead,
+  ParseSummary,
+} from './import-protocol';
 
-export type { ImageToSave, ParseSummary };
+export type { ImageToSave, LabelFileToRead, ParseSummary };
 
 export interface SaveProgress {
   rowsDone: number;
   rowsTotal: number;
 }
 
+export interface ReadingProgress {
+  bytesRead: number;
+  bytesTotal: number;
+  rowsRead: number;
+}
+
+type ProgressResponse = Extract<ImportResponse, { type: 'progress' | 'reading' }>;
+
 /**
- * The page's side of the import worker: parse files, then save the parsed dataset
- * with progress, or cancel. One worker per import session.
+ * The page's side of the import worker: parse files (streamed in the worker), then
+ * save the parsed dataset, both with progress and a cancel. One worker per import
+ * session.
  */
 export class ImportWorker {
   private worker: Worker | null = null;
   private nextId = 1;
+  /** The parse or save in progress, which cancel() stops. */
+  private runningId: number | null = null;
   private readonly waiting = new Map<
     number,
     {
       resolve: (response: ImportResponse) => void;
-      onProgress?: (progress: SaveProgress) => void;
+      onProgress?: (progress: ProgressResponse) => void;
     }
   >();
 
+  /** Resolves with the parse, or with null when cancelled. */
   async parse(
-    files: InputFile[],
+    files: LabelFileToRead[],
     options: ImportOptions,
-  ): Promise<{ parseId: number; summary: ParseSummary }> {
+    onProgress?: (progress: ReadingProgress) => void,
+  ): Promise<{ parseId: number; summary: ParseSummary } | null> {
     const id = this.nextId++;
-    const response = await this.ask({ type: 'parse', id, files, options });
+    const response = await this.ask({ type: 'parse', id, files, options }, (progress) => {
+      if (progress.type === 'reading') onProgress?.(progress);
+    });
     if (response.type === 'parsed') return { parseId: id, summary: response.summary };
+    if (response.type === 'parse-cancelled') return null;
     throw new Error(
       response.type === 'failed'
         ? `Reading the files failed: ${response.error}`
@@ -47,16 +68,16 @@ export class ImportWorker {
     onProgress: (progress: SaveProgress) => void,
   ): Promise<DatasetMeta | null> {
     const id = this.nextId++;
-    this.savingId = id;
-    const response = await this.ask({ type: 'save', id, parseId, name, images }, onProgress);
-    this.savingId = null;
+    const response = await this.ask({ type: 'save', id, parseId, name, images }, (progress) => {
+      if (progress.type === 'progress') onProgress(progress);
+    });
     if (response.type === 'saved') return response.meta;
     if (response.type === 'failed' && response.cancelled) return null;
     throw new Error(response.type === 'failed' ? response.error : 'unexpected answer');
   }
 
   cancel(): void {
-    if (this.savingId !== null) this.worker?.postMessage({ type: 'cancel', id: this.savingId });
+    if (this.runningId !== null) this.worker?.postMessage({ type: 'cancel', id: this.runningId });
   }
 
   terminate(): void {
@@ -68,17 +89,20 @@ export class ImportWorker {
     this.waiting.clear();
   }
 
-  private savingId: number | null = null;
-
-  private ask(
+  private async ask(
     request: ImportRequest,
-    onProgress?: (progress: SaveProgress) => void,
+    onProgress?: (progress: ProgressResponse) => void,
   ): Promise<ImportResponse> {
     const worker = this.start();
-    return new Promise((resolve) => {
-      this.waiting.set(request.id, { resolve, onProgress });
-      worker.postMessage(request);
-    });
+    this.runningId = request.id;
+    try {
+      return await new Promise((resolve) => {
+        this.waiting.set(request.id, { resolve, onProgress });
+        worker.postMessage(request);
+      });
+    } finally {
+      if (this.runningId === request.id) this.runningId = null;
+    }
   }
 
   private start(): Worker {
@@ -88,8 +112,8 @@ export class ImportWorker {
       const response = event.data;
       const waiter = this.waiting.get(response.id);
       if (!waiter) return;
-      if (response.type === 'progress') {
-        waiter.onProgress?.({ rowsDone: response.rowsDone, rowsTotal: response.rowsTotal });
+      if (response.type === 'progress' || response.type === 'reading') {
+        waiter.onProgress?.(response);
         return;
       }
       this.waiting.delete(response.id);

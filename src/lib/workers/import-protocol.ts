@@ -1,5 +1,4 @@
 import type { ImportOptions, ImportResult } from '../labels/import';
-import type { InputFile } from '../labels/types';
 import type { DatasetMeta } from '../store/records';
 
 /** What the screen needs of a parse; the sample table itself stays in the worker. */
@@ -14,13 +13,22 @@ export interface ImageToSave {
   blob: Blob;
 }
 
+/** A label file as picked: a File, or a Blob of bytes taken out of a zip. Read as a stream. */
+export interface LabelFileToRead {
+  name: string;
+  blob: Blob;
+}
+
 export type ImportRequest =
-  | { type: 'parse'; id: number; files: InputFile[]; options: ImportOptions }
+  | { type: 'parse'; id: number; files: LabelFileToRead[]; options: ImportOptions }
   | { type: 'save'; id: number; parseId: number; name: string; images: ImageToSave[] }
   | { type: 'cancel'; id: number };
 
 export type ImportResponse =
   | { type: 'parsed'; id: number; summary: ParseSummary }
+  /** The parse was cancelled: nothing of it is kept. */
+  | { type: 'parse-cancelled'; id: number }
   | { type: 'progress'; id: number; rowsDone: number; rowsTotal: number }
+  | { type: 'reading'; id: number; bytesRead: number; bytesTotal: number; rowsRead: number }
   | { type: 'saved'; id: number; meta: DatasetMeta }
   | { type: 'failed'; id: number; error: string; cancelled: boolean };

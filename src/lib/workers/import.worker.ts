@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { importLabelFiles, type ImportResult } from '../labels/import';
+import { importLabelStreams, type ImportResult } from '../labels/import';
 import { saveImportedDataset } from '../store/datasets';
 import type { ImportRequest, ImportResponse } from './import-protocol';
 
@@ -10,7 +10,11 @@ import type { ImportRequest, ImportResponse } from './import-protocol';
  */
 
 let lastParse: { id: number; result: ImportResult } | null = null;
-const saving = new Map<number, AbortController>();
+/** Saves and parses in progress, by request id, so that a cancel can stop them. */
+const running = new Map<number, AbortController>();
+
+/** Progress messages at most this often: each one costs the page a render. */
+const PROGRESS_INTERVAL_MS = 100;
 
 function post(response: ImportResponse): void {
   (self as unknown as Worker).postMessage(response);
@@ -32,7 +36,7 @@ async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<
     return;
   }
   const controller = new AbortController();
-  saving.set(request.id, controller);
+  running.set(request.id, controller);
   // Only images that a label names are kept; the others are listed in the report.
   const used = new Uint8Array(request.images.length);
   for (const image of parsed.imageMatch?.imageOfSample ?? []) if (image >= 0) used[image] = 1;
@@ -74,22 +78,36 @@ async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<
       cancelled: controller.signal.aborted,
     });
   } finally {
-    saving.delete(request.id);
+    running.delete(request.id);
   }
 }
 
-self.onmessage = (event: MessageEvent<ImportRequest>) => {
-  const request = event.data;
-  if (request.type === 'cancel') {
-    saving.get(request.id)?.abort(new DOMException('The import was cancelled.', 'AbortError'));
-    return;
-  }
-  if (request.type === 'save') {
-    void save(request);
-    return;
-  }
+async function parse(request: Extract<ImportRequest, { type: 'parse' }>): Promise<void> {
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  let lastProgress = 0;
   try {
-    const result = importLabelFiles(request.files, request.options);
+    const result = await importLabelStreams(
+      request.files.map(({ name, blob }) => ({
+        name,
+        size: blob.size,
+        stream: () => blob.stream(),
+      })),
+      request.options,
+      {
+        signal: controller.signal,
+        onProgress: ({ bytesRead, bytesTotal, rowsRead }) => {
+          const now = performance.now();
+          if (now - lastProgress < PROGRESS_INTERVAL_MS && bytesRead < bytesTotal) return;
+          lastProgress = now;
+          post({ type: 'reading', id: request.id, bytesRead, bytesTotal, rowsRead });
+        },
+      },
+    );
+    if (!result) {
+      post({ type: 'parse-cancelled', id: request.id });
+      return;
+    }
     lastParse = { id: request.id, result };
     const { format, scheme, splitNames, sourceFiles, report, csv } = result;
     post({
@@ -99,5 +117,18 @@ self.onmessage = (event: MessageEvent<ImportRequest>) => {
     });
   } catch (error) {
     post({ type: 'failed', id: request.id, error: message(error), cancelled: false });
+  } finally {
+    running.delete(request.id);
+  }
+}
+
+self.onmessage = (event: MessageEvent<ImportRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    running.get(request.id)?.abort(new DOMException('The import was cancelled.', 'AbortError'));
+  } else if (request.type === 'save') {
+    void save(request);
+  } else {
+    void parse(request);
   }
 };

@@ -136,6 +136,24 @@ export function parseAuToken(raw: string): AuToken | null {
   };
 }
 
+/**
+ * Tokens parsed so far: a dataset spells a few dozen tokens over up to a million
+ * AU values. Shared results: treat them as read-only. Bounded, so odd input
+ * cannot grow it without end.
+ */
+const tokenCache = new Map<string, AuToken | null>();
+const TOKEN_CACHE_SIZE = 4096;
+
+function cachedToken(text: string): AuToken | null {
+  let token = tokenCache.get(text);
+  if (token === undefined) {
+    if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
+    token = parseAuToken(text);
+    tokenCache.set(text, token);
+  }
+  return token;
+}
+
 export function isNullAuValue(raw: string): boolean {
   return raw.trim().toLowerCase() === 'null';
 }
@@ -149,7 +167,7 @@ export function parseAuString(raw: string): AuParse {
   // silently read as "no AU active".
   for (const part of raw.split('+')) {
     const text = part.trim();
-    const token = parseAuToken(text);
+    const token = cachedToken(text);
     if (!token) {
       unknown.push(text);
       continue;

@@ -9,7 +9,9 @@ import {
   type ReadProgress,
 } from './import';
 import { NO_EMOTION_SCHEME, RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
-import { sampleRow } from './table';
+import { readRafCe } from './rafce';
+import { countAuTokens } from './report';
+import { buildSampleTable, sampleRow } from './table';
 import { fixture, realRafCeFile, textFile } from './test-fixtures';
 import { AuStatus, ParseReportSchema, SampleFlag, type InputFile } from './types';
 
@@ -433,5 +435,19 @@ describe('importLabelStreams', () => {
     );
     expect(result).toBeNull();
     expect(chunksRead).toBe(3);
+  });
+});
+
+describe('countAuTokens from the join ids', () => {
+  it('counts the same tokens as reading every AU text', () => {
+    const sources = REAL_NAMES.map((name) => {
+      const role =
+        name === 'RAFCE_AUlabel.txt' ? 'au' : name === 'RAFCE_emolabel.txt' ? 'emotion' : 'split';
+      return { file: name, role, rows: readRafCe(real[name], role).rows } as const;
+    });
+    const joined = buildSampleTable(sources);
+    const byIds = countAuTokens(joined.table, joined.auValues);
+    expect(byIds).toEqual(countAuTokens(joined.table));
+    expect(byIds.find((t) => t.token === 'RB18')).toMatchObject({ count: 1, known: false });
   });
 });

@@ -231,7 +231,9 @@ export function importLabelFiles(
     .filter(({ read }) => read.source !== null)
     .map(({ file, role, read }) => ({ file: file.name, role, rows: read.rows }));
   const joined =
-    sources.length > 0 ? buildSampleTable(sources) : { table: emptySampleTable(), problems: [] };
+    sources.length > 0
+      ? buildSampleTable(sources)
+      : { table: emptySampleTable(), problems: [], auValues: undefined };
   problems.push(...joined.problems);
   const table = joined.table;
 
@@ -244,6 +246,7 @@ export function importLabelFiles(
 
   const finalScheme = scheme ?? NO_EMOTION_SCHEME;
   const report = buildParseReport({
+    auValues: joined.auValues,
     format,
     // The stand-in scheme's class would only show as an empty row in the report.
     scheme,

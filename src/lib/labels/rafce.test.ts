@@ -481,6 +481,28 @@ describe('RafCeReader', () => {
     expect(second.rows.images[0]).toBe(first.rows.images[0]);
   });
 
+  it('reads the same rows when told the images of an earlier file, aligned or not (property)', () => {
+    const image = fc.constantFrom('0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg', 'é.jpg', '');
+    const value = fc.constantFrom('0', '1', '2', '13', 'x', '');
+    const row = fc.tuple(image, value).map(([name, v]) => `${name} ${v}`);
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 8 }),
+        fc.array(row, { maxLength: 8 }),
+        fc.integer({ min: 1, max: 9 }),
+        (first, second, chunk) => {
+          const earlier = readRafCeEmotion(textFile('RAFCE_emolabel.txt', first.join('\n')));
+          const file = textFile('RAFCE_partition.txt', second.join('\n'));
+          const reader = new RafCeReader(file.name, 'split', { alignWith: earlier.rows.images });
+          for (let at = 0; at < file.bytes.length; at += chunk)
+            reader.push(file.bytes.subarray(at, at + chunk));
+          expect(comparable(reader.finish())).toEqual(comparable(referenceRead(file, 'split')));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('gives the same rows and problems as the reference on any line (property)', () => {
     const piece = fc.constantFrom(
       '0001.jpg',

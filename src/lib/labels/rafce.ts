@@ -45,12 +45,11 @@ const IMAGE_VALUE = /^\s*(\S+)(?:\s+(.*))?$/;
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
+const LINE_FEED = 10;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 /** Printable ASCII ends here; other characters take the general path. */
 const LAST_PRINTABLE = 126;
-/** Any character but printable ASCII and the line feed (a tab, a carriage return, é...). */
-const NOT_PLAIN = /[^\x20-\x7e\n]/;
 
 export interface RafCeReaderOptions {
   scheme?: LabelScheme;
@@ -74,7 +73,11 @@ export class RafCeReader {
   private readonly decoder: ChunkedTextDecoder;
   private readonly problems: Problem[] = [];
   private readonly lines = new GrowingInts();
-  private readonly images: string[] = [];
+  /** Rows accepted so far. */
+  private rowCount = 0;
+  /** The images of the rows, once they stop matching alignWith (until then, alignWith is). */
+  private images: string[] = [];
+  private aligned: boolean;
   /** Class id, split id or AU id, by role. */
   private readonly values = new GrowingInts();
   private readonly auValues: AuValue[] = [];
@@ -94,9 +97,10 @@ export class RafCeReader {
   ) {
     this.scheme = options.scheme ?? RAFCE_SCHEME;
     this.alignWith = options.alignWith ?? [];
+    this.aligned = this.alignWith.length > 0;
     this.classIds = new Set(this.scheme.classes.map((c) => c.id));
-    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine) =>
-      this.readText(text, firstLine),
+    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plain) =>
+      this.readText(text, firstLine, plain),
     );
   }
 
@@ -110,12 +114,12 @@ export class RafCeReader {
     if ('problem' in end) {
       return { rows: emptyLabelColumns(), problems: [end.problem], rowsRead: 0, source: null };
     }
-    const count = this.images.length;
+    const count = this.rowCount;
     const values = this.values.view();
     const rows: LabelColumns = {
       count,
       lines: this.lines.view().slice(),
-      images: this.images,
+      images: this.imagesRead(),
       classIds: this.role === 'emotion' ? new Int16Array(values) : new Int16Array(count).fill(-1),
       splits: this.role === 'split' ? new Int8Array(values) : new Int8Array(count).fill(-1),
       auIds: this.role === 'au' ? values.slice() : new Int32Array(count).fill(-1),
@@ -130,11 +134,11 @@ export class RafCeReader {
     };
   }
 
-  private readText(text: string, firstLine: number): void {
+  /** Reads the lines of a piece of text; returns how many line feeds it held. */
+  private readText(text: string, firstLine: number, plain: boolean): number {
     const length = text.length;
     // Most files hold nothing but printable ASCII, spaces and line feeds: their lines
     // split on the first space, with no look at each character.
-    const plain = !NOT_PLAIN.test(text);
     let line = firstLine;
     let start = 0;
     while (start < length) {
@@ -148,6 +152,8 @@ export class RafCeReader {
       start = end + 1;
       line++;
     }
+    const lines = line - firstLine;
+    return text.charCodeAt(length - 1) === LINE_FEED ? lines : lines - 1;
   }
 
   /** readWellFormed for a line known to hold only printable ASCII and spaces. */
@@ -211,21 +217,37 @@ export class RafCeReader {
       }
       if (this.role === 'emotion' ? !this.classIds.has(value) : value > MAX_SPLIT_ID) return false;
     }
-    const row = this.images.length;
+    const row = this.rowCount;
     // (Reading past the end of an array is slow in V8: check the length first.)
     const expected = row < this.alignWith.length ? (this.alignWith[row] as string) : '';
-    const image =
-      expected.length === imageEnd - imageStart && text.startsWith(expected, imageStart)
-        ? expected
-        : text.slice(imageStart, imageEnd);
+    const isExpected =
+      expected.length === imageEnd - imageStart && text.startsWith(expected, imageStart);
+    const image = isExpected ? expected : text.slice(imageStart, imageEnd);
     // A repeated image takes the general path, which reports it.
-    if (this.firstLineOf(image, line) !== undefined) return false;
+    if (this.firstLineOf(image, line, isExpected) !== undefined) return false;
     this.rowsRead++;
     if (this.role === 'au') value = this.auIdIn(line, text, valueStart, stop);
-    this.lines.push(line);
-    this.images.push(image);
-    this.values.push(value);
+    this.addRow(line, image, value, isExpected);
     return true;
+  }
+
+  private addRow(line: number, image: string, value: number, isExpected: boolean): void {
+    if (this.aligned && !isExpected) {
+      this.images = this.alignWith.slice(0, this.rowCount);
+      this.aligned = false;
+    }
+    if (!this.aligned) this.images.push(image);
+    this.lines.push(line);
+    this.values.push(value);
+    this.rowCount++;
+  }
+
+  /** The images of the rows read; the earlier file's own array while every row matched it. */
+  private imagesRead(): string[] {
+    if (!this.aligned) return this.images;
+    return this.rowCount === this.alignWith.length
+      ? (this.alignWith as string[])
+      : this.alignWith.slice(0, this.rowCount);
   }
 
   private readAnyLine(text: string, line: number): void {
@@ -283,27 +305,33 @@ export class RafCeReader {
       this.problems.push(makeProblem(this.fileName, line, kind, 'error', role, raw, message));
       return;
     }
-    const firstLine = this.firstLineOf(image, line);
+    const expected = this.rowCount < this.alignWith.length ? this.alignWith[this.rowCount] : '';
+    const isExpected = expected === image;
+    const firstLine = this.firstLineOf(image, line, isExpected);
     if (firstLine !== undefined) {
       this.problems.push(duplicateImageProblem(this.fileName, line, image, firstLine));
       return;
     }
     // Trailing spaces are dropped for parsing; the exact text is kept for export.
     if (role === 'au') accepted = this.auId(line, value);
-    this.lines.push(line);
-    this.images.push(image);
-    this.values.push(accepted);
+    this.addRow(line, isExpected ? (expected as string) : image, accepted, isExpected);
   }
 
-  /** The line that first named an accepted image, or undefined when it is new (then it is noted). */
-  private firstLineOf(image: string, line: number): number | undefined {
+  /**
+   * The line that first named an accepted image, or undefined when it is new (then
+   * it is noted). No lookup is needed while the rows match the earlier file's (which
+   * names no image twice), nor while the images come in ascending order.
+   */
+  private firstLineOf(image: string, line: number, isExpected: boolean): number | undefined {
     if (!this.lineOfImage) {
-      if (this.images.length === 0 || image > this.lastImage) {
+      if (this.aligned ? isExpected : this.rowCount === 0 || image > this.lastImage) {
         this.lastImage = image;
         return undefined;
       }
       const lineOfImage = new Map<string, number>();
-      this.images.forEach((seen, row) => lineOfImage.set(seen, this.lines.at(row)));
+      const images = this.imagesRead();
+      for (let row = 0; row < this.rowCount; row++)
+        lineOfImage.set(images[row] as string, this.lines.at(row));
       this.lineOfImage = lineOfImage;
     }
     const first = this.lineOfImage.get(image);

@@ -19,6 +19,13 @@ export type FileRole = SourceFile['role'];
 /** An AU value as written, and how it parsed. */
 export type AuValue = NonNullable<LabelRecord['au']>;
 
+/** Each sample's AU value as an index into a list of distinct values (as the join keeps them). */
+export interface AuValueIds {
+  /** -1: no AU value. */
+  ids: Int32Array;
+  values: readonly AuValue[];
+}
+
 /**
  * The accepted rows of one label file as columns: a million rows as a million
  * objects cost most of a large import's time in allocation and garbage collection.

@@ -1,5 +1,5 @@
-import { auName, isKnownToken, parseAuString, parseAuToken } from './au';
-import type { FileRole } from './records';
+import { auName, isKnownToken, parseAuString, parseAuToken, type AuParse } from './au';
+import type { AuValue, AuValueIds, FileRole } from './records';
 import { className, splitName } from './schemes';
 import {
   AuStatus,
@@ -39,23 +39,40 @@ export interface ParseReportInput {
   problems: readonly Problem[];
   /** Absent when no image files were given. */
   images?: ReportImages;
+  /** The join's AU value of each sample, to count tokens without reading every AU text. */
+  auValues?: AuValueIds;
 }
 
 /** Every distinct token as written, most frequent first, with what it means. */
-export function countAuTokens(table: SampleTable): AuTokenCount[] {
-  // Distinct AU strings first: a dataset repeats a few thousand of them.
-  const values = new Map<string, number>();
-  for (let i = 0; i < table.count; i++) {
-    if (table.auStatus[i] !== AuStatus.coded) continue;
-    const raw = table.auRaw[i] as string;
-    values.set(raw, (values.get(raw) ?? 0) + 1);
+export function countAuTokens(table: SampleTable, auValues?: AuValueIds): AuTokenCount[] {
+  // Distinct AU values first: a dataset repeats a few thousand of them.
+  const values = new Map<AuParse, number>();
+  if (auValues) {
+    // By id, not by text: no hashing of a million strings, no parsing again.
+    const times = new Int32Array(auValues.values.length);
+    for (let i = 0; i < table.count; i++) {
+      const id = auValues.ids[i] as number;
+      if (id >= 0 && table.auStatus[i] === AuStatus.coded) times[id] = (times[id] as number) + 1;
+    }
+    times.forEach((n, id) => {
+      if (n > 0) {
+        const parsed = (auValues.values[id] as AuValue).parsed;
+        values.set(parsed, (values.get(parsed) ?? 0) + n);
+      }
+    });
+  } else {
+    const byText = new Map<string, number>();
+    for (let i = 0; i < table.count; i++) {
+      if (table.auStatus[i] !== AuStatus.coded) continue;
+      const raw = table.auRaw[i] as string;
+      byText.set(raw, (byText.get(raw) ?? 0) + 1);
+    }
+    for (const [raw, n] of byText) values.set(parseAuString(raw), n);
   }
   const counts = new Map<string, number>();
-  for (const [value, times] of values) {
-    const parsed = parseAuString(value);
-    for (const raw of [...parsed.tokens.map((t) => t.raw), ...parsed.unknown]) {
-      counts.set(raw, (counts.get(raw) ?? 0) + times);
-    }
+  for (const [parsed, times] of values) {
+    for (const token of parsed.tokens) counts.set(token.raw, (counts.get(token.raw) ?? 0) + times);
+    for (const raw of parsed.unknown) counts.set(raw, (counts.get(raw) ?? 0) + times);
   }
   return [...counts]
     .sort(([a, countA], [b, countB]) => countB - countA || (a < b ? -1 : a > b ? 1 : 0))
@@ -75,18 +92,28 @@ export function countAuTokens(table: SampleTable): AuTokenCount[] {
 }
 
 function countBy(
-  values: ArrayLike<number>,
+  values: Int16Array | Int8Array,
   table: SampleTable,
   listed: readonly number[],
 ): Map<number, { count: number; nullCount: number }> {
+  // Arrays indexed by id (the columns are 8- or 16-bit) rather than a Map lookup per sample.
+  const offset = values instanceof Int8Array ? 128 : 32768;
+  const size = 2 * offset;
+  const count = new Int32Array(size);
+  const nullCount = new Int32Array(size);
+  for (let i = 0; i < table.count; i++) {
+    const slot = (values[i] as number) + offset;
+    count[slot] = (count[slot] as number) + 1;
+    if (table.auStatus[i] === AuStatus.null) nullCount[slot] = (nullCount[slot] as number) + 1;
+  }
   const counts = new Map<number, { count: number; nullCount: number }>();
   for (const id of listed) counts.set(id, { count: 0, nullCount: 0 });
-  for (let i = 0; i < table.count; i++) {
-    const id = values[i] as number;
-    const entry = counts.get(id) ?? { count: 0, nullCount: 0 };
-    entry.count++;
-    if (table.auStatus[i] === AuStatus.null) entry.nullCount++;
-    counts.set(id, entry);
+  for (let slot = 0; slot < size; slot++) {
+    if (count[slot] === 0) continue;
+    counts.set(slot - offset, {
+      count: count[slot] as number,
+      nullCount: nullCount[slot] as number,
+    });
   }
   return counts;
 }
@@ -144,7 +171,7 @@ export function buildParseReport(input: ParseReportInput): ParseReport {
     problems: shownProblems,
     problemsTruncated: input.problems.length > MAX_REPORT_PROBLEMS,
     problemCounts,
-    auTokens: countAuTokens(table),
+    auTokens: countAuTokens(table, input.auValues),
     nullCount,
     codedCount,
     absentCount,

@@ -1,5 +1,11 @@
 import { auMaskWords, isKnownToken, maskToAus, type AuParse } from './au';
-import { makeProblem, type AuValue, type FileRole, type LabelColumns } from './records';
+import {
+  makeProblem,
+  type AuValue,
+  type AuValueIds,
+  type FileRole,
+  type LabelColumns,
+} from './records';
 import { className, splitName } from './schemes';
 import {
   AuStatus,
@@ -63,6 +69,8 @@ function sameImagesInSameOrder(sources: readonly LabelSource[]): boolean {
 export function buildSampleTable(sources: readonly LabelSource[]): {
   table: SampleTable;
   problems: Problem[];
+  /** Each sample's AU value, as an index into the sources' distinct values (for the report). */
+  auValues: AuValueIds;
 } {
   const ordered = sources
     .map((source, index) => ({ source, index }))
@@ -80,7 +88,8 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   let firstLineOf: (sample: number) => number;
   if (aligned) {
     const first = ordered[0]?.rows;
-    names = first ? first.images.slice() : [];
+    // Shared, not copied: the sources' columns are not used after the join.
+    names = first ? first.images : [];
     sampleOf = ordered.map(() => null);
     firstSourceOf = () => 0;
     firstLineOf = (sample) => first?.lines[sample] ?? 0;
@@ -203,10 +212,18 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
       return { lo, hi, unknown: hasUnknownAuToken(parsed) };
     }),
   );
+  const offsets: number[] = [];
+  const values: AuValue[] = [];
+  for (const { rows } of ordered) {
+    offsets.push(values.length);
+    for (const value of rows.auValues) values.push(value);
+  }
+  const globalIds = new Int32Array(count).fill(-1);
   for (let i = 0; i < count; i++) {
     const sourceIndex = auSource[i] as number;
     if (sourceIndex < 0) continue;
     const id = auIds[i] as number;
+    globalIds[i] = (offsets[sourceIndex] as number) + id;
     const { raw, parsed } = (ordered[sourceIndex] as LabelSource).rows.auValues[id] as AuValue;
     const mask = (masks[sourceIndex] as { lo: number; hi: number; unknown: boolean }[])[id] as {
       lo: number;
@@ -219,7 +236,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     table.auMask[2 * i + 1] = mask.hi;
     if (mask.unknown) table.flags[i] = (table.flags[i] as number) | SampleFlag.unknownAuToken;
   }
-  return { table, problems };
+  return { table, problems, auValues: { ids: globalIds, values } };
 }
 
 const AU_STATUS_NAMES: Readonly<Record<AuStatusCode, 'absent' | 'null' | 'coded'>> = {

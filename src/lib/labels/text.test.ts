@@ -250,6 +250,7 @@ describe('ChunkedTextDecoder', () => {
     const decoder = new ChunkedTextDecoder(name, (piece, firstLine) => {
       text += piece;
       firstLines.push(firstLine);
+      return piece.split('\n').length - 1;
     });
     for (let at = 0, k = 0; at < bytes.length; k++) {
       const size = Math.max(1, sizes[k % sizes.length] as number);

@@ -190,6 +190,8 @@ export type ChunkedDecodeEnd =
   (Omit<DecodedText, 'text'> & { lines: number }) | { problem: Problem };
 
 const LF = 0x0a;
+/** Any character but printable ASCII and the line feed (a tab, a carriage return, é...). */
+const NOT_PLAIN = /[^\x20-\x7e\n]/;
 
 /**
  * decodeText for a file that arrives in chunks (a stream), with the same results
@@ -219,8 +221,14 @@ export class ChunkedTextDecoder {
 
   constructor(
     private readonly file: string,
-    /** Gets each piece of text and the 1-based number of its first line. */
-    private readonly onText: (text: string, firstLine: number) => void,
+    /**
+     * Gets each piece of text, the 1-based number of its first line, and whether it
+     * is plain: printable ASCII, spaces and line feeds only (no tab, no carriage
+     * return, nothing beyond ASCII), which lets a reader split it without looking
+     * at every character. Returns the number of line feeds in the piece: the
+     * reader finds each one as it splits the lines, so the text is not read twice.
+     */
+    private readonly onText: (text: string, firstLine: number, plain: boolean) => number,
   ) {}
 
   /** false once a problem has stopped the decoding: the rest of the file need not be read. */
@@ -330,7 +338,7 @@ export class ChunkedTextDecoder {
       );
       return;
     }
-    this.takeText(text, countByte(piece, LF), piece[piece.length - 1] === LF);
+    this.takeText(text, piece[piece.length - 1] === LF, !NOT_PLAIN.test(text));
   }
 
   private endWide(): void {
@@ -344,26 +352,23 @@ export class ChunkedTextDecoder {
       this.problem = decoded.problem;
       return;
     }
-    const text = decoded.text;
-    let feeds = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) feeds++;
-    this.takeText(text, feeds, text.endsWith('\n'));
+    this.takeText(decoded.text, decoded.text.endsWith('\n'), false);
   }
 
-  private takeText(text: string, lineFeeds: number, endsWithLineFeed: boolean): void {
+  private takeText(text: string, endsWithLineFeed: boolean, plain: boolean): void {
     if (text.length === 0) return;
     if (this.firstText.length < 40) this.firstText += text.slice(0, 40);
     if (this.blankSoFar && text.trim() !== '') this.blankSoFar = false;
+    const firstLine = this.lines + 1;
+    this.lastChar = text.charCodeAt(text.length - 1);
+    const lineFeeds = this.onText(text, firstLine, plain);
     if (this.eol === null && lineFeeds > 0) {
       // Pieces end at a line feed, so the first one that holds a line feed starts the file.
       const firstLf = text.indexOf('\n');
       this.eol = firstLf > 0 && text.charCodeAt(firstLf - 1) === 0x0d ? '\r\n' : '\n';
     }
-    const firstLine = this.lines + 1;
-    this.lastChar = text.charCodeAt(text.length - 1);
     // A piece that does not end a line is the file's last line (only at the end).
     this.lines += endsWithLineFeed ? lineFeeds : lineFeeds + 1;
-    this.onText(text, firstLine);
   }
 
   private fileProblem(kind: Problem['kind'], raw: string, message: string): Problem {

@@ -1,7 +1,7 @@
 import type { CsvMapping, ImportOptions } from '../labels/import';
 import { imageKey } from '../labels/images';
 import type { SourceFormat } from '../labels/types';
-import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
+import { classifyInputName } from '../input/input-files';
 import type { DatasetMeta } from '../store/records';
 import { ImportWorker, type LabelFileToRead, type ParseSummary } from '../workers/import-client';
 import { linkImageFolder } from '../store/folders';
@@ -76,26 +76,16 @@ export class ImportSession {
       } else if (kind === 'image') {
         images.push({ key: imageKey(path), name: path, blob: file });
       } else if (kind === 'archive') {
-        const expanded = expandZip(path, new Uint8Array(await file.arrayBuffer()));
+        const expanded = await this.worker.expand(path, file);
         if ('error' in expanded) {
           rejected.push(expanded.error);
           continue;
         }
-        for (const entry of expanded.entries) {
+        for (const entry of expanded.files) {
           const entryKind = classifyInputName(entry.name);
-          if (entryKind === 'label')
-            labelFiles.push({
-              name: entry.name,
-              blob: new Blob([entry.bytes as Uint8Array<ArrayBuffer>]),
-            });
+          if (entryKind === 'label') labelFiles.push({ name: entry.name, blob: entry.blob });
           else if (entryKind === 'image')
-            images.push({
-              key: imageKey(entry.name),
-              name: entry.name,
-              blob: new Blob([entry.bytes as Uint8Array<ArrayBuffer>], {
-                type: imageMimeType(entry.name),
-              }),
-            });
+            images.push({ key: imageKey(entry.name), name: entry.name, blob: entry.blob });
         }
       } else {
         rejected.push(`${path}: not a label file (.txt, .csv, .tsv), an image or a .zip; skipped`);

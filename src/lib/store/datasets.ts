@@ -4,6 +4,8 @@ import { allocateTable, copyPageInto, DEFAULT_PAGE_SIZE, tableToPages } from './
 
 /** Pages asked for at once when a dataset opens (5 pages: 50,000 samples). */
 const PAGES_PER_READ = 5;
+/** Pages written per request when a dataset is saved (100,000 samples). */
+const PAGE_CHUNK = 10;
 import { getDb, type AuReviewDb } from './db';
 import { DatasetNotFoundError, StoreCorruptionError } from './errors';
 import {
@@ -147,9 +149,11 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
 
       await db.transaction('rw', db.datasets, db.pages, db.images, async () => {
         onProgress?.(0, total);
-        for (const page of pages) {
-          await db.pages.add(page);
-          advance(1);
+        // Ten pages per request: one request per page waited on each round trip.
+        for (let i = 0; i < pages.length; i += PAGE_CHUNK) {
+          const chunk = pages.slice(i, i + PAGE_CHUNK);
+          await db.pages.bulkAdd(chunk);
+          advance(chunk.length);
         }
         for (let i = 0; i < images.length; i += IMAGE_CHUNK) {
           const chunk = images.slice(i, i + IMAGE_CHUNK);

@@ -3,11 +3,16 @@ import { ImageFolderRecordSchema, type ImageFolderRecord } from './annotation-re
 
 export { ImageFolderRecordSchema, type ImageFolderRecord };
 
+/** Links a folder to a dataset; thumbnails made from an earlier folder's images go. */
 export async function linkImageFolder(
   record: ImageFolderRecord,
   db: AuReviewDb = getDb(),
 ): Promise<void> {
-  await db.imageFolders.put(ImageFolderRecordSchema.parse(record));
+  const valid = ImageFolderRecordSchema.parse(record);
+  await db.transaction('rw', db.imageFolders, db.thumbnails, async () => {
+    await db.thumbnails.where('datasetId').equals(valid.datasetId).delete();
+    await db.imageFolders.put(valid);
+  });
 }
 
 export async function getImageFolder(

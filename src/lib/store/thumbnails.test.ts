@@ -2,6 +2,7 @@ import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type AuReviewDb } from './db';
 import { createDatasetStore, type DatasetStore } from './datasets';
+import { linkImageFolder } from './folders';
 import { makeImages, makeMeta, makeTable, tableDifference } from './testing';
 import {
   THUMBNAIL_RECORD_VERSION,
@@ -236,6 +237,29 @@ describe('thumbnails and datasets', () => {
     await datasets.deleteDataset(a);
     expect(await store.get(a, 'k')).toBeUndefined();
     expect(await db.thumbnails.where('datasetId').equals(a).count()).toBe(0);
+    expect(await text(await store.get(b, 'k'))).toBe('b');
+  });
+
+  it('go when another image folder is linked to their dataset', async () => {
+    const store = thumbnails();
+    const a = await dataset('a');
+    const b = await dataset('b');
+    await store.put(a, 'k', jpeg('from the old folder'));
+    await store.put(b, 'k', jpeg('b'));
+    // A stand-in for a FileSystemDirectoryHandle that Node's IndexedDB can clone.
+    const handle = { name: 'faces', getDirectoryHandle: null };
+    await linkImageFolder(
+      {
+        datasetId: a,
+        name: 'faces',
+        handle: handle as unknown as FileSystemDirectoryHandle,
+        keys: 'k',
+        paths: 'k.jpg',
+      },
+      db,
+    );
+    expect(await db.imageFolders.get(a)).toMatchObject({ datasetId: a, paths: 'k.jpg' });
+    expect(await store.get(a, 'k')).toBeUndefined();
     expect(await text(await store.get(b, 'k'))).toBe('b');
   });
 });

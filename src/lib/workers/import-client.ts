@@ -1,6 +1,7 @@
 import type { ImportOptions } from '../labels/import';
 import type { DatasetMeta } from '../store/records';
 import type {
+  ArchiveFile,
   ImageToSave,
   ImportRequest,
   ImportResponse,
@@ -8,7 +9,7 @@ import type {
   ParseSummary,
 } from './import-protocol';
 
-export type { ImageToSave, LabelFileToRead, ParseSummary };
+export type { ArchiveFile, ImageToSave, LabelFileToRead, ParseSummary };
 
 export interface SaveProgress {
   rowsDone: number;
@@ -40,6 +41,15 @@ export class ImportWorker {
       onProgress?: (progress: ProgressResponse) => void;
     }
   >();
+
+  /** The files of a zip archive, unzipped in the worker; a damaged archive gives { error }. */
+  async expand(name: string, archive: Blob): Promise<{ files: ArchiveFile[] } | { error: string }> {
+    const id = this.nextId++;
+    const response = await this.ask({ type: 'expand', id, name, archive });
+    if (response.type === 'expanded') return { files: response.files };
+    if (response.type === 'not-an-archive') return { error: response.error };
+    throw new Error(response.type === 'failed' ? response.error : 'unexpected answer');
+  }
 
   /** Resolves with the parse, or with null when cancelled. */
   async parse(

@@ -19,12 +19,21 @@ export interface LabelFileToRead {
   blob: Blob;
 }
 
+/** A file taken out of a zip, as a Blob (an image's Blob carries its MIME type). */
+export interface ArchiveFile {
+  name: string;
+  blob: Blob;
+}
+
 export type ImportRequest =
+  | { type: 'expand'; id: number; name: string; archive: Blob }
   | { type: 'parse'; id: number; files: LabelFileToRead[]; options: ImportOptions }
   | { type: 'save'; id: number; parseId: number; name: string; images: ImageToSave[] }
   | { type: 'cancel'; id: number };
 
 export type ImportResponse =
+  | { type: 'expanded'; id: number; files: ArchiveFile[] }
+  | { type: 'not-an-archive'; id: number; error: string }
   | { type: 'parsed'; id: number; summary: ParseSummary }
   /** The parse was cancelled: nothing of it is kept. */
   | { type: 'parse-cancelled'; id: number }

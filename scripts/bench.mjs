@@ -518,7 +518,7 @@ const EXPORT = {
   files: 'of the app: buildExportFiles (writing the file contents)',
   final: 'resolveFinalLabels (1% decided)',
   finalFew: 'resolveFinalLabels (50 decisions, as during a review)',
-  clone: 'structuredClone of the export request (the copy to the worker)',
+  clone: 'structuredClone of the export request (the copy to the worker, without the table)',
 };
 
 /** @param {string} v */
@@ -703,7 +703,9 @@ function markdown(results) {
   out.push(
     "through the export screen's worker (`buildExportZipInWorker`: a new worker per export,",
   );
-  out.push("the table copied to it, final labels resolved there). Floor: the same files' bytes");
+  out.push(
+    "the table read from IndexedDB there, final labels resolved there). Floor: the same files' bytes",
+  );
   out.push('(built beforehand) zipped by the same library at the same level into a Blob: the cost');
   out.push('of writing these bytes as this zip at all.');
   out.push('');
@@ -722,7 +724,7 @@ function markdown(results) {
       [
         'export worker (export screen)',
         e[EXPORT.worker],
-        `copying the request to the worker takes ${fmtMs(e[EXPORT.clone]?.median)}; the rest is the same work in a fresh worker`,
+        `copying the request to the worker takes ${fmtMs(e[EXPORT.clone]?.median)}; the worker reads the table from IndexedDB and does the same work, cold`,
       ],
     ];
     for (const [label, t, why] of paths) {

@@ -61,6 +61,10 @@ export class ImportSession {
   private readonly worker = new ImportWorker();
   private parseId = 0;
 
+  constructor() {
+    this.worker.warmUp();
+  }
+
   canSave = $derived(this.status === 'ready' && this.result !== null && this.result.count > 0);
 
   async addFiles(picked: PickedFile[]): Promise<void> {

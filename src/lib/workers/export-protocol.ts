@@ -1,9 +1,15 @@
 import type { Decision } from '../review/decision';
 import type { ExportInput } from '../export/bundle';
 
-/** The export input with the final labels replaced by the decisions in effect (closures do not cross to a worker). */
-export type ExportRequest = Omit<ExportInput, 'final' | 'selection'> & {
+/**
+ * The export input with the final labels replaced by the decisions in effect, and
+ * the sample table by the stored dataset's id: the worker reads the table from
+ * IndexedDB itself, because copying a million samples to it held the page for most
+ * of a second.
+ */
+export type ExportRequest = Omit<ExportInput, 'final' | 'selection' | 'table'> & {
   id: number;
+  datasetId: string;
   decisions: Decision[];
 };
 

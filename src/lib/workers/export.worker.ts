@@ -1,16 +1,18 @@
 /// <reference lib="webworker" />
 import { buildExportZip } from '../export/bundle';
 import { resolveFinalLabels } from '../review/decisions';
+import { loadSampleTable } from '../store/datasets';
 import type { ExportRequest, ExportResponse } from './export-protocol';
 
 /** Writes the export zip off the main thread: a million samples take seconds to compress. */
-self.onmessage = (event: MessageEvent<ExportRequest>) => {
-  const { id, decisions, ...input } = event.data;
+self.onmessage = async (event: MessageEvent<ExportRequest>) => {
+  const { id, datasetId, decisions, ...input } = event.data;
   const post = (response: ExportResponse, transfer: Transferable[] = []) =>
     (self as unknown as Worker).postMessage(response, transfer);
   try {
-    const final = decisions.length > 0 ? resolveFinalLabels(input.table, decisions) : null;
-    const zip = buildExportZip({ ...input, final });
+    const table = await loadSampleTable(datasetId);
+    const final = decisions.length > 0 ? resolveFinalLabels(table, decisions) : null;
+    const zip = buildExportZip({ ...input, table, final });
     post({ id, ok: true, zip }, [zip.buffer]);
   } catch (error) {
     post({ id, ok: false, error: error instanceof Error ? error.message : String(error) });

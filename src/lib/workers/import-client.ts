@@ -42,6 +42,14 @@ export class ImportWorker {
     }
   >();
 
+  /**
+   * Starts the worker ahead of the first request: loading its code takes a good part
+   * of a small import, and the import screen is open well before files are dropped.
+   */
+  warmUp(): void {
+    if (typeof Worker !== 'undefined') this.start();
+  }
+
   /** The files of a zip archive, unzipped in the worker; a damaged archive gives { error }. */
   async expand(name: string, archive: Blob): Promise<{ files: ArchiveFile[] } | { error: string }> {
     const id = this.nextId++;

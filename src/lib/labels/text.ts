@@ -190,8 +190,21 @@ export type ChunkedDecodeEnd =
   (Omit<DecodedText, 'text'> & { lines: number }) | { problem: Problem };
 
 const LF = 0x0a;
-/** Any character but printable ASCII and the line feed (a tab, a carriage return, é...). */
-const NOT_PLAIN = /[^\x20-\x7e\n]/;
+/**
+ * Whether a piece holds no character a reader must look at one by one: nothing beyond
+ * ASCII (as many characters as bytes) and none of the other whitespace (tab, carriage
+ * return, vertical tab, form feed). Other control characters split nothing and stay
+ * part of their field either way. Four searches, not a look at each character.
+ */
+function isPlain(text: string, byteLength: number): boolean {
+  return (
+    text.length === byteLength &&
+    text.indexOf('\t') < 0 &&
+    text.indexOf('\r') < 0 &&
+    text.indexOf('\v') < 0 &&
+    text.indexOf('\f') < 0
+  );
+}
 
 /**
  * decodeText for a file that arrives in chunks (a stream), with the same results
@@ -338,7 +351,7 @@ export class ChunkedTextDecoder {
       );
       return;
     }
-    this.takeText(text, piece[piece.length - 1] === LF, !NOT_PLAIN.test(text));
+    this.takeText(text, piece[piece.length - 1] === LF, isPlain(text, piece.length));
   }
 
   private endWide(): void {

@@ -3,6 +3,7 @@ import { importLabelStreams, type ImportResult } from '../labels/import';
 import { saveImportedDataset } from '../store/datasets';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { ImportRequest, ImportResponse } from './import-protocol';
+import { warmUpImport } from './import-warm-up';
 
 /**
  * Parses label files and writes the dataset to IndexedDB off the main thread. The
@@ -163,6 +164,9 @@ async function expand(request: Extract<ImportRequest, { type: 'expand' }>): Prom
     post({ type: 'failed', id: request.id, error: message(error), cancelled: false });
   }
 }
+
+// Before any request is read: requests that arrive meanwhile wait in the queue.
+setTimeout(() => warmUpImport(), 0);
 
 self.onmessage = (event: MessageEvent<ImportRequest>) => {
   const request = event.data;

@@ -320,3 +320,17 @@ describe('guessDelimiter', () => {
     expect(guessDelimiter(text, name)).toBe(delimiter);
   });
 });
+
+describe('readGenericCsv and line breaks inside quoted cells', () => {
+  it('rejects a row whose image or AU cell holds a line break, and says which', () => {
+    const read = readGenericCsv(
+      textFile('labels.csv', 'image,au\n"a\nb.jpg",1+2\nc.jpg,"1\r\n+2"\nd.jpg,4\n'),
+      { image: 'image', emotion: null, au: 'au', split: null },
+    );
+    expect(recordsOf(read).map((r) => r.image)).toEqual(['d.jpg']);
+    expect(read.problems.map((p) => [p.line, p.field, p.message])).toEqual([
+      [2, 'image', 'a line break inside the image cell; row rejected'],
+      [4, 'au', 'a line break inside the au cell; row rejected'],
+    ]);
+  });
+});

@@ -456,6 +456,20 @@ export function readGenericCsv(
       reject('missing-value', 'image', '', 'empty image name');
       continue;
     }
+    // A quoted cell may hold a line break: no file name has one, and neither may the
+    // stored columns, which keep a page's names one per line.
+    const broken = (['image', 'au'] as const).find((field) =>
+      /[\r\n]/.test(cell(row, field) ?? ''),
+    );
+    if (broken) {
+      reject(
+        'column-count',
+        broken,
+        cell(row, broken) ?? '',
+        `a line break inside the ${broken} cell`,
+      );
+      continue;
+    }
     const record: LabelRecord = { line, image };
 
     const emotion = cell(row, 'emotion');

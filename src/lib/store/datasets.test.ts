@@ -175,7 +175,7 @@ describe('saveImportedDataset + loadSampleTable', () => {
     [
       'a name with a newline',
       { ...input('x', 2), table: { ...makeTable(2), names: ['a', 'b\nc'] } },
-      /newline/,
+      /Invalid page 0: names: has 3 entries, expected 2/,
     ],
   ])('rejects %s before writing anything', async (_, bad, error) => {
     const before = await snapshot();

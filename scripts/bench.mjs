@@ -563,8 +563,10 @@ function markdown(results) {
   // Import
   out.push('### Import (files to a stored dataset)');
   out.push('');
-  out.push("App: the import screen's own `ImportSession`: `addFiles` (read the three files,");
-  out.push('`importLabelFiles` in the import worker) then `save` (`saveImportedDataset`).');
+  out.push("App: the import screen's own `ImportSession`: `addFiles` (the import worker reads");
+  out.push('the three files as streams and parses them, `importLabelStreams`) then `save`');
+  out.push('(`saveImportedDataset`, in the same worker). The session, and with it its worker, is');
+  out.push('made before the clock starts, as the screen makes it when it opens.');
   out.push('Floor: read the same files, decode and split each line at its first space in a');
   out.push('worker and send the columns back (bench/floor.worker.ts: no validation, no AU');
   out.push('parsing, no join, no report), then write the same page records the app stored with');

@@ -64,4 +64,21 @@ await page.getByRole('heading', { name: /^Parse report:/ }).waitFor();
 await page.setViewportSize({ width: 1400, height: 1500 });
 await page.waitForTimeout(300);
 await page.screenshot({ path: `${out}/parse-report.png` });
+
+// A large file being read: three million lines take a few seconds, long enough to see.
+await page.setViewportSize({ width: 1400, height: 900 });
+await tab('Import');
+const lines = [];
+for (let i = 1; i <= 3_000_000; i++) lines.push(`${String(i).padStart(7, '0')}.jpg ${i % 14}`);
+await page.getByLabel('Choose label files', { exact: true }).setInputFiles([
+  {
+    name: 'RAFCE_emolabel.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(lines.join('\n')),
+  },
+]);
+const reading = page.getByRole('status', { name: 'Reading progress' });
+await reading.waitFor();
+await page.waitForTimeout(700);
+await page.screenshot({ path: `${out}/import-progress.png` });
 await browser.close();

@@ -182,6 +182,24 @@ test.describe('a large import runs in a worker', () => {
     await expect(app.datasets.rows).toHaveCount(2);
   });
 
+  test('reading a large file can be cancelled, and nothing is kept', async ({ page }) => {
+    const app = new AuReviewApp(page);
+    await app.open();
+    await app.goTo('Import');
+    // Three million lines take the worker a second or more to read: time to cancel.
+    await app.importPage.chooseLabelFiles(largeImport(3_000_000, 0));
+    const reading = page.getByRole('status', { name: 'Reading progress' });
+    await reading.getByRole('button', { name: 'Cancel reading' }).click();
+    await expect(page.getByText('Reading was cancelled; nothing was stored.')).toBeVisible();
+    await expect(app.report.figure('samples-accepted')).toHaveCount(0);
+    await expect(app.importPage.saveButton).toHaveCount(0);
+
+    await page.reload();
+    await app.open();
+    await app.goTo('Datasets');
+    await expect(app.datasets.rows).toHaveCount(2);
+  });
+
   test('completes with a progress bar and opens the dataset', async ({ page }) => {
     const app = new AuReviewApp(page);
     await app.open();

@@ -12,7 +12,7 @@ import type {
 import type { EvidenceBox } from '../review/evidence';
 
 import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team-records';
-import type { ThumbnailRecord } from './thumbnails';
+import type { ThumbnailRecord } from './thumbnail-records';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';

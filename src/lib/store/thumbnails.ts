@@ -1,24 +1,17 @@
-import { z } from 'zod';
 import { getDb, type AuReviewDb } from './db';
+import {
+  THUMBNAIL_RECORD_VERSION,
+  ThumbnailRecordSchema,
+  type ThumbnailRecord,
+} from './thumbnail-records';
+
+export { THUMBNAIL_RECORD_VERSION, ThumbnailRecordSchema, type ThumbnailRecord };
 
 /**
  * Grid thumbnails kept across reloads, so that a large image folder is decoded and
  * shrunk once, not on every visit. Only thumbnails the worker actually made are kept
  * (never the originals); the table is bounded and evicts the least recently used.
  */
-
-export const THUMBNAIL_RECORD_VERSION = 1;
-
-export const ThumbnailRecordSchema = z.object({
-  version: z.literal(THUMBNAIL_RECORD_VERSION),
-  datasetId: z.string().min(1),
-  /** The image key (labels/images imageKey) within the dataset. */
-  key: z.string(),
-  blob: z.instanceof(Blob).refine((b) => b.size > 0, 'the thumbnail is empty'),
-  /** When it was last shown (ms since the epoch), refreshed at most once per touchAfterMs. */
-  usedAt: z.number().int().nonnegative(),
-});
-export type ThumbnailRecord = z.infer<typeof ThumbnailRecordSchema>;
 
 /** What the image cache needs: one thumbnail by dataset and image key. */
 export interface ThumbnailStore {

@@ -451,3 +451,26 @@ describe('countAuTokens from the join ids', () => {
     expect(byIds.find((t) => t.token === 'RB18')).toMatchObject({ count: 1, known: false });
   });
 });
+
+describe('importLabelFiles with a problem on every line', () => {
+  it('keeps every row and reports every problem, however many (no stack overflow)', () => {
+    const n = 300_000;
+    const emotion: string[] = [];
+    const au: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const image = `${String(i).padStart(7, '0')}.jpg`;
+      emotion.push(`${image} ${i % 14}`);
+      // An odd token on every line, and every image missing from the split file.
+      au.push(`${image} 1+RB18`);
+    }
+    const result = importLabelFiles([
+      textFile('RAFCE_emolabel.txt', emotion.join('\n')),
+      textFile('RAFCE_AUlabel.txt', au.join('\n')),
+      textFile('RAFCE_partition.txt', '0000001.jpg 0\n'),
+    ]);
+    expect(result.table.count).toBe(n);
+    expect(result.problems.filter((p) => p.kind === 'bad-au-token')).toHaveLength(n);
+    expect(result.problems.filter((p) => p.field === 'image')).toHaveLength(n - 1);
+    expect(result.report.problemCounts).toMatchObject({ 'bad-au-token': n, conflict: n - 1 });
+  });
+});

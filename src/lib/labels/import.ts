@@ -225,7 +225,8 @@ export function importLabelFiles(
     }
   }
 
-  for (const { read } of reads) problems.push(...read.problems);
+  // Loops, not push(...list): a file can hold a problem on each of a million lines.
+  for (const { read } of reads) appendAll(problems, read.problems);
   // A file that could not be decoded is no evidence that an image is missing from it.
   const sources: LabelSource[] = reads
     .filter(({ read }) => read.source !== null)
@@ -234,14 +235,14 @@ export function importLabelFiles(
     sources.length > 0
       ? buildSampleTable(sources)
       : { table: emptySampleTable(), problems: [], auValues: undefined };
-  problems.push(...joined.problems);
+  appendAll(problems, joined.problems);
   const table = joined.table;
 
   let imageMatch: ImageMatch | null = null;
   if (options.imageNames) {
     imageMatch = matchImages(table, options.imageNames, reads[0]?.file.name ?? 'labels');
     table.flags = imageMatch.flags;
-    problems.push(...imageMatch.problems);
+    appendAll(problems, imageMatch.problems);
   }
 
   const finalScheme = scheme ?? NO_EMOTION_SCHEME;
@@ -411,4 +412,9 @@ export function bytesSource(name: string, bytes: Uint8Array): LabelFileSource {
         },
       }),
   };
+}
+
+/** Appends items one by one: spreading a long list into push() overflows the call stack. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

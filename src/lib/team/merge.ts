@@ -166,11 +166,11 @@ export function mergeBundles(
   const accept = (bundle: ReviewBundle): ReviewBundle[] => {
     const refused = bundleProblems(session, bundle);
     if (refused.length > 0) {
-      problems.push(...refused);
+      for (const problem of refused) problems.push(problem);
       return [];
     }
     const cleaned = cleanBundle(session, bundle);
-    problems.push(...cleaned.problems);
+    for (const problem of cleaned.problems) problems.push(problem);
     return [cleaned.bundle];
   };
   const before = existing.flatMap(accept);

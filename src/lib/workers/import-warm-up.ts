@@ -20,7 +20,8 @@ export function warmUpImport(lines = 30_000): number {
   for (let i = 1; i <= lines; i++) {
     const image = `${String(i).padStart(7, '0')}.jpg`;
     emotion.push(`${image} ${i % 14}`);
-    au.push(`${image} ${aus[i % aus.length]}+${(i % 40) + 1}`);
+    const value = aus[i % aus.length] as string;
+    au.push(`${image} ${value === 'null' ? value : `${value}+${(i % 40) + 1}`}`);
     split.push(`${image} ${i % 3}`);
   }
   const encoder = new TextEncoder();

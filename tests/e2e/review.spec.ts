@@ -123,6 +123,8 @@ test('a remapped key works and stays remapped', async ({ page }) => {
 
   await page.reload();
   await app.open();
+  // As a user would: press once the sample is shown again.
+  await expect(review.position).toHaveText('2 of 5');
   await review.press('x');
   await expect(review.progress).toHaveText('2 reviewed');
 });

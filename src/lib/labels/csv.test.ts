@@ -6,9 +6,9 @@ import {
   readGenericCsv,
   type CsvMapping,
 } from './csv';
-import { recordsOf, type ReadResult } from './records';
+import type { ReadResult } from './records';
 import { RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
-import { fixture, textFile } from './test-fixtures';
+import { fixture, textFile, recordsOf } from './test-fixtures';
 
 const CSV = 'csv/labels.csv';
 const TSV = 'csv/labels.tsv';

@@ -286,6 +286,11 @@ export function importLabelFiles(
 
 const RAF_CE_READ_ORDER: readonly RafCeRole[] = ['emotion', 'au', 'split'];
 
+/** Where a file is read: the RAF-CE roles in the join's order (so that later files can reuse the first one's names), other files last. */
+function readRank(role: RafCeRole | null): number {
+  return role ? RAF_CE_READ_ORDER.indexOf(role) : RAF_CE_READ_ORDER.length;
+}
+
 function sortByRafCeRole<T extends { kind: DetectedFile }>(
   entries: readonly T[],
 ): (T & { kind: { family: 'raf-ce'; role: RafCeRole } })[] {
@@ -293,9 +298,7 @@ function sortByRafCeRole<T extends { kind: DetectedFile }>(
     (entry): entry is T & { kind: { family: 'raf-ce'; role: RafCeRole } } =>
       entry.kind.family === 'raf-ce',
   );
-  return rafCe.sort(
-    (a, b) => RAF_CE_READ_ORDER.indexOf(a.kind.role) - RAF_CE_READ_ORDER.indexOf(b.kind.role),
-  );
+  return rafCe.sort((a, b) => readRank(a.kind.role) - readRank(b.kind.role));
 }
 
 /** A label file to read as a stream: a File or Blob, or bytes already in memory. */
@@ -338,11 +341,7 @@ export async function importLabelStreams(
 
   const ordered = sources
     .map((source) => ({ source, role: readAsRafCe ? rafCeRole(source.name) : null }))
-    .sort(
-      (a, b) =>
-        (a.role ? RAF_CE_READ_ORDER.indexOf(a.role) : 3) -
-        (b.role ? RAF_CE_READ_ORDER.indexOf(b.role) : 3),
-    );
+    .sort((a, b) => readRank(a.role) - readRank(b.role));
   for (const { source, role } of ordered) {
     if (role && !rolesTaken.has(role)) {
       rolesTaken.add(role);
@@ -397,21 +396,6 @@ async function pump(
   } finally {
     void reader.cancel().catch(() => undefined);
   }
-}
-
-/** Bytes in memory as a stream of one chunk (tests, and files taken out of a zip). */
-export function bytesSource(name: string, bytes: Uint8Array): LabelFileSource {
-  return {
-    name,
-    size: bytes.length,
-    stream: () =>
-      new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes);
-          controller.close();
-        },
-      }),
-  };
 }
 
 /** Appends items one by one: spreading a long list into push() overflows the call stack. */

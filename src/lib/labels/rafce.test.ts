@@ -18,12 +18,11 @@ import {
   makeProblem,
   parseInteger,
   readLines,
-  recordsOf,
   type LabelRecord,
   type ReadResult,
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
-import { fixture, realRafCeFile, textFile } from './test-fixtures';
+import { fixture, realRafCeFile, textFile, recordsOf } from './test-fixtures';
 import type { InputFile, Problem } from './types';
 
 type Expected = Pick<Problem, 'kind' | 'severity' | 'line' | 'field' | 'raw' | 'message'>;

@@ -90,24 +90,6 @@ export function columnsFromRecords(records: readonly LabelRecord[]): LabelColumn
   return columns;
 }
 
-/** The rows as one object each (-1: the file gives no class or split), for tests and small files. */
-export function recordsOf(read: { rows: LabelColumns }): LabelRecord[] {
-  const { rows } = read;
-  const records: LabelRecord[] = [];
-  for (let r = 0; r < rows.count; r++) {
-    const record: LabelRecord = {
-      line: rows.lines[r] as number,
-      image: rows.images[r] as string,
-      classId: rows.classIds[r] as number,
-      split: rows.splits[r] as number,
-    };
-    const auId = rows.auIds[r] as number;
-    if (auId >= 0) record.au = rows.auValues[auId] as AuValue;
-    records.push(record);
-  }
-  return records;
-}
-
 /** Columns of no rows. */
 export function emptyLabelColumns(): LabelColumns {
   return columnsFromRecords([]);

@@ -201,10 +201,16 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     });
   }
 
-  const table = emptySampleTable(count);
-  table.names = names;
-  table.classIds = classIds;
-  table.splits = splits;
+  const table: SampleTable = {
+    count,
+    names,
+    classIds,
+    splits,
+    auStatus: new Uint8Array(count).fill(AuStatus.absent),
+    auRaw: new Array<string>(count).fill(''),
+    auMask: new Uint32Array(count * 2),
+    flags: new Uint8Array(count),
+  };
   // One mask per distinct AU value of each source.
   const masks = ordered.map(({ rows }) =>
     rows.auValues.map(({ parsed }) => {

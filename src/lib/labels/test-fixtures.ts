@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AuValue, LabelColumns, LabelRecord } from './records';
 import type { InputFile } from './types';
 
 /** Test support only (Node): loads fixture files as the importer receives them. */
@@ -28,4 +29,22 @@ export function realRafCeFile(
 /** An in-memory file from text (UTF-8). */
 export function textFile(name: string, text: string): InputFile {
   return { name, bytes: new TextEncoder().encode(text) };
+}
+
+/** The rows as one object each (-1: the file gives no class or split), for tests. */
+export function recordsOf(read: { rows: LabelColumns }): LabelRecord[] {
+  const { rows } = read;
+  const records: LabelRecord[] = [];
+  for (let r = 0; r < rows.count; r++) {
+    const record: LabelRecord = {
+      line: rows.lines[r] as number,
+      image: rows.images[r] as string,
+      classId: rows.classIds[r] as number,
+      split: rows.splits[r] as number,
+    };
+    const auId = rows.auIds[r] as number;
+    if (auId >= 0) record.au = rows.auValues[auId] as AuValue;
+    records.push(record);
+  }
+  return records;
 }

@@ -157,6 +157,26 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** Validates records read from the database; the first bad one throws StoreCorruptionError naming it. */
+export function readAll<T>(
+  datasetId: string,
+  what: string,
+  records: readonly unknown[],
+  schema: z.ZodType<T>,
+): T[] {
+  return records.map((record, i) => {
+    const parsed = schema.safeParse(record);
+    if (!parsed.success) {
+      throw new StoreCorruptionError(
+        datasetId,
+        null,
+        `${what} ${i} is corrupt: ${parsed.error.message}`,
+      );
+    }
+    return parsed.data;
+  });
+}
+
 /** Validates a record read from the database; throws StoreCorruptionError naming it. */
 export function readMeta(value: unknown, datasetId: string): DatasetMeta {
   const r = DatasetMetaSchema.safeParse(value);

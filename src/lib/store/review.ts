@@ -1,5 +1,5 @@
 import { getDb, type AuReviewDb } from './db';
-import { StoreCorruptionError } from './errors';
+import { readAll } from './records';
 import { DecisionSchema, type Decision } from '../review/decision';
 import { HistoryEntrySchema, type HistoryEntry } from '../review/history';
 import { ReviewSetSchema, type ReviewSet } from '../review/review-set';
@@ -11,25 +11,6 @@ export interface ReviewRecords {
   /** In the order the entries were appended: undo and redo replay depends on it. */
   history: HistoryEntry[];
   reviewSets: ReviewSet[];
-}
-
-function parseAll<T>(
-  datasetId: string,
-  what: string,
-  records: unknown[],
-  parse: (r: unknown) => { success: true; data: T } | { success: false; error: Error },
-): T[] {
-  return records.map((record, i) => {
-    const parsed = parse(record);
-    if (!parsed.success) {
-      throw new StoreCorruptionError(
-        datasetId,
-        null,
-        `${what} ${i} is corrupt: ${parsed.error.message}`,
-      );
-    }
-    return parsed.data;
-  });
 }
 
 export async function loadReviewRecords(
@@ -47,11 +28,11 @@ export async function loadReviewRecords(
       ]),
   );
   return {
-    decisions: parseAll(datasetId, 'decision', decisions, (r) => DecisionSchema.safeParse(r)),
-    history: parseAll(datasetId, 'history entry', history, (r) => HistoryEntrySchema.safeParse(r)),
-    reviewSets: parseAll(datasetId, 'review set', reviewSets, (r) =>
-      ReviewSetSchema.safeParse(r),
-    ).sort((a, b) => a.createdAt - b.createdAt),
+    decisions: readAll(datasetId, 'decision', decisions, DecisionSchema),
+    history: readAll(datasetId, 'history entry', history, HistoryEntrySchema),
+    reviewSets: readAll(datasetId, 'review set', reviewSets, ReviewSetSchema).sort(
+      (a, b) => a.createdAt - b.createdAt,
+    ),
   };
 }
 
@@ -99,7 +80,7 @@ export async function listEvidence(
     .where('[datasetId+sample]')
     .equals([datasetId, sample])
     .toArray();
-  return parseAll(datasetId, 'evidence box', records, (r) => EvidenceBoxSchema.safeParse(r)).sort(
+  return readAll(datasetId, 'evidence box', records, EvidenceBoxSchema).sort(
     (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
   );
 }

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { getDb, type AuReviewDb } from './db';
-import { StoreCorruptionError } from './errors';
+import { readAll } from './records';
 import {
   TeamSessionRecordSchema,
   type TeamSessionRecord,
@@ -19,25 +18,6 @@ export * from './team-records';
  * live with the assignment, never in the `decisions` table: they carry the lead's
  * dataset id and sample indexes and must not touch this browser's own datasets.
  */
-
-function readAll<T>(
-  datasetId: string,
-  what: string,
-  records: unknown[],
-  schema: z.ZodType<T>,
-): T[] {
-  return records.map((record, i) => {
-    const parsed = schema.safeParse(record);
-    if (!parsed.success) {
-      throw new StoreCorruptionError(
-        datasetId,
-        null,
-        `${what} ${i} is corrupt: ${parsed.error.message}`,
-      );
-    }
-    return parsed.data;
-  });
-}
 
 /* ------------------------------------------------------------ lead side */
 

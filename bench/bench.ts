@@ -32,6 +32,7 @@ import { newReviewSet, randomStratifiedSample } from '../src/lib/review/review-s
 import { buildExportFiles, buildExportZip, type ExportInput } from '../src/lib/export/bundle';
 import { defaultExportPolicy } from '../src/lib/export/policy';
 import type { FloorRequest, FloorResponse } from './floor.worker';
+import { textAt } from '../src/lib/labels/text-column';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -394,7 +395,7 @@ function makeDecisions(table: SampleTable, datasetId: string): Decision[] {
       id: `bench-${k}`,
       datasetId,
       sample: i,
-      sampleName: table.names[i] ?? '',
+      sampleName: textAt(table.names, i),
       reviewer: 'Bench',
       at: Date.UTC(2025, 0, 1) + k * 1000,
     };

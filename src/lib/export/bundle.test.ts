@@ -14,6 +14,7 @@ import {
 import { ProvenanceSchema } from './provenance';
 import { TrainingStatsSchema } from './stats';
 import { allIndices, finalOf, labelRows, type TestDecision } from './test-support';
+import { textAt, textColumnToArray } from '../labels/text-column';
 
 const REAL_NAMES = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const;
 const realFiles = REAL_NAMES.map((name) => realRafCeFile(name));
@@ -135,7 +136,7 @@ describe('buildExportZip', () => {
     expect(labelRows(again.table, again.table, allIndices(again.table.count))).toEqual(
       labelRows(table, final, kept),
     );
-    const at = (i: number) => again.table.names.indexOf(table.names[i] as string);
+    const at = (i: number) => textColumnToArray(again.table.names).indexOf(textAt(table.names, i));
     expect(again.table.classIds[at(0)]).toBe(13);
     expect(again.table.auRaw[at(1)]).toBe('1+2+5B+26');
     expect(again.table.auRaw[at(firstNull)]).toBe('4+7+24');
@@ -150,12 +151,12 @@ describe('buildExportZip', () => {
     const header = matrix[0] as string[];
     const row = (name: string) => matrix.find((r) => r[0] === name) as string[];
     // The sample corrected from null now has its AUs; another null sample stays all -1.
-    const corrected = row(table.names[firstNull] as string);
+    const corrected = row(textAt(table.names, firstNull));
     expect(corrected[header.indexOf('AU24')]).toBe('1');
     expect(corrected.slice(4)).not.toContain('-1');
     const otherNull = table.auStatus.indexOf(AuStatus.null, firstNull + 1);
     expect(
-      row(table.names[otherNull] as string)
+      row(textAt(table.names, otherNull))
         .slice(4)
         .every((c) => c === '-1'),
     ).toBe(true);

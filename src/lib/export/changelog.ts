@@ -9,6 +9,7 @@ import {
 } from './policy';
 import { auChanged, type ReviewLogInput } from './provenance';
 import { LineSink, csvRow, isoTime } from './text';
+import { textAt } from '../labels/text-column';
 
 /**
  * The change log: one CSV row per change, by sample index. Every sample not
@@ -62,7 +63,7 @@ export function writeChangelog(input: ReviewLogInput): string {
     time: string,
   ) =>
     sink.push(
-      csvRow([String(i), table.names[i] as string, change, from, to, reason, reviewer, time]),
+      csvRow([String(i), textAt(table.names, i), change, from, to, reason, reviewer, time]),
     );
 
   for (let i = 0; i < table.count; i++) {

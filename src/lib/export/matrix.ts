@@ -2,6 +2,7 @@ import { MAX_MASK_AU } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import type { LabelColumns } from './policy';
 import { LineSink, csvField } from './text';
+import { textAt } from '../labels/text-column';
 
 /**
  * The AU matrix: one row per exported sample, one column per AU, 1 = present,
@@ -105,7 +106,7 @@ export function writeAuMatrix(input: AuMatrixInput): string {
         ? cellsOf(labels.auMask[2 * i] as number, labels.auMask[2 * i + 1] as number)
         : notCoded;
     sink.push(
-      `${csvField(table.names[i] as string)},${classCell(labels.classIds[i] as number)},${splitCell(
+      `${csvField(textAt(table.names, i))},${classCell(labels.classIds[i] as number)},${splitCell(
         table.splits[i] as number,
       )}${cells}`,
     );

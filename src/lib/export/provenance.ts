@@ -29,6 +29,7 @@ import {
   type LabelColumns,
 } from './policy';
 import { isoTime } from './text';
+import { textAt } from '../labels/text-column';
 
 /**
  * Provenance: for every sample a reviewer touched (exported or not), its original
@@ -145,7 +146,7 @@ export function buildProvenance(input: ReviewLogInput): Provenance {
       const removed = removalReasonName(selection.removed[i] as number);
       samples.push({
         sample: i,
-        image: table.names[i] as string,
+        image: textAt(table.names, i),
         split: table.splits[i] as number,
         exported: removed === null,
         removedBecause: removed,

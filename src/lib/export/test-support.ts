@@ -8,6 +8,7 @@ import {
   type FinalLabels,
   type FlagReason,
 } from '../review/decision';
+import { textAt, textColumnOf } from '../labels/text-column';
 
 /**
  * Test support only: FinalLabels built from a table and a few decisions, without
@@ -51,7 +52,7 @@ export function finalOf(table: SampleTable, decisions: readonly TestDecision[] =
       id: `d${k}`,
       datasetId: 'test',
       sample: d.sample,
-      sampleName: table.names[d.sample] ?? '',
+      sampleName: textAt(table.names, d.sample),
       kind: d.kind,
       reviewer: d.reviewer ?? 'ana',
       at: d.at ?? Date.UTC(2025, 0, 2, 3, 4, 5) + k * 1000,
@@ -112,7 +113,7 @@ export function tableFrom(rows: readonly Row[]): SampleTable {
   const n = rows.length;
   const table: SampleTable = {
     count: n,
-    names: rows.map((r, i) => r.name ?? `${String(i + 1).padStart(4, '0')}.jpg`),
+    names: textColumnOf(rows.map((r, i) => r.name ?? `${String(i + 1).padStart(4, '0')}.jpg`)),
     classIds: Int16Array.from(rows, (r) => r.classId ?? -1),
     splits: Int8Array.from(rows, (r) => r.split ?? -1),
     auStatus: new Uint8Array(n),
@@ -138,7 +139,7 @@ export function labelRows(
   indices: Iterable<number>,
 ): { name: string; classId: number; split: number; auStatus: number; auRaw: string }[] {
   return Array.from(indices, (i) => ({
-    name: table.names[i] as string,
+    name: textAt(table.names, i),
     classId: labels.classIds[i] as number,
     split: table.splits[i] as number,
     auStatus: labels.auStatus[i] as number,

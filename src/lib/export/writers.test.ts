@@ -14,6 +14,7 @@ import {
 import { encodeLike } from './text';
 import { allIndices, finalOf, labelRows, tableFrom, type TestDecision } from './test-support';
 import { auValueText, writeLabelFiles, type ExportFile, type LabelWriterInput } from './writers';
+import { textAt, textColumnToArray } from '../labels/text-column';
 
 const REAL_NAMES = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const;
 const realFiles = REAL_NAMES.map((name) => realRafCeFile(name));
@@ -104,14 +105,14 @@ describe('the real RAF-CE files', () => {
       labelRows(table, labels, selection.kept),
     );
     // Spot checks: the corrected values are there, untouched raw text is kept.
-    const row = (name: string) => again.table.names.indexOf(name);
-    expect(again.table.classIds[row(table.names[0] as string)]).toBe(13);
-    expect(again.table.auRaw[row(table.names[1] as string)]).toBe('1+2+L12+25');
-    expect(again.table.auStatus[row(table.names[2] as string)]).toBe(AuStatus.null);
-    expect(again.table.auRaw[row(table.names[nullSample] as string)]).toBe('6+12');
-    expect(row(table.names[3] as string)).toBe(-1);
-    expect(row(table.names[4] as string)).toBe(-1);
-    expect(again.table.auRaw[row(table.names[5] as string)]).toBe(table.auRaw[5]);
+    const row = (name: string) => textColumnToArray(again.table.names).indexOf(name);
+    expect(again.table.classIds[row(textAt(table.names, 0))]).toBe(13);
+    expect(again.table.auRaw[row(textAt(table.names, 1))]).toBe('1+2+L12+25');
+    expect(again.table.auStatus[row(textAt(table.names, 2))]).toBe(AuStatus.null);
+    expect(again.table.auRaw[row(textAt(table.names, nullSample))]).toBe('6+12');
+    expect(row(textAt(table.names, 3))).toBe(-1);
+    expect(row(textAt(table.names, 4))).toBe(-1);
+    expect(again.table.auRaw[row(textAt(table.names, 5))]).toBe(table.auRaw[5]);
   });
 
   it('original labels are written when corrections are off', () => {

@@ -10,6 +10,7 @@ import {
 } from '../labels/types';
 import type { LabelColumns } from './policy';
 import { LineSink, baseName, csvRow, encodeLike } from './text';
+import { textAt } from '../labels/text-column';
 
 /**
  * Drop-in label files in the format the data came in. Each file reproduces its
@@ -90,7 +91,7 @@ export function writeRafCe(input: LabelWriterInput): ExportFile[] {
       } else {
         value = auValueText(labels, i);
       }
-      if (value !== null) sink.push(`${names[i]} ${value}`);
+      if (value !== null) sink.push(`${textAt(names, i)} ${value}`);
     }
     files.push({
       path: baseName(source.name),
@@ -120,7 +121,7 @@ export function writeRafDb(input: LabelWriterInput): ExportFile[] {
     const i = kept[k] as number;
     const classId = labels.classIds[i] as number;
     // The reader rejects a line without a class: such a sample cannot be written.
-    if (classId >= 0) sink.push(`${table.names[i]} ${classId}`);
+    if (classId >= 0) sink.push(`${textAt(table.names, i)} ${classId}`);
   }
   const folder = format === 'raf-db-compound' ? 'compound' : 'basic';
   return [
@@ -211,7 +212,7 @@ export function writeGenericCsv(input: LabelWriterInput): ExportFile[] {
       const role = (columns[c] as { role: CsvRole }).role;
       cells[c] =
         role === 'image'
-          ? (table.names[i] as string)
+          ? textAt(table.names, i)
           : role === 'emotion'
             ? emotionText(labels.classIds[i] as number)
             : role === 'split'

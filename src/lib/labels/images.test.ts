@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { imageKey, matchImages } from './images';
 import { emptySampleTable } from './table';
 import { SampleFlag, type SampleTable } from './types';
+import { textColumnOf } from './text-column';
 
 describe('imageKey', () => {
   it.each<[string, string]>([
@@ -30,7 +31,7 @@ describe('imageKey', () => {
 
 function tableOf(names: string[]): SampleTable {
   const table = emptySampleTable(names.length);
-  table.names = [...names];
+  table.names = textColumnOf(names);
   table.flags[0] = SampleFlag.unknownAuToken;
   return table;
 }

@@ -1,5 +1,6 @@
 import { baseName, makeProblem } from './records';
 import { SampleFlag, type Problem, type SampleTable } from './types';
+import { textAt } from './text-column';
 
 /**
  * The key labels and image files are matched on: base name, lower-case, without
@@ -72,7 +73,7 @@ export function matchImages(
   const labelOfImage = new Int32Array(imageNames.length).fill(-1);
   const labelsWithoutImages: number[] = [];
   for (let i = 0; i < table.count; i++) {
-    const name = table.names[i] as string;
+    const name = textAt(table.names, i);
     const key = imageKey(name);
     const image = imageByKey.get(key);
     if (image === undefined) {
@@ -93,7 +94,7 @@ export function matchImages(
     }
     const firstLabel = labelOfImage[image] as number;
     if (firstLabel >= 0) {
-      const firstName = table.names[firstLabel] as string;
+      const firstName = textAt(table.names, firstLabel);
       problems.push(
         makeProblem(
           labelFile,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { textColumnToArray } from './text-column';
 import {
   detectFile,
   importLabelFiles,
@@ -162,7 +163,12 @@ describe('importLabelFiles on small files', () => {
         fixture(`raf-ce-broken/join/${name}`),
       ),
     );
-    expect(result.table.names).toEqual(['0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg']);
+    expect(textColumnToArray(result.table.names)).toEqual([
+      '0001.jpg',
+      '0002.jpg',
+      '0003.jpg',
+      '0004.jpg',
+    ]);
     expect([...result.table.classIds]).toEqual([5, 10, -1, -1]);
     expect([...result.table.auStatus]).toEqual([
       AuStatus.coded,
@@ -203,7 +209,7 @@ describe('importLabelFiles on small files', () => {
       fixture('raf-db/basic/EmoLabel/list_patition_label.txt'),
     ]);
     expect(result.format).toBe('raf-ce');
-    expect(result.table.names).toEqual(['0001.jpg', '0002.jpg']);
+    expect(textColumnToArray(result.table.names)).toEqual(['0001.jpg', '0002.jpg']);
     const fileProblems = result.problems.filter((p) => p.kind === 'unknown-file');
     expect(fileProblems.map((p) => [p.severity, p.file, p.line, p.field, p.message])).toEqual([
       [

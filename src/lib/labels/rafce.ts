@@ -12,6 +12,16 @@ import {
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
 import { ChunkedTextDecoder } from './text';
+import {
+  EMPTY_TEXT_COLUMN,
+  TextColumnBuilder,
+  columnLength,
+  entryEquals,
+  joinedRange,
+  sliceTextColumn,
+  textAt,
+  type TextColumn,
+} from './text-column';
 import type { InputFile, LabelScheme, Problem, ProblemKind } from './types';
 
 /**
@@ -50,15 +60,17 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 /** Printable ASCII ends here; other characters take the general path. */
 const LAST_PRINTABLE = 126;
+/** What follows the image on each line of a plain piece whose every line was read. */
+const AFTER_IMAGE = / [^\n]*/g;
 
 export interface RafCeReaderOptions {
   scheme?: LabelScheme;
   /**
-   * Images of a file read before, in its order. A row that names the same image at
-   * the same position reuses that string, so the join compares references and a
-   * million names are not held twice.
+   * Images of a file read before, in its order. While the rows name the same images
+   * at the same positions, the file's images are that column, so the join needs no
+   * lookup and a million names are not held twice.
    */
-  alignWith?: readonly string[];
+  alignWith?: TextColumn;
 }
 
 /**
@@ -76,19 +88,34 @@ export class RafCeReader {
   /** Rows accepted so far. */
   private rowCount = 0;
   /** The images of the rows, once they stop matching alignWith (until then, alignWith is). */
-  private images: string[] = [];
+  private readonly images = new TextColumnBuilder();
+  /**
+   * The rows of the current piece of text not yet added to images: a pair (start,
+   * end) in the piece each, or (-1 - k, 0) for pieceImages[k]. They are added when
+   * the piece is done, all at once when every line of the piece was a row.
+   */
+  private readonly pieceRows = new GrowingInts();
+  private pieceImages: string[] = [];
+  /** The piece of text being read. */
+  private piece = '';
+  /** Reading a piece trusting that its rows line up (see readText); distrust ends it. */
+  private trusting = false;
+  private distrust = false;
+  /** Every line of the current piece so far was plain and read as a row, with images kept. */
+  private pieceWhole = false;
   private aligned: boolean;
+  private readonly alignLength: number;
   /** Class id, split id or AU id, by role. */
   private readonly values = new GrowingInts();
   private readonly auValues: AuValue[] = [];
   private readonly auTexts = new TextIds();
   private readonly auIssues: AuNote[][] = [];
   /** While the images come in ascending order (as label files list them), no lookup is needed. */
-  private lastImage = '';
+  private lastImage = { text: '', start: 0, end: 0 };
   private lineOfImage: Map<string, number> | null = null;
   private readonly classIds: Set<number>;
   private readonly scheme: LabelScheme;
-  private readonly alignWith: readonly string[];
+  private readonly alignWith: TextColumn;
 
   constructor(
     readonly fileName: string,
@@ -96,8 +123,9 @@ export class RafCeReader {
     options: RafCeReaderOptions = {},
   ) {
     this.scheme = options.scheme ?? RAFCE_SCHEME;
-    this.alignWith = options.alignWith ?? [];
-    this.aligned = this.alignWith.length > 0;
+    this.alignWith = options.alignWith ?? EMPTY_TEXT_COLUMN;
+    this.alignLength = columnLength(this.alignWith);
+    this.aligned = this.alignLength > 0;
     this.classIds = new Set(this.scheme.classes.map((c) => c.id));
     this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plain) =>
       this.readText(text, firstLine, plain),
@@ -134,13 +162,34 @@ export class RafCeReader {
     };
   }
 
-  /** Reads the lines of a piece of text; returns how many line feeds it held. */
+  /**
+   * Reads the lines of a piece of text; returns how many line feeds it held. A plain
+   * piece of a file that lines up with the earlier one is first read trusting that
+   * each row names the expected image (only the lengths are compared), then checked
+   * all at once; when it does not line up after all, it is read again row by row.
+   */
   private readText(text: string, firstLine: number, plain: boolean): number {
+    // (Once a row broke the order, images are looked up by name, and a lookup notes them.)
+    if (plain && this.aligned && this.lineOfImage === null) {
+      const before = this.state();
+      this.trusting = true;
+      this.distrust = false;
+      const lineFeeds = this.readLines(text, firstLine, plain);
+      this.trusting = false;
+      if (!this.distrust && this.linesUp(text, before.rowCount)) return lineFeeds;
+      this.restore(before);
+    }
+    return this.readLines(text, firstLine, plain);
+  }
+
+  private readLines(text: string, firstLine: number, plain: boolean): number {
     const length = text.length;
     // Most files hold nothing but printable ASCII, spaces and line feeds: their lines
     // split on the first space, with no look at each character.
     let line = firstLine;
     let start = 0;
+    this.piece = text;
+    this.pieceWhole = plain && !this.aligned;
     while (start < length) {
       const lf = text.indexOf('\n', start);
       const end = lf < 0 ? length : lf;
@@ -148,10 +197,19 @@ export class RafCeReader {
       const read = plain
         ? this.readPlainLine(text, start, stop, line)
         : this.readWellFormed(text, start, stop, line);
-      if (!read) this.readAnyLine(text.slice(start, stop), line);
+      if (this.distrust) break;
+      if (!read) {
+        if (this.trusting) {
+          this.distrust = true;
+          break;
+        }
+        this.pieceWhole = false;
+        this.readAnyLine(text.slice(start, stop), line);
+      }
       start = end + 1;
       line++;
     }
+    this.addPieceImages();
     const lines = line - firstLine;
     return text.charCodeAt(length - 1) === LINE_FEED ? lines : lines - 1;
   }
@@ -217,37 +275,104 @@ export class RafCeReader {
       }
       if (this.role === 'emotion' ? !this.classIds.has(value) : value > MAX_SPLIT_ID) return false;
     }
-    const row = this.rowCount;
-    // (Reading past the end of an array is slow in V8: check the length first.)
-    const expected = row < this.alignWith.length ? (this.alignWith[row] as string) : '';
-    const isExpected =
-      expected.length === imageEnd - imageStart && text.startsWith(expected, imageStart);
-    const image = isExpected ? expected : text.slice(imageStart, imageEnd);
+    const isExpected = this.isExpected(text, imageStart, imageEnd);
+    if (this.trusting && !isExpected) {
+      this.distrust = true;
+      return true;
+    }
     // A repeated image takes the general path, which reports it.
-    if (this.firstLineOf(image, line, isExpected) !== undefined) return false;
+    if (this.firstLineOf(text, imageStart, imageEnd, line, isExpected) !== undefined) return false;
     this.rowsRead++;
     if (this.role === 'au') value = this.auIdIn(line, text, valueStart, stop);
-    this.addRow(line, image, value, isExpected);
+    this.addRow(line, value, isExpected);
+    if (!this.aligned) this.pieceRows.push2(imageStart, imageEnd);
     return true;
   }
 
-  private addRow(line: number, image: string, value: number, isExpected: boolean): void {
+  /**
+   * True while aligned when text[start, end) is the image expected at the next row
+   * (while trusting, when it has that image's length).
+   */
+  private isExpected(text: string, start: number, end: number): boolean {
+    const row = this.rowCount;
+    if (!this.aligned || row >= this.alignLength) return false;
+    if (!this.trusting) return entryEquals(this.alignWith, row, text, start, end);
+    const ends = this.alignWith.ends;
+    return (ends[row] as number) - (row === 0 ? 0 : (ends[row - 1] as number) + 1) === end - start;
+  }
+
+  /** Whether the images of rows [fromRow, rowCount), read from a whole plain piece, are the expected ones. */
+  private linesUp(text: string, fromRow: number): boolean {
+    let images = text.replace(AFTER_IMAGE, '');
+    if (images.charCodeAt(images.length - 1) === LINE_FEED) images = images.slice(0, -1);
+    return images === joinedRange(this.alignWith, fromRow, this.rowCount);
+  }
+
+  private state() {
+    const { text, start, end } = this.lastImage;
+    return {
+      rowCount: this.rowCount,
+      rowsRead: this.rowsRead,
+      problems: this.problems.length,
+      lastImage: { text, start, end },
+    };
+  }
+
+  /** Back to a state() taken while aligned (a trusting read changes nothing else). */
+  private restore(state: ReturnType<RafCeReader['state']>): void {
+    this.rowCount = state.rowCount;
+    this.rowsRead = state.rowsRead;
+    this.problems.length = state.problems;
+    this.lines.truncate(state.rowCount);
+    this.values.truncate(state.rowCount);
+    this.lastImage = state.lastImage;
+    this.distrust = false;
+  }
+
+  private addRow(line: number, value: number, isExpected: boolean): void {
     if (this.aligned && !isExpected) {
-      this.images = this.alignWith.slice(0, this.rowCount);
+      this.images.pushPrefix(this.alignWith, this.rowCount);
       this.aligned = false;
     }
-    if (!this.aligned) this.images.push(image);
     this.lines.push(line);
     this.values.push(value);
     this.rowCount++;
   }
 
-  /** The images of the rows read; the earlier file's own array while every row matched it. */
-  private imagesRead(): string[] {
-    if (!this.aligned) return this.images;
-    return this.rowCount === this.alignWith.length
-      ? (this.alignWith as string[])
-      : this.alignWith.slice(0, this.rowCount);
+  /**
+   * Adds the current piece's rows to images. When every line of the piece was a
+   * row, their images are the piece without what follows each image: one regular
+   * expression replace instead of a string per row.
+   */
+  private addPieceImages(): void {
+    const text = this.piece;
+    const rows = this.pieceRows.view();
+    if (rows.length === 0) return;
+    if (this.pieceWhole) {
+      const lengths = new Int32Array(rows.length / 2);
+      for (let k = 0; k < lengths.length; k++)
+        lengths[k] = (rows[2 * k + 1] as number) - (rows[2 * k] as number);
+      let joined = text.replace(AFTER_IMAGE, '');
+      if (joined.charCodeAt(joined.length - 1) === LINE_FEED) joined = joined.slice(0, -1);
+      this.images.pushJoined(joined, lengths);
+    } else {
+      for (let k = 0; k < rows.length; k += 2) {
+        const start = rows[k] as number;
+        this.images.push(
+          start < 0 ? (this.pieceImages[-1 - start] as string) : text.slice(start, rows[k + 1]),
+        );
+      }
+    }
+    this.pieceRows.clear();
+    this.pieceImages = [];
+  }
+
+  /** The images of the rows read; the earlier file's own column while every row matched it. */
+  private imagesRead(): TextColumn {
+    if (!this.aligned) return this.images.build();
+    return this.rowCount === this.alignLength
+      ? this.alignWith
+      : sliceTextColumn(this.alignWith, 0, this.rowCount);
   }
 
   private readAnyLine(text: string, line: number): void {
@@ -305,16 +430,19 @@ export class RafCeReader {
       this.problems.push(makeProblem(this.fileName, line, kind, 'error', role, raw, message));
       return;
     }
-    const expected = this.rowCount < this.alignWith.length ? this.alignWith[this.rowCount] : '';
-    const isExpected = expected === image;
-    const firstLine = this.firstLineOf(image, line, isExpected);
+    const isExpected = this.isExpected(image, 0, image.length);
+    const firstLine = this.firstLineOf(image, 0, image.length, line, isExpected);
     if (firstLine !== undefined) {
       this.problems.push(duplicateImageProblem(this.fileName, line, image, firstLine));
       return;
     }
     // Trailing spaces are dropped for parsing; the exact text is kept for export.
     if (role === 'au') accepted = this.auId(line, value);
-    this.addRow(line, isExpected ? (expected as string) : image, accepted, isExpected);
+    this.addRow(line, accepted, isExpected);
+    if (!this.aligned) {
+      this.pieceRows.push2(-1 - this.pieceImages.length, 0);
+      this.pieceImages.push(image);
+    }
   }
 
   /**
@@ -322,18 +450,36 @@ export class RafCeReader {
    * it is noted). No lookup is needed while the rows match the earlier file's (which
    * names no image twice), nor while the images come in ascending order.
    */
-  private firstLineOf(image: string, line: number, isExpected: boolean): number | undefined {
+  private firstLineOf(
+    text: string,
+    start: number,
+    end: number,
+    line: number,
+    isExpected: boolean,
+  ): number | undefined {
     if (!this.lineOfImage) {
-      if (this.aligned ? isExpected : this.rowCount === 0 || image > this.lastImage) {
-        this.lastImage = image;
+      const last = this.lastImage;
+      if (
+        this.aligned
+          ? isExpected
+          : this.rowCount === 0 ||
+            compareRanges(text, start, end, last.text, last.start, last.end) > 0
+      ) {
+        last.text = text;
+        last.start = start;
+        last.end = end;
         return undefined;
       }
+      // The rows of this piece so far join images first; the rest of it goes row by row.
+      this.pieceWhole = false;
       const lineOfImage = new Map<string, number>();
+      if (!this.aligned) this.addPieceImages();
       const images = this.imagesRead();
       for (let row = 0; row < this.rowCount; row++)
-        lineOfImage.set(images[row] as string, this.lines.at(row));
+        lineOfImage.set(textAt(images, row), this.lines.at(row));
       this.lineOfImage = lineOfImage;
     }
+    const image = text.slice(start, end);
     const first = this.lineOfImage.get(image);
     if (first === undefined) this.lineOfImage.set(image, line);
     return first;
@@ -412,6 +558,23 @@ class TextIds {
   }
 }
 
+/** Compares text[aStart, aEnd) with other[bStart, bEnd) as `<` compares strings (by UTF-16 code unit). */
+function compareRanges(
+  text: string,
+  aStart: number,
+  aEnd: number,
+  other: string,
+  bStart: number,
+  bEnd: number,
+): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let k = 0; k < length; k++) {
+    const difference = text.charCodeAt(aStart + k) - other.charCodeAt(bStart + k);
+    if (difference !== 0) return difference;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
 /** FNV-1a over the UTF-16 code units of text[start, end). */
 function hashRange(text: string, start: number, end: number): number {
   let hash = 0x811c9dc5;
@@ -424,7 +587,7 @@ export function readRafCe(
   file: InputFile,
   role: RafCeRole,
   scheme: LabelScheme = RAFCE_SCHEME,
-  alignWith?: readonly string[],
+  alignWith?: TextColumn,
 ): ReadResult {
   const reader = new RafCeReader(file.name, role, { scheme, alignWith });
   reader.push(file.bytes);
@@ -457,8 +620,22 @@ class GrowingInts {
     this.values[this.length++] = value;
   }
 
+  /** Two values at once (a pair per row). */
+  push2(first: number, second: number): void {
+    this.push(first);
+    this.push(second);
+  }
+
   at(index: number): number {
     return this.values[index] as number;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  truncate(length: number): void {
+    this.length = Math.min(this.length, length);
   }
 
   /** The values added, as a view (copy it to keep it). */

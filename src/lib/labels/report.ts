@@ -11,6 +11,7 @@ import {
   type SourceFormat,
   type SplitNames,
 } from './types';
+import { textAt } from './text-column';
 
 export const MAX_REPORT_PROBLEMS = 500;
 export const MAX_REPORT_EXAMPLES = 20;
@@ -197,7 +198,7 @@ export function buildParseReport(input: ParseReportInput): ParseReport {
       count: images?.labelsWithoutImages.length ?? 0,
       examples: (images?.labelsWithoutImages ?? [])
         .slice(0, MAX_REPORT_EXAMPLES)
-        .map((i) => table.names[i] as string),
+        .map((i) => textAt(table.names, i)),
     },
     imagesGiven: images?.given ?? 0,
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { textColumnToArray } from './text-column';
 import { parseAuString } from './au';
 import { columnsFromRecords, type LabelRecord } from './records';
 import { RAFCE_SCHEME, RAFCE_SPLIT_NAMES } from './schemes';
@@ -48,7 +49,12 @@ describe('buildSampleTable', () => {
       [aus, splits, emotion],
     ]) {
       const { table, problems } = buildSampleTable(order);
-      expect(table.names).toEqual(['0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg']);
+      expect(textColumnToArray(table.names)).toEqual([
+        '0001.jpg',
+        '0002.jpg',
+        '0003.jpg',
+        '0004.jpg',
+      ]);
       expect([...table.classIds]).toEqual([5, 10, -1, -1]);
       expect([...table.splits]).toEqual([0, 1, 2, 1]);
       expect([...table.auStatus]).toEqual([

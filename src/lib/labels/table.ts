@@ -7,6 +7,7 @@ import {
   type LabelColumns,
 } from './records';
 import { className, splitName } from './schemes';
+import { EMPTY_TEXT_COLUMN, sameTexts, textAt, textColumnOf, type TextColumn } from './text-column';
 import {
   AuStatus,
   SampleFlag,
@@ -30,7 +31,7 @@ const ROLE_ORDER: Readonly<Record<FileRole, number>> = { combined: 0, emotion: 1
 export function emptySampleTable(count = 0): SampleTable {
   return {
     count,
-    names: new Array<string>(count).fill(''),
+    names: textColumnOf(new Array<string>(count).fill('')),
     classIds: new Int16Array(count).fill(-1),
     splits: new Int8Array(count).fill(-1),
     auStatus: new Uint8Array(count).fill(AuStatus.absent),
@@ -54,12 +55,7 @@ const MISSING_MESSAGE: Readonly<Record<Exclude<FileRole, 'combined'>, string>> =
 function sameImagesInSameOrder(sources: readonly LabelSource[]): boolean {
   const first = sources[0]?.rows;
   if (!first) return true;
-  for (const { rows } of sources) {
-    if (rows.count !== first.count) return false;
-    if (rows.images === first.images) continue;
-    for (let r = 0; r < rows.count; r++) if (rows.images[r] !== first.images[r]) return false;
-  }
-  return true;
+  return sources.every(({ rows }) => sameTexts(rows.images, first.images));
 }
 
 /**
@@ -81,7 +77,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   // Where each source's rows go. Files that list the same images in the same order
   // (the usual case) need no lookup by name: row r is sample r.
   const aligned = sameImagesInSameOrder(ordered);
-  let names: string[];
+  let names: TextColumn;
   let sampleOf: (Int32Array | null)[];
   /** Where each image was first seen, for problems about the sample as a whole. */
   let firstSourceOf: (sample: number) => number;
@@ -89,25 +85,25 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   if (aligned) {
     const first = ordered[0]?.rows;
     // Shared, not copied: the sources' columns are not used after the join.
-    names = first ? first.images : [];
+    names = first ? first.images : EMPTY_TEXT_COLUMN;
     sampleOf = ordered.map(() => null);
     firstSourceOf = () => 0;
     firstLineOf = (sample) => first?.lines[sample] ?? 0;
   } else {
-    names = [];
+    const nameList: string[] = [];
     const firstSource: number[] = [];
     const firstLine: number[] = [];
     const indexByName = new Map<string, number>();
     sampleOf = ordered.map(({ rows }, sourceIndex) => {
       const samples = new Int32Array(rows.count);
       for (let r = 0; r < rows.count; r++) {
-        const image = rows.images[r] as string;
+        const image = textAt(rows.images, r);
         // Files usually list the same images in the same order: check the same row first.
-        let index: number | undefined = names[r] === image ? r : indexByName.get(image);
+        let index: number | undefined = nameList[r] === image ? r : indexByName.get(image);
         if (index === undefined) {
-          index = names.length;
+          index = nameList.length;
           indexByName.set(image, index);
-          names.push(image);
+          nameList.push(image);
           firstSource.push(sourceIndex);
           firstLine.push(rows.lines[r] as number);
         }
@@ -115,11 +111,12 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
       }
       return samples;
     });
+    names = textColumnOf(nameList);
     firstSourceOf = (sample) => firstSource[sample] as number;
     firstLineOf = (sample) => firstLine[sample] as number;
   }
 
-  const count = names.length;
+  const count = names.ends.length;
   const classIds = new Int16Array(count).fill(-1);
   const splits = new Int8Array(count).fill(-1);
   /** The kept AU value of each sample: its source and its id there (-1: none yet). */
@@ -159,7 +156,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
       if (conflictingSplit) disagreements.push(['split', String(split), String(keptSplit)]);
       if (conflictingAu)
         disagreements.push(['au', `'${conflictingAu[0]}'`, `'${conflictingAu[1]}'`]);
-      const image = rows.images[r] as string;
+      const image = textAt(rows.images, r);
       const firstFile = (ordered[firstSourceOf(index)] as LabelSource).file;
       for (const [field, raw, kept] of disagreements) {
         problems.push(
@@ -185,7 +182,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
       for (const sample of sampleOf[sourceIndex] ?? []) named[sample] = 1;
       for (let i = 0; i < count; i++) {
         if (named[i]) continue;
-        const name = names[i] as string;
+        const name = textAt(names, i);
         problems.push(
           makeProblem(
             (ordered[firstSourceOf(i)] as LabelSource).file,
@@ -280,7 +277,7 @@ export function sampleRow(
   const flags = table.flags[i] as number;
   return {
     index: i,
-    name: table.names[i] as string,
+    name: textAt(table.names, i),
     classId,
     className: scheme ? className(scheme, classId) : null,
     split,

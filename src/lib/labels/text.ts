@@ -322,8 +322,27 @@ export class ChunkedTextDecoder {
       this.carry.push(chunk.slice());
       return;
     }
-    const bytes = this.carry.length > 0 ? concatBytes(...this.carry, chunk) : chunk;
-    this.carry = [];
+    let bytes = chunk;
+    if (this.carry.length > 0) {
+      const lf = chunk.indexOf(LF);
+      if (lf >= 0 && lf + 1 < chunk.length) {
+        // The carried line is finished and read on its own, so that the rest of a
+        // large chunk is decoded where it lies, not copied after the carry.
+        const head = concatBytes(...this.carry, chunk.subarray(0, lf + 1));
+        this.carry = [];
+        this.feedLines(head, false);
+        if (this.problem) return;
+        bytes = chunk.subarray(lf + 1);
+      } else {
+        bytes = concatBytes(...this.carry, chunk);
+        this.carry = [];
+      }
+    }
+    this.feedLines(bytes, last);
+  }
+
+  /** Decodes and hands on the lines of bytes (the carry taken care of), keeping a last partial line. */
+  private feedLines(bytes: Uint8Array, last: boolean): void {
     const nul = bytes.indexOf(0);
     if (nul >= 0) {
       const line = this.lines + 1 + countByte(bytes.subarray(0, nul), LF);

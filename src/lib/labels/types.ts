@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TextColumn } from './text-column';
 
 /**
  * Shared shapes of the label layer. zod schemas are the source of truth; the
@@ -67,8 +68,8 @@ export const SampleFlag = { unknownAuToken: 1, hasImage: 2 } as const;
  */
 export interface SampleTable {
   count: number;
-  /** Image name exactly as the label file writes it, e.g. `0001.jpg`. */
-  names: string[];
+  /** Image name exactly as the label file writes it, e.g. `0001.jpg` (textAt(names, i)). */
+  names: TextColumn;
   /** Class id as the file writes it (0-based or 1-based per scheme); -1 = none. */
   classIds: Int16Array;
   /** Split id; -1 = none. */

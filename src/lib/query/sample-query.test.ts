@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuStatus, SampleFlag, type SampleTable } from '../labels/types';
+import { textColumnOf } from '../labels/text-column';
 import { ANY_SAMPLE, refineSamples, type SampleQuery } from './sample-query';
 
 function table(): SampleTable {
@@ -11,7 +12,7 @@ function table(): SampleTable {
   ];
   return {
     count: rows.length,
-    names: rows.map((r) => r.name),
+    names: textColumnOf(rows.map((r) => r.name)),
     classIds: new Int16Array(rows.length),
     splits: new Int8Array(rows.length),
     auStatus: new Uint8Array(rows.length).fill(AuStatus.coded),

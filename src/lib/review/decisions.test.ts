@@ -15,6 +15,7 @@ import {
   staleDecisions,
 } from './decisions';
 import { decision, tableOfRaw } from './test-support';
+import { textAt } from '../labels/text-column';
 
 const table = tableOfRaw([
   { classId: 0, au: '1+2+12+25' }, // 0
@@ -492,7 +493,7 @@ describe('applyDecisionsInPlace', () => {
   });
 
   it('one decision at a time equals a full resolve over all of them (property)', () => {
-    const names = Array.from({ length: table.count }, (_, i) => table.names[i] as string);
+    const names = Array.from({ length: table.count }, (_, i) => textAt(table.names, i));
     const auArb = fc.constantFrom(
       { status: 'null' as const },
       ...[

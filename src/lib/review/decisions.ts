@@ -14,6 +14,7 @@ import {
   type FinalLabels,
   type SampleStateCode,
 } from './decision';
+import { textAt } from '../labels/text-column';
 
 /**
  * From the decision log to final labels. Original labels are never overwritten:
@@ -136,7 +137,7 @@ export function staleReason(table: SampleTable, decision: Decision): string | nu
   if (!Number.isInteger(sample) || sample < 0 || sample >= table.count) {
     return `sample ${sample} is outside the dataset (${table.count} samples)`;
   }
-  const name = table.names[sample] as string;
+  const name = textAt(table.names, sample);
   if (sampleName !== '' && sampleName !== name) {
     return `decision names image '${sampleName}' but sample ${sample} is '${name}'`;
   }

@@ -15,15 +15,18 @@ import {
   worstFirst,
 } from './review-set';
 import { decision, tableOfRaw } from './test-support';
+import { textColumnOf } from '../labels/text-column';
 
 /** RAF-CE class counts (reference section 2): 977 vs 11. */
 const RAFCE_COUNTS = [676, 279, 171, 230, 120, 835, 195, 603, 36, 210, 977, 177, 11, 29];
 
 function tableOfClasses(classIds: readonly number[]): SampleTable {
-  const table = emptySampleTable(classIds.length);
+  const table = {
+    ...emptySampleTable(classIds.length),
+    names: textColumnOf(classIds.map((_, i) => `${i}.jpg`)),
+  };
   classIds.forEach((c, i) => {
     table.classIds[i] = c;
-    table.names[i] = `${i}.jpg`;
   });
   return table;
 }

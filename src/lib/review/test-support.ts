@@ -3,6 +3,7 @@ import { emptySampleTable } from '../labels/table';
 import { AuStatus, type SampleTable } from '../labels/types';
 import type { Decision } from './decision';
 import type { EntryMeta } from './history';
+import { textAt, textColumnOf } from '../labels/text-column';
 
 /** Test support only: tables and decisions from readable values. */
 
@@ -13,9 +14,11 @@ export interface RawRow {
 }
 
 export function tableOfRaw(rows: readonly RawRow[]): SampleTable {
-  const table = emptySampleTable(rows.length);
+  const table = {
+    ...emptySampleTable(rows.length),
+    names: textColumnOf(rows.map((_, i) => `${String(i + 1).padStart(4, '0')}.jpg`)),
+  };
   rows.forEach((row, i) => {
-    table.names[i] = `${String(i + 1).padStart(4, '0')}.jpg`;
     table.classIds[i] = row.classId;
     table.splits[i] = 0;
     if (row.au === undefined) return;
@@ -39,7 +42,7 @@ export function decision(
   return {
     version: 1,
     datasetId: 'ds',
-    sampleName: table ? (table.names[fields.sample] ?? '') : '',
+    sampleName: table ? textAt(table.names, fields.sample) : '',
     reviewer: 'ana',
     at: 1_700_000_000_000,
     ...fields,

@@ -5,6 +5,7 @@ import { textFile } from '../labels/test-fixtures';
 import { builtinRuleSetFor } from './builtin';
 import { checkTable, VerdictCode } from './check';
 import { IssueFlag, scoreLabelIssues } from './label-issues';
+import { textAt } from '../labels/text-column';
 
 /**
  * The rules at their DEFAULT settings against the demo's recorded label noise. The
@@ -30,7 +31,7 @@ describe('rules on the demo dataset (default seed, default settings)', () => {
   const found = (i: number) => byCheck(i) || byFlag(i);
   const indices = Array.from({ length: table.count }, (_, i) => i);
   const foundIndices = indices.filter(found);
-  const truePositives = foundIndices.filter((i) => injected.has(table.names[i]!));
+  const truePositives = foundIndices.filter((i) => injected.has(textAt(table.names, i)!));
   const recall = truePositives.length / injected.size;
   const precision = truePositives.length / foundIndices.length;
 
@@ -44,25 +45,27 @@ describe('rules on the demo dataset (default seed, default settings)', () => {
 
   it(`finds at least ${RECALL_FLOOR * 100}% of the injected errors, precision at least ${PRECISION_FLOOR * 100}%`, () => {
     const perKind = ['null-au', 'missing-hallmark', 'class-swap'].map((kind) => {
-      const mine = indices.filter((i) => injected.get(table.names[i]!)?.kind === kind);
+      const mine = indices.filter((i) => injected.get(textAt(table.names, i)!)?.kind === kind);
       return `${kind} ${mine.filter(found).length}/${mine.length} (check ${mine.filter(byCheck).length}, flag ${mine.filter(byFlag).length})`;
     });
     const falsePositives = foundIndices.length - truePositives.length;
     console.info(
       `demo: recall ${truePositives.length}/${injected.size} = ${recall.toFixed(3)}, ` +
         `precision ${truePositives.length}/${foundIndices.length} = ${precision.toFixed(3)} ` +
-        `(${falsePositives} clean samples marked: ${foundIndices.filter((i) => !injected.has(table.names[i]!) && byCheck(i)).length} by the check, ` +
-        `${foundIndices.filter((i) => !injected.has(table.names[i]!) && !byCheck(i)).length} by the label-issue flag only); ${perKind.join('; ')}`,
+        `(${falsePositives} clean samples marked: ${foundIndices.filter((i) => !injected.has(textAt(table.names, i)!) && byCheck(i)).length} by the check, ` +
+        `${foundIndices.filter((i) => !injected.has(textAt(table.names, i)!) && !byCheck(i)).length} by the label-issue flag only); ${perKind.join('; ')}`,
     );
     expect(recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
     expect(precision).toBeGreaterThanOrEqual(PRECISION_FLOOR);
   });
 
   it('suggests the true class for most class swaps the label-issue score flags', () => {
-    const swaps = indices.filter((i) => injected.get(table.names[i]!)?.kind === 'class-swap');
+    const swaps = indices.filter(
+      (i) => injected.get(textAt(table.names, i)!)?.kind === 'class-swap',
+    );
     const flagged = swaps.filter(byFlag);
     const right = flagged.filter(
-      (i) => issues.suggested[i] === injected.get(table.names[i]!)!.trueClassId,
+      (i) => issues.suggested[i] === injected.get(textAt(table.names, i)!)!.trueClassId,
     );
     console.info(
       `demo: class swaps flagged ${flagged.length}/${swaps.length}, true class suggested for ${right.length}`,

@@ -1,5 +1,6 @@
 import { AuStatus, SampleFlag, type SampleTable } from '../labels/types';
 import { maskOf } from './mask';
+import { textColumnOf } from '../labels/text-column';
 
 /** Test support only: a SampleTable from readable rows. */
 export interface TestRow {
@@ -19,7 +20,7 @@ export function tableOf(rows: readonly TestRow[]): SampleTable {
   });
   return {
     count: rows.length,
-    names: rows.map((_, i) => `${String(i + 1).padStart(4, '0')}.jpg`),
+    names: textColumnOf(rows.map((_, i) => `${String(i + 1).padStart(4, '0')}.jpg`)),
     classIds: Int16Array.from(rows.map((r) => r.classId)),
     splits: Int8Array.from(rows.map((r) => r.split ?? 0)),
     auStatus: Uint8Array.from(

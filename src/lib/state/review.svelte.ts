@@ -23,6 +23,7 @@ import {
   saveReviewSet,
 } from '../store/review';
 import type { EvidenceBox } from '../review/evidence';
+import { textAt } from '../labels/text-column';
 
 /** What a reviewer decides about one sample; the session adds who, when and ids. */
 export type DecisionInput = Pick<Decision, 'sample' | 'kind'> &
@@ -113,7 +114,7 @@ export class ReviewState {
       version: 1,
       id: crypto.randomUUID(),
       datasetId,
-      sampleName: table.names[input.sample] ?? '',
+      sampleName: textAt(table.names, input.sample),
       reviewer,
       at,
       ...input,

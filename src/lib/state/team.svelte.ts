@@ -48,6 +48,7 @@ import {
   type ReviewerInput,
   type TextFile,
 } from './team-support';
+import { textAt } from '../labels/text-column';
 
 export type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord };
 export { auLabelOf, ausOfText } from './team-support';
@@ -211,7 +212,7 @@ export class TeamState {
       const withImage = withImages
         ? assigned
             .filter((index) => ((table.flags[index] ?? 0) & SampleFlag.hasImage) !== 0)
-            .map((index) => ({ index, name: table.names[index] ?? '' }))
+            .map((index) => ({ index, name: textAt(table.names, index) }))
         : [];
       const images = await loadImages(withImage, (name) => getImage(open.id, imageKey(name)));
       const assignment = buildAssignmentFile(
@@ -481,8 +482,8 @@ export class TeamState {
     if (!table || !open) return null;
     const sameDataset =
       open.id === assignment.datasetId ||
-      (open.name === assignment.datasetName && table.names[sample.index] === sample.name);
-    if (!sameDataset || table.names[sample.index] !== sample.name) return null;
+      (open.name === assignment.datasetName && textAt(table.names, sample.index) === sample.name);
+    if (!sameDataset || textAt(table.names, sample.index) !== sample.name) return null;
     if (((table.flags[sample.index] ?? 0) & SampleFlag.hasImage) === 0) return null;
     return this.library.images.url(imageKey(sample.name));
   }
@@ -491,7 +492,7 @@ export class TeamState {
   async leadImage(sample: number): Promise<string | null> {
     const table = this.library.table;
     if (!table || ((table.flags[sample] ?? 0) & SampleFlag.hasImage) === 0) return null;
-    return this.library.images.url(imageKey(table.names[sample] ?? ''));
+    return this.library.images.url(imageKey(textAt(table.names, sample)));
   }
 
   private async update(record: AssignmentRecord): Promise<boolean> {

@@ -1,5 +1,12 @@
 import type { SampleTable } from '../labels/types';
 import type { SamplePage } from './records';
+import {
+  TextColumnPages,
+  columnLength,
+  joinedRange,
+  sliceTextColumn,
+  type TextColumn,
+} from '../labels/text-column';
 
 /**
  * SampleTable <-> pages of columns. Pure (no Dexie). Pages own their buffers (slices,
@@ -17,7 +24,7 @@ export function assertSampleTable(table: SampleTable): void {
   const n = table.count;
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`SampleTable.count is invalid: ${n}`);
   const lengths: [string, number, number][] = [
-    ['names', table.names.length, n],
+    ['names', columnLength(table.names), n],
     ['classIds', table.classIds.length, n],
     ['splits', table.splits.length, n],
     ['auStatus', table.auStatus.length, n],
@@ -36,7 +43,7 @@ export function sliceTable(table: SampleTable, start = 0, end = table.count): Sa
   const to = Math.max(from, clampIndex(end, table.count));
   return {
     count: to - from,
-    names: table.names.slice(from, to),
+    names: sliceTextColumn(table.names, from, to),
     classIds: table.classIds.slice(from, to),
     splits: table.splits.slice(from, to),
     auStatus: table.auStatus.slice(from, to),
@@ -67,7 +74,7 @@ export function tableToPages(
       datasetId,
       index,
       count: to - from,
-      names: table.names.slice(from, to).join('\n'),
+      names: joinedRange(table.names, from, to),
       classIds: table.classIds.slice(from, to),
       splits: table.splits.slice(from, to),
       auStatus: table.auStatus.slice(from, to),
@@ -86,20 +93,37 @@ export function pagesToTable(pages: readonly SamplePage[]): SampleTable {
     if (p.index !== i) throw new Error(`pagesToTable: expected page ${i}, got page ${p.index}`);
     count += p.count;
   });
-  const table = allocateTable(count);
+  const filling = allocateTable(count);
   let at = 0;
   for (const p of pages) {
-    copyPageInto(table, p, at);
+    copyPageInto(filling, p, at);
     at += p.count;
   }
-  return table;
+  return finishTable(filling);
 }
 
-/** A table of count samples to fill page by page (copyPageInto). */
-export function allocateTable(count: number): SampleTable {
+/**
+ * A table being filled page by page (copyPageInto), then finished (finishTable): the
+ * names arrive as each page's text and become one column at the end.
+ */
+export interface TableFilling {
+  table: Omit<SampleTable, 'names'>;
+  names: TextColumnPages;
+}
+
+/** A table of count samples to fill page by page. */
+export function allocateTable(count: number): TableFilling {
+  return { table: allocateColumns(count), names: new TextColumnPages(count) };
+}
+
+export function finishTable(filling: TableFilling): SampleTable {
+  const names: TextColumn = filling.names.build();
+  return { ...filling.table, names };
+}
+
+function allocateColumns(count: number): Omit<SampleTable, 'names'> {
   return {
     count,
-    names: new Array<string>(count),
     classIds: new Int16Array(count),
     splits: new Int8Array(count),
     auStatus: new Uint8Array(count),
@@ -110,17 +134,16 @@ export function allocateTable(count: number): SampleTable {
 }
 
 /** Copies a page's samples into the table from sample `at` on. */
-export function copyPageInto(table: SampleTable, p: SamplePage, at: number): void {
-  const names = p.names.split('\n');
+export function copyPageInto(filling: TableFilling, p: SamplePage, at: number): void {
+  const { table } = filling;
   const auRaw = p.auRaw.split('\n');
-  if (names.length !== p.count || auRaw.length !== p.count || p.classIds.length !== p.count)
+  if (auRaw.length !== p.count || p.classIds.length !== p.count)
     throw new Error(`pagesToTable: page ${p.index} does not hold ${p.count} samples`);
   if (at + p.count > table.count)
     throw new Error(`copyPageInto: page ${p.index} does not fit at sample ${at}`);
-  for (let i = 0; i < p.count; i++) {
-    table.names[at + i] = names[i]!;
-    table.auRaw[at + i] = auRaw[i]!;
-  }
+  if (!filling.names.put(at, p.count, p.names))
+    throw new Error(`pagesToTable: page ${p.index} does not hold ${p.count} samples`);
+  for (let i = 0; i < p.count; i++) table.auRaw[at + i] = auRaw[i]!;
   table.classIds.set(p.classIds, at);
   table.splits.set(p.splits, at);
   table.auStatus.set(p.auStatus, at);

@@ -1,3 +1,4 @@
+import { textColumnOf } from '../labels/text-column';
 import type { Decision } from '../review/decision';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, getDb, openDb, type AuReviewDb } from './db';
@@ -137,7 +138,11 @@ describe('saveImportedDataset + loadSampleTable', () => {
     ['CJK and emoji', ['日本語 顔.jpg', '😀.png', '👩🏽‍🔬 x.jpg']],
     ['empty and control characters', ['', '\t', '\r', 'a\u0000b']],
   ])('round-trips names with %s', async (_, names) => {
-    const table = { ...makeTable(names.length), names, auRaw: [...names].reverse() };
+    const table = {
+      ...makeTable(names.length),
+      names: textColumnOf(names),
+      auRaw: [...names].reverse(),
+    };
     const meta = await store.saveImportedDataset({
       meta: makeMeta('names', names.length),
       table,
@@ -174,7 +179,11 @@ describe('saveImportedDataset + loadSampleTable', () => {
     ['a duplicate image key', input('x', 3, ['a.jpg', 'a.jpg']), /"a.jpg" given twice/],
     [
       'a name with a newline',
-      { ...input('x', 2), table: { ...makeTable(2), names: ['a', 'b\nc'] } },
+      {
+        ...input('x', 2),
+        // A column whose second entry holds a line feed (textColumnOf would refuse it).
+        table: { ...makeTable(2), names: { text: 'a\nb\nc', ends: new Uint32Array([1, 5]) } },
+      },
       /Invalid page 0: names: has 3 entries, expected 2/,
     ],
   ])('rejects %s before writing anything', async (_, bad, error) => {

@@ -1,6 +1,12 @@
 import { Dexie } from 'dexie';
 import type { SampleTable } from '../labels/types';
-import { allocateTable, copyPageInto, DEFAULT_PAGE_SIZE, tableToPages } from './columns';
+import {
+  allocateTable,
+  copyPageInto,
+  DEFAULT_PAGE_SIZE,
+  finishTable,
+  tableToPages,
+} from './columns';
 
 /** Pages asked for at once when a dataset opens (5 pages: 50,000 samples). */
 const PAGES_PER_READ = 5;
@@ -217,7 +223,7 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
             );
           }
         }
-        return table;
+        return finishTable(table);
       });
     },
 

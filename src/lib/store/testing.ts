@@ -1,5 +1,6 @@
 /** Fixtures for the store's tests (imported only by *.test.ts). */
 import type { ParseReport, SampleTable } from '../labels/types';
+import { EMPTY_TEXT_COLUMN, textColumnOf, textColumnToArray } from '../labels/text-column';
 import type { NewDatasetMeta } from './records';
 
 const odd = [
@@ -16,7 +17,7 @@ const odd = [
 export function makeTable(n: number, seed = 0): SampleTable {
   const t: SampleTable = {
     count: n,
-    names: [],
+    names: EMPTY_TEXT_COLUMN,
     classIds: new Int16Array(n),
     splits: new Int8Array(n),
     auStatus: new Uint8Array(n),
@@ -24,11 +25,10 @@ export function makeTable(n: number, seed = 0): SampleTable {
     auMask: new Uint32Array(2 * n),
     flags: new Uint8Array(n),
   };
+  const names: string[] = [];
   for (let i = 0; i < n; i++) {
     const k = i + seed;
-    t.names.push(
-      i % 97 === 0 ? `${odd[k % odd.length]} #${i}` : `${String(k).padStart(7, '0')}.jpg`,
-    );
+    names.push(i % 97 === 0 ? `${odd[k % odd.length]} #${i}` : `${String(k).padStart(7, '0')}.jpg`);
     t.classIds[i] = k % 13 === 0 ? -1 : (k % 11) + (k % 5000);
     t.splits[i] = k % 17 === 0 ? -1 : k % 3;
     t.auStatus[i] = k % 3;
@@ -37,7 +37,7 @@ export function makeTable(n: number, seed = 0): SampleTable {
     t.auMask[2 * i + 1] = k % 7 === 0 ? 0xffffffff : k >>> 0;
     t.flags[i] = k % 4;
   }
-  return t;
+  return { ...t, names: textColumnOf(names) };
 }
 
 export function makeReport(samples: number): ParseReport {
@@ -107,7 +107,13 @@ export function makeImages(keys: string[]): { key: string; name: string; blob: B
 /** Column-by-column equality with a useful failure message (cheaper than toEqual on a million). */
 export function tableDifference(a: SampleTable, b: SampleTable): string | null {
   if (a.count !== b.count) return `count ${a.count} != ${b.count}`;
-  const columns = ['names', 'classIds', 'splits', 'auStatus', 'auRaw', 'auMask', 'flags'] as const;
+  const names = [textColumnToArray(a.names), textColumnToArray(b.names)] as const;
+  if (names[0].length !== names[1].length)
+    return `names: length ${names[0].length} != ${names[1].length}`;
+  for (let i = 0; i < names[0].length; i++)
+    if (names[0][i] !== names[1][i])
+      return `names[${i}]: ${JSON.stringify(names[0][i])} != ${JSON.stringify(names[1][i])}`;
+  const columns = ['classIds', 'splits', 'auStatus', 'auRaw', 'auMask', 'flags'] as const;
   for (const c of columns) {
     const x = a[c];
     const y = b[c];

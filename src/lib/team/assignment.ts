@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import { readTeamFile, safeName, type ReadResult } from './file-format';
+import { textAt } from '../labels/text-column';
 
 /**
  * Splitting a review among reviewers. The lead plans who reviews which sample
@@ -268,7 +269,7 @@ export function buildAssignmentFile(
     const image = images?.get(index);
     return {
       index,
-      name: table.names[index] ?? '',
+      name: textAt(table.names, index),
       classId: table.classIds[index] ?? -1,
       auRaw: table.auRaw[index] ?? '',
       auStatus: AU_STATUS_NAMES[status] ?? 'absent',

@@ -5,6 +5,7 @@ import { cohensKappaDetail, ekmanFriesen, fleissKappa, krippendorffAlpha } from 
 import type { BinaryRating } from './agreement';
 import type { TeamSession } from './assignment';
 import { BUNDLE_FORMAT, type ReviewBundle } from './bundle';
+import { textAt } from '../labels/text-column';
 
 /**
  * The lead's side of a team review: merging the reviewers' bundles, measuring
@@ -443,7 +444,7 @@ export function agreementReport(
       sessionId: session.sessionId,
       datasetId: session.datasetId,
       sample,
-      name: table.names[sample] ?? '',
+      name: textAt(table.names, sample),
       original: {
         classId: table.classIds[sample] ?? -1,
         aus: table.auStatus[sample] === AuStatus.coded ? maskToAus(table.auMask, sample) : null,

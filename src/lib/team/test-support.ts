@@ -1,6 +1,7 @@
 import { auMaskWords, parseAuString } from '../labels/au';
 import { AuStatus, type SampleTable } from '../labels/types';
 import type { Decision } from '../review/decision';
+import { textColumnOf } from '../labels/text-column';
 
 /** Test support only: a SampleTable from readable rows (AU text as in a label file; undefined = absent). */
 export function tableOf(
@@ -16,7 +17,7 @@ export function tableOf(
   });
   return {
     count: rows.length,
-    names: rows.map((_, i) => `${String(i + 1).padStart(4, '0')}.jpg`),
+    names: textColumnOf(rows.map((_, i) => `${String(i + 1).padStart(4, '0')}.jpg`)),
     classIds: Int16Array.from(rows.map((r) => r.classId)),
     splits: Int8Array.from(rows.map((r) => r.split ?? 0)),
     auStatus: Uint8Array.from(

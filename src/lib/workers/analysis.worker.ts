@@ -2,6 +2,7 @@
 import { checkTable } from '../rules/check';
 import { scoreLabelIssues } from '../rules/label-issues';
 import { buildOverview } from '../rules/overview';
+import { EMPTY_TEXT_COLUMN } from '../labels/text-column';
 import type { AnalysisRequest, AnalysisResponse } from './analysis-protocol';
 
 /**
@@ -12,7 +13,7 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
   const { id, columns, ruleSet, scheme, splitNames } = event.data;
   try {
     // The rules read only typed columns; names and AU texts stay on the page.
-    const table = { ...columns, names: [], auRaw: [] };
+    const table = { ...columns, names: EMPTY_TEXT_COLUMN, auRaw: [] };
     const check = checkTable(table, ruleSet);
     const issues = scoreLabelIssues(table, ruleSet);
     const overview = buildOverview(table, scheme, splitNames, ruleSet, check, issues);

@@ -1,0 +1,314 @@
+/**
+ * A column of strings held as one text: the entries joined by '\n', and where each
+ * one ends. A million image names as a million strings cost the garbage collector
+ * most of a large import, and again each time the dataset is opened; as one string
+ * and one Uint32Array they cost two objects, are cloned to a worker or stored as a
+ * page by copying a range, and are searched with one indexOf.
+ *
+ * Plain data, not a class, so that it survives structuredClone and postMessage. No
+ * entry may hold a line feed: label names and AU texts are read a line at a time,
+ * and the CSV reader rejects a cell that holds one.
+ */
+export interface TextColumn {
+  /** The entries joined by '\n'. */
+  readonly text: string;
+  /** ends[i]: where entry i ends in text (exclusive). Entry i starts at ends[i - 1] + 1, or 0. */
+  readonly ends: Uint32Array;
+}
+
+const LINE_FEED = '\n';
+const LINE_FEED_CODE = 10;
+
+export const EMPTY_TEXT_COLUMN: TextColumn = Object.freeze({
+  text: '',
+  ends: new Uint32Array(0),
+});
+
+export function columnLength(column: TextColumn): number {
+  return column.ends.length;
+}
+
+/** Where entry i starts in column.text. */
+export function startOf(column: TextColumn, i: number): number {
+  return i === 0 ? 0 : (column.ends[i - 1] as number) + 1;
+}
+
+/** Entry i, or '' past the end. */
+export function textAt(column: TextColumn, i: number): string {
+  if (i < 0 || i >= column.ends.length) return '';
+  return column.text.slice(startOf(column, i), column.ends[i]);
+}
+
+/** The column of these strings. Throws (a bug) when one holds a line feed. */
+export function textColumnOf(values: readonly string[]): TextColumn {
+  const ends = new Uint32Array(values.length);
+  let end = -1;
+  for (let i = 0; i < values.length; i++) {
+    end += 1 + (values[i] as string).length;
+    ends[i] = end;
+  }
+  const text = values.join(LINE_FEED);
+  assertEntryCount(text, values.length, 'textColumnOf');
+  return { text, ends };
+}
+
+/** Every entry as a string (for small columns and tests). */
+export function textColumnToArray(column: TextColumn): string[] {
+  return column.ends.length === 0 ? [] : column.text.split(LINE_FEED);
+}
+
+/**
+ * The column whose entries `joined` holds, one per line (`count` of them: an empty
+ * text holds none when count is 0, one empty entry when count is 1). Returns null
+ * when the text holds another number of entries.
+ */
+export function textColumnFromJoined(joined: string, count: number): TextColumn | null {
+  const ends = new Uint32Array(count);
+  if (!writeEnds(joined, ends)) return null;
+  return { text: count === 0 ? '' : joined, ends };
+}
+
+/**
+ * Writes where each entry of `joined` ends into ends, one entry per slot. Returns
+ * false when joined holds another number of entries.
+ */
+function writeEnds(joined: string, ends: Uint32Array): boolean {
+  const count = ends.length;
+  if (count === 0) return joined.length === 0;
+  let from = 0;
+  for (let i = 0; i < count - 1; i++) {
+    const lf = joined.indexOf(LINE_FEED, from);
+    if (lf < 0) return false;
+    ends[i] = lf;
+    from = lf + 1;
+  }
+  if (joined.indexOf(LINE_FEED, from) >= 0) return false;
+  ends[count - 1] = joined.length;
+  return true;
+}
+
+/** Entries [from, to) joined by '\n' (how a page stores them). */
+export function joinedRange(column: TextColumn, from: number, to: number): string {
+  if (to <= from) return '';
+  return column.text.slice(startOf(column, from), column.ends[to - 1]);
+}
+
+/** Entries [from, to) as a column of their own (a copy of that range). */
+export function sliceTextColumn(column: TextColumn, from: number, to: number): TextColumn {
+  if (to <= from) return EMPTY_TEXT_COLUMN;
+  const shift = startOf(column, from);
+  const ends = column.ends.slice(from, to);
+  for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - shift;
+  return { text: column.text.slice(shift, column.ends[to - 1]), ends };
+}
+
+/** True when both columns hold the same entries. */
+export function sameTexts(a: TextColumn, b: TextColumn): boolean {
+  if (a === b) return true;
+  if (a.ends.length !== b.ends.length || a.text !== b.text) return false;
+  for (let i = 0; i < a.ends.length; i++) if (a.ends[i] !== b.ends[i]) return false;
+  return true;
+}
+
+/** True when entry i of the column equals text[start, end). */
+export function entryEquals(
+  column: TextColumn,
+  i: number,
+  text: string,
+  start: number,
+  end: number,
+): boolean {
+  const from = startOf(column, i);
+  const length = end - start;
+  if ((column.ends[i] as number) - from !== length) return false;
+  const own = column.text;
+  for (let k = 0; k < length; k++) {
+    if (own.charCodeAt(from + k) !== text.charCodeAt(start + k)) return false;
+  }
+  return true;
+}
+
+/** The entry that holds position `offset` of column.text (a line feed belongs to the entry before it). */
+export function entryAtOffset(column: TextColumn, offset: number): number {
+  const ends = column.ends;
+  let low = 0;
+  let high = ends.length - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((ends[mid] as number) < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+const lowerCaseTexts = new WeakMap<TextColumn, string>();
+
+/**
+ * Marks (1) the entries that contain `needle`, ignoring case: one indexOf pass over
+ * the whole text instead of a lower-cased string per entry.
+ */
+export function entriesContaining(column: TextColumn, needle: string): Uint8Array {
+  const marks = new Uint8Array(column.ends.length);
+  const lowerNeedle = needle.toLowerCase();
+  if (lowerNeedle.includes(LINE_FEED)) return marks;
+  if (lowerNeedle === '') return marks.fill(1);
+  let lower = lowerCaseTexts.get(column);
+  if (lower === undefined) {
+    lower = column.text.toLowerCase();
+    // Lower-casing can change a text's length (a few non-ASCII letters); then the
+    // offsets would not line up, and each entry is lower-cased alone.
+    if (lower.length !== column.text.length) lower = '';
+    lowerCaseTexts.set(column, lower);
+  }
+  if (lower === '' && column.text !== '') {
+    for (let i = 0; i < marks.length; i++)
+      if (textAt(column, i).toLowerCase().includes(lowerNeedle)) marks[i] = 1;
+    return marks;
+  }
+  let from = lower.indexOf(lowerNeedle);
+  while (from >= 0) {
+    const entry = entryAtOffset(column, from);
+    marks[entry] = 1;
+    // The next match can only count if it lies in a later entry.
+    from = lower.indexOf(lowerNeedle, (column.ends[entry] as number) + 1);
+  }
+  return marks;
+}
+
+function assertEntryCount(text: string, count: number, where: string): void {
+  let lineFeeds = 0;
+  for (let at = text.indexOf(LINE_FEED); at >= 0; at = text.indexOf(LINE_FEED, at + 1)) lineFeeds++;
+  if (lineFeeds !== Math.max(0, count - 1))
+    throw new Error(
+      `${where}: an entry holds a line feed (${count} entries, ${lineFeeds} line feeds)`,
+    );
+}
+
+/**
+ * Builds a column entry by entry, or a run of entries at a time from text already
+ * joined (a reader hands over a whole piece of a file at once).
+ */
+export class TextColumnBuilder {
+  /** Entries and runs of entries, each joined by '\n' within itself. */
+  private parts: string[] = [];
+  private ends = new Uint32Array(1024);
+  private count = 0;
+  /** Length of the text so far, with a line feed after the last entry. */
+  private length = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(value: string): void {
+    this.parts.push(value);
+    this.addEnd(this.length + value.length);
+    this.length += value.length + 1;
+  }
+
+  /**
+   * Adds the entries of `joined` (joined by '\n'), whose lengths are `lengths`.
+   * Throws (a bug) when they do not add up to joined.
+   */
+  pushJoined(joined: string, lengths: ArrayLike<number>): void {
+    if (lengths.length === 0) {
+      if (joined !== '') throw new Error('pushJoined: text given for no entries');
+      return;
+    }
+    // Checked before anything is added: the lengths add up, and a line feed follows each entry.
+    let end = -1;
+    for (let i = 0; i < lengths.length; i++) {
+      end += 1 + (lengths[i] as number);
+      if (i < lengths.length - 1 && joined.charCodeAt(end) !== LINE_FEED_CODE)
+        throw new Error(`pushJoined: no line feed after entry ${i}`);
+    }
+    if (end !== joined.length)
+      throw new Error(
+        `pushJoined: ${lengths.length} entries of ${end} characters, given ${joined.length}`,
+      );
+    assertEntryCount(joined, lengths.length, 'pushJoined');
+    const base = this.length;
+    end = -1;
+    for (let i = 0; i < lengths.length; i++) {
+      end += 1 + (lengths[i] as number);
+      this.addEnd(base + end);
+    }
+    this.parts.push(joined);
+    this.length += joined.length + 1;
+  }
+
+  /** Adds entries [0, to) of a column. */
+  pushPrefix(column: TextColumn, to: number): void {
+    if (to === 0) return;
+    const base = this.length;
+    for (let i = 0; i < to; i++) this.addEnd(base + (column.ends[i] as number));
+    const text = column.text.slice(0, column.ends[to - 1]);
+    this.parts.push(text);
+    this.length += text.length + 1;
+  }
+
+  /** The column so far (the builder can go on). */
+  build(): TextColumn {
+    if (this.count === 0) return EMPTY_TEXT_COLUMN;
+    const text = this.parts.join(LINE_FEED);
+    this.parts = [text];
+    return { text, ends: this.ends.slice(0, this.count) };
+  }
+
+  private addEnd(end: number): void {
+    if (this.count === this.ends.length) {
+      const larger = new Uint32Array(this.ends.length * 2);
+      larger.set(this.ends);
+      this.ends = larger;
+    }
+    this.ends[this.count++] = end;
+  }
+}
+
+/**
+ * Fills a column of known size from pages of joined entries, as they arrive (in any
+ * order), then builds it: the dataset's pages become one text without a string per
+ * entry.
+ */
+export class TextColumnPages {
+  private readonly pages: { first: number; count: number; text: string }[] = [];
+  private readonly ends: Uint32Array;
+
+  constructor(count: number) {
+    this.ends = new Uint32Array(count);
+  }
+
+  /**
+   * Entries [first, first + count) joined by '\n'. Returns false, and keeps nothing,
+   * when joined holds another number of entries, or the entries are outside the
+   * column or were put before.
+   */
+  put(first: number, count: number, joined: string): boolean {
+    if (first < 0 || count < 0 || first + count > this.ends.length) return false;
+    // Refused before writing, so that a refused page never touches one put before.
+    for (const page of this.pages)
+      if (first < page.first + page.count && page.first < first + count) return false;
+    const window = this.ends.subarray(first, first + count);
+    if (!writeEnds(joined, window)) return false;
+    if (count > 0) this.pages.push({ first, count, text: joined });
+    return true;
+  }
+
+  /** The column, once every entry was put (throws, a bug, otherwise). */
+  build(): TextColumn {
+    const pages = [...this.pages].sort((a, b) => a.first - b.first);
+    const ends = this.ends.slice();
+    let next = 0;
+    let offset = 0;
+    for (const { first, count, text } of pages) {
+      if (first !== next) throw new Error(`TextColumnPages: entries from ${next} were not put`);
+      for (let i = first; i < first + count; i++) ends[i] = (ends[i] as number) + offset;
+      offset += text.length + 1;
+      next = first + count;
+    }
+    if (next !== this.ends.length)
+      throw new Error(`TextColumnPages: entries from ${next} were not put`);
+    if (this.ends.length === 0) return EMPTY_TEXT_COLUMN;
+    return { text: pages.map((page) => page.text).join(LINE_FEED), ends };
+  }
+}

@@ -7,8 +7,9 @@
  */
 import { zipSync, type Zippable } from 'fflate';
 import { ImportSession } from '../src/lib/state/importer.svelte';
-import { importLabelFiles } from '../src/lib/labels/import';
-import type { InputFile, SampleTable } from '../src/lib/labels/types';
+import { importLabelStreams } from '../src/lib/labels/import';
+import { sliceStream } from '../src/lib/workers/slice-stream';
+import type { SampleTable } from '../src/lib/labels/types';
 import { deleteDataset, loadSampleTable, getDataset } from '../src/lib/store/datasets';
 import { tableToPages } from '../src/lib/store/columns';
 import { SamplePageSchema, type DatasetMeta, type SamplePage } from '../src/lib/store/records';
@@ -269,11 +270,17 @@ async function importFloor(): Promise<{
 async function importBreakdown(reps: number, warm: boolean): Promise<Record<string, Timing>> {
   if (!lastImport) throw new Error('importBreakdown needs an app import first');
   const files = labelFiles();
-  const inputs: InputFile[] = await Promise.all(
-    files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
-  );
+  const sources = files.map((file) => ({
+    name: file.name,
+    size: file.size,
+    stream: () => sliceStream(file),
+  }));
   const table = lastImport.table;
-  const parse = await timeIt(reps, () => importLabelFiles(inputs, {}).table.count, warm);
+  const parse = await timeIt(
+    reps,
+    async () => (await importLabelStreams(sources, {}))?.table.count,
+    warm,
+  );
   const pages = await timeIt(reps, () => tableToPages('x', table), warm);
   const validate = await timeIt(
     reps,
@@ -285,7 +292,8 @@ async function importBreakdown(reps: number, warm: boolean): Promise<Record<stri
   );
   const strip = (t: Timing): Timing => ({ median: t.median, runs: t.runs });
   return {
-    'importLabelFiles alone (parse, join, report), on the page': strip(parse),
+    "importLabelStreams alone (the worker's read, parse, join and report), on the page":
+      strip(parse),
     'tableToPages (slice and join 10k-sample pages)': strip(pages),
     'zod SamplePageSchema over every page (before the transaction)': strip(validate),
   };

@@ -469,6 +469,26 @@ describe('RafCeReader', () => {
     );
   });
 
+  it('gives each of many thousand distinct AU values one id, in pieces or whole', () => {
+    // Enough distinct values for the lookup tables to grow several times; each value
+    // comes back on later lines, some in another piece.
+    const values = Array.from(
+      { length: 9000 },
+      (_, k) => `${(k % 60) + 1}+${Math.floor(k / 60) + 1}`,
+    );
+    const lines = Array.from({ length: 30_000 }, (_, i) => {
+      const value = values[(i * 7919) % values.length] as string;
+      return `${String(i).padStart(6, '0')}.jpg ${i % 11 === 0 ? 'L' + value : value}`;
+    });
+    const file = textFile('RAFCE_AUlabel.txt', lines.join('\n') + '\n');
+    const expected = comparable(referenceRead(file, 'au'));
+    for (const sizes of [[file.bytes.length], [4096], [65_536, 333]]) {
+      const read = readInChunks(file, 'au', sizes);
+      expect(comparable(read)).toEqual(expected);
+      expect(read.rows.auValues).toHaveLength(new Set(read.rows.auValues.map((v) => v.raw)).size);
+    }
+  });
+
   it('reuses the names of a file read before when the rows line up', () => {
     const first = readRafCeEmotion(textFile('RAFCE_emolabel.txt', '0001.jpg 1\n0002.jpg 2\n'));
     const second = readRafCe(

@@ -17,7 +17,6 @@ import {
   TextColumnBuilder,
   columnLength,
   entryEquals,
-  joinedRange,
   sliceTextColumn,
   textAt,
   type TextColumn,
@@ -98,9 +97,6 @@ export class RafCeReader {
   private pieceImages: string[] = [];
   /** The piece of text being read. */
   private piece = '';
-  /** Reading a piece trusting that its rows line up (see readText); distrust ends it. */
-  private trusting = false;
-  private distrust = false;
   /** Every line of the current piece so far was plain and read as a row, with images kept. */
   private pieceWhole = false;
   private aligned: boolean;
@@ -109,13 +105,19 @@ export class RafCeReader {
   private readonly values = new GrowingInts();
   private readonly auValues: AuValue[] = [];
   private readonly auTexts = new TextIds();
+  /** The same ids looked up by the bytes of a plain piece: faster to hash and compare than characters. */
+  private readonly auBytes = new ByteIds();
+  /** The bytes of the piece being read when it is plain (one per character), else null. */
+  private pieceBytes: Uint8Array | null = null;
   private readonly auIssues: AuNote[][] = [];
   /** While the images come in ascending order (as label files list them), no lookup is needed. */
-  private lastImage = { text: '', start: 0, end: 0 };
+  private lastImage: ImageRange = { text: '', bytes: null, start: 0, end: 0 };
   private lineOfImage: Map<string, number> | null = null;
   private readonly classIds: Set<number>;
   private readonly scheme: LabelScheme;
   private readonly alignWith: TextColumn;
+  /** alignWith's text as bytes when it is all ASCII (one byte a character), else null. */
+  private readonly alignBytes: Uint8Array | null;
 
   constructor(
     readonly fileName: string,
@@ -125,10 +127,11 @@ export class RafCeReader {
     this.scheme = options.scheme ?? RAFCE_SCHEME;
     this.alignWith = options.alignWith ?? EMPTY_TEXT_COLUMN;
     this.alignLength = columnLength(this.alignWith);
+    this.alignBytes = this.alignLength > 0 ? asciiBytesOf(this.alignWith) : null;
     this.aligned = this.alignLength > 0;
     this.classIds = new Set(this.scheme.classes.map((c) => c.id));
-    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plain) =>
-      this.readText(text, firstLine, plain),
+    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plainBytes) =>
+      this.readText(text, firstLine, plainBytes),
     );
   }
 
@@ -162,27 +165,10 @@ export class RafCeReader {
     };
   }
 
-  /**
-   * Reads the lines of a piece of text; returns how many line feeds it held. A plain
-   * piece of a file that lines up with the earlier one is first read trusting that
-   * each row names the expected image (only the lengths are compared), then checked
-   * all at once; when it does not line up after all, it is read again row by row.
-   */
-  private readText(text: string, firstLine: number, plain: boolean): number {
-    // (Once a row broke the order, images are looked up by name, and a lookup notes them.)
-    if (plain && this.aligned && this.lineOfImage === null) {
-      const before = this.state();
-      this.trusting = true;
-      this.distrust = false;
-      const lineFeeds = this.readLines(text, firstLine, plain);
-      this.trusting = false;
-      if (!this.distrust && this.linesUp(text, before.rowCount)) return lineFeeds;
-      this.restore(before);
-    }
-    return this.readLines(text, firstLine, plain);
-  }
-
-  private readLines(text: string, firstLine: number, plain: boolean): number {
+  /** Reads the lines of a piece of text; returns how many line feeds it held. */
+  private readText(text: string, firstLine: number, plainBytes: Uint8Array | null): number {
+    const plain = plainBytes !== null;
+    this.pieceBytes = plainBytes;
     const length = text.length;
     // Most files hold nothing but printable ASCII, spaces and line feeds: their lines
     // split on the first space, with no look at each character.
@@ -197,12 +183,7 @@ export class RafCeReader {
       const read = plain
         ? this.readPlainLine(text, start, stop, line)
         : this.readWellFormed(text, start, stop, line);
-      if (this.distrust) break;
       if (!read) {
-        if (this.trusting) {
-          this.distrust = true;
-          break;
-        }
         this.pieceWhole = false;
         this.readAnyLine(text.slice(start, stop), line);
       }
@@ -275,58 +256,32 @@ export class RafCeReader {
       }
       if (this.role === 'emotion' ? !this.classIds.has(value) : value > MAX_SPLIT_ID) return false;
     }
-    const isExpected = this.isExpected(text, imageStart, imageEnd);
-    if (this.trusting && !isExpected) {
-      this.distrust = true;
-      return true;
-    }
+    const bytes = this.pieceBytes;
+    const isExpected = this.isExpected(text, bytes, imageStart, imageEnd);
     // A repeated image takes the general path, which reports it.
-    if (this.firstLineOf(text, imageStart, imageEnd, line, isExpected) !== undefined) return false;
+    if (this.firstLineOf(text, bytes, imageStart, imageEnd, line, isExpected) !== undefined)
+      return false;
     this.rowsRead++;
-    if (this.role === 'au') value = this.auIdIn(line, text, valueStart, stop);
+    if (this.role === 'au') value = this.auIdIn(line, text, valueStart, stop, this.pieceBytes);
     this.addRow(line, value, isExpected);
     if (!this.aligned) this.pieceRows.push2(imageStart, imageEnd);
     return true;
   }
 
-  /**
-   * True while aligned when text[start, end) is the image expected at the next row
-   * (while trusting, when it has that image's length).
-   */
-  private isExpected(text: string, start: number, end: number): boolean {
+  /** True while aligned when the image is the one expected at the next row. */
+  private isExpected(text: string, bytes: Uint8Array | null, start: number, end: number): boolean {
     const row = this.rowCount;
     if (!this.aligned || row >= this.alignLength) return false;
-    if (!this.trusting) return entryEquals(this.alignWith, row, text, start, end);
+    if (bytes === null || this.alignBytes === null)
+      return entryEquals(this.alignWith, row, text, start, end);
+    // Bytes compare faster than characters (both are ASCII here, one byte a character).
     const ends = this.alignWith.ends;
-    return (ends[row] as number) - (row === 0 ? 0 : (ends[row - 1] as number) + 1) === end - start;
-  }
-
-  /** Whether the images of rows [fromRow, rowCount), read from a whole plain piece, are the expected ones. */
-  private linesUp(text: string, fromRow: number): boolean {
-    let images = text.replace(AFTER_IMAGE, '');
-    if (images.charCodeAt(images.length - 1) === LINE_FEED) images = images.slice(0, -1);
-    return images === joinedRange(this.alignWith, fromRow, this.rowCount);
-  }
-
-  private state() {
-    const { text, start, end } = this.lastImage;
-    return {
-      rowCount: this.rowCount,
-      rowsRead: this.rowsRead,
-      problems: this.problems.length,
-      lastImage: { text, start, end },
-    };
-  }
-
-  /** Back to a state() taken while aligned (a trusting read changes nothing else). */
-  private restore(state: ReturnType<RafCeReader['state']>): void {
-    this.rowCount = state.rowCount;
-    this.rowsRead = state.rowsRead;
-    this.problems.length = state.problems;
-    this.lines.truncate(state.rowCount);
-    this.values.truncate(state.rowCount);
-    this.lastImage = state.lastImage;
-    this.distrust = false;
+    const from = row === 0 ? 0 : (ends[row - 1] as number) + 1;
+    const length = end - start;
+    if ((ends[row] as number) - from !== length) return false;
+    const expected = this.alignBytes;
+    for (let k = 0; k < length; k++) if (expected[from + k] !== bytes[start + k]) return false;
+    return true;
   }
 
   private addRow(line: number, value: number, isExpected: boolean): void {
@@ -430,8 +385,8 @@ export class RafCeReader {
       this.problems.push(makeProblem(this.fileName, line, kind, 'error', role, raw, message));
       return;
     }
-    const isExpected = this.isExpected(image, 0, image.length);
-    const firstLine = this.firstLineOf(image, 0, image.length, line, isExpected);
+    const isExpected = this.isExpected(image, null, 0, image.length);
+    const firstLine = this.firstLineOf(image, null, 0, image.length, line, isExpected);
     if (firstLine !== undefined) {
       this.problems.push(duplicateImageProblem(this.fileName, line, image, firstLine));
       return;
@@ -452,6 +407,7 @@ export class RafCeReader {
    */
   private firstLineOf(
     text: string,
+    bytes: Uint8Array | null,
     start: number,
     end: number,
     line: number,
@@ -462,10 +418,11 @@ export class RafCeReader {
       if (
         this.aligned
           ? isExpected
-          : this.rowCount === 0 ||
-            compareRanges(text, start, end, last.text, last.start, last.end) > 0
+          : this.rowCount === 0 || compareImages(text, bytes, start, end, last) > 0
       ) {
+        // Noted in place: an object per row would cost a million allocations.
         last.text = text;
+        last.bytes = bytes;
         last.start = start;
         last.end = end;
         return undefined;
@@ -479,26 +436,36 @@ export class RafCeReader {
         lineOfImage.set(textAt(images, row), this.lines.at(row));
       this.lineOfImage = lineOfImage;
     }
-    const image = text.slice(start, end);
-    const first = this.lineOfImage.get(image);
-    if (first === undefined) this.lineOfImage.set(image, line);
+    const name = text.slice(start, end);
+    const first = this.lineOfImage.get(name);
+    if (first === undefined) this.lineOfImage.set(name, line);
     return first;
   }
 
   /** The id of an AU value (parsed once per distinct text); its odd tokens are reported on this line. */
   private auId(line: number, raw: string): number {
-    return this.auIdIn(line, raw, 0, raw.length);
+    return this.auIdIn(line, raw, 0, raw.length, null);
   }
 
   /** auId of text[start, end), without a string for it unless the value is new. */
-  private auIdIn(line: number, text: string, start: number, end: number): number {
-    let id = this.auTexts.find(text, start, end);
+  private auIdIn(
+    line: number,
+    text: string,
+    start: number,
+    end: number,
+    bytes: Uint8Array | null,
+  ): number {
+    let id = bytes ? this.auBytes.find(bytes, start, end) : -1;
     if (id < 0) {
-      const raw = text.slice(start, end);
-      const parsed = parseAuString(raw);
-      id = this.auTexts.add(raw);
-      this.auValues.push({ raw, parsed });
-      this.auIssues.push(auValueIssues(parsed));
+      id = this.auTexts.find(text, start, end);
+      if (id < 0) {
+        const raw = text.slice(start, end);
+        const parsed = parseAuString(raw);
+        id = this.auTexts.add(raw);
+        this.auValues.push({ raw, parsed });
+        this.auIssues.push(auValueIssues(parsed));
+      }
+      if (bytes) this.auBytes.add(bytes, start, end, id);
     }
     const issues = this.auIssues[id] as AuNote[];
     for (let k = 0; k < issues.length; k++) {
@@ -558,21 +525,122 @@ class TextIds {
   }
 }
 
-/** Compares text[aStart, aEnd) with other[bStart, bEnd) as `<` compares strings (by UTF-16 code unit). */
-function compareRanges(
+/**
+ * An image name as a range of a piece of text, with the piece's bytes when it is
+ * plain (one byte a character).
+ */
+interface ImageRange {
+  text: string;
+  bytes: Uint8Array | null;
+  start: number;
+  end: number;
+}
+
+/**
+ * Compares an image name, text[start, end), with another as `<` compares strings (by
+ * UTF-16 code unit; ASCII bytes compare the same).
+ */
+function compareImages(
   text: string,
-  aStart: number,
-  aEnd: number,
-  other: string,
-  bStart: number,
-  bEnd: number,
+  bytes: Uint8Array | null,
+  start: number,
+  end: number,
+  other: ImageRange,
 ): number {
-  const length = Math.min(aEnd - aStart, bEnd - bStart);
-  for (let k = 0; k < length; k++) {
-    const difference = text.charCodeAt(aStart + k) - other.charCodeAt(bStart + k);
-    if (difference !== 0) return difference;
+  const length = Math.min(end - start, other.end - other.start);
+  const otherBytes = other.bytes;
+  if (bytes !== null && otherBytes !== null) {
+    for (let k = 0; k < length; k++) {
+      const difference = (bytes[start + k] as number) - (otherBytes[other.start + k] as number);
+      if (difference !== 0) return difference;
+    }
+  } else {
+    for (let k = 0; k < length; k++) {
+      const difference = text.charCodeAt(start + k) - other.text.charCodeAt(other.start + k);
+      if (difference !== 0) return difference;
+    }
   }
-  return aEnd - aStart - (bEnd - bStart);
+  return end - start - (other.end - other.start);
+}
+
+/**
+ * Ids for distinct byte strings, looked up by a range of a larger byte array. Each
+ * slot holds the hash, the id, and where the bytes are kept, so that a lookup reads
+ * one slot and one run of bytes.
+ */
+class ByteIds {
+  /** Four ints a slot: hash, id + 1 (0: empty), start in pool, length. */
+  private slots = new Int32Array(4 * 4096);
+  private mask = 4095;
+  private count = 0;
+  private pool = new Uint8Array(1 << 16);
+  private poolLength = 0;
+
+  find(bytes: Uint8Array, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+    const slots = this.slots;
+    const mask = this.mask;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = slots[at + 1] as number;
+      if (entry === 0) return -1;
+      if (
+        slots[at] === hash &&
+        slots[at + 3] === length &&
+        this.equals(slots[at + 2] as number, bytes, start, length)
+      )
+        return entry - 1;
+    }
+  }
+
+  add(bytes: Uint8Array, start: number, end: number, id: number): void {
+    const length = end - start;
+    if (this.poolLength + length > this.pool.length) {
+      const larger = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + length));
+      larger.set(this.pool.subarray(0, this.poolLength));
+      this.pool = larger;
+    }
+    this.pool.set(bytes.subarray(start, end), this.poolLength);
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+    if (++this.count * 2 > this.mask + 1) this.grow();
+    this.place(hash, id + 1, this.poolLength, length);
+    this.poolLength += length;
+  }
+
+  private equals(from: number, bytes: Uint8Array, start: number, length: number): boolean {
+    const pool = this.pool;
+    for (let k = 0; k < length; k++) if (pool[from + k] !== bytes[start + k]) return false;
+    return true;
+  }
+
+  private place(hash: number, entry: number, from: number, length: number): void {
+    const mask = this.mask;
+    let slot = hash & mask;
+    while (this.slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    const at = slot << 2;
+    this.slots[at] = hash;
+    this.slots[at + 1] = entry;
+    this.slots[at + 2] = from;
+    this.slots[at + 3] = length;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 1] !== 0)
+        this.place(
+          old[at] as number,
+          old[at + 1] as number,
+          old[at + 2] as number,
+          old[at + 3] as number,
+        );
+    }
+  }
 }
 
 /** FNV-1a over the UTF-16 code units of text[start, end). */
@@ -580,6 +648,19 @@ function hashRange(text: string, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
+}
+
+const asciiBytes = new WeakMap<TextColumn, Uint8Array | null>();
+
+/** The column's text as bytes when every character is ASCII; each later file of an import asks again. */
+function asciiBytesOf(column: TextColumn): Uint8Array | null {
+  let bytes = asciiBytes.get(column);
+  if (bytes === undefined) {
+    const encoded = new TextEncoder().encode(column.text);
+    bytes = encoded.length === column.text.length ? encoded : null;
+    asciiBytes.set(column, bytes);
+  }
+  return bytes;
 }
 
 /** Read a whole RAF-CE file by its role. */
@@ -632,10 +713,6 @@ class GrowingInts {
 
   clear(): void {
     this.length = 0;
-  }
-
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
   }
 
   /** The values added, as a view (copy it to keep it). */

@@ -235,13 +235,18 @@ export class ChunkedTextDecoder {
   constructor(
     private readonly file: string,
     /**
-     * Gets each piece of text, the 1-based number of its first line, and whether it
-     * is plain: printable ASCII, spaces and line feeds only (no tab, no carriage
-     * return, nothing beyond ASCII), which lets a reader split it without looking
-     * at every character. Returns the number of line feeds in the piece: the
-     * reader finds each one as it splits the lines, so the text is not read twice.
+     * Gets each piece of text, the 1-based number of its first line, and, when it
+     * is plain (printable ASCII, spaces and line feeds only: no tab, no carriage
+     * return, nothing beyond ASCII), its bytes, one per character: a reader can then
+     * split it without looking at every character, and read values from the bytes.
+     * Returns the number of line feeds in the piece: the reader finds each one as it
+     * splits the lines, so the text is not read twice.
      */
-    private readonly onText: (text: string, firstLine: number, plain: boolean) => number,
+    private readonly onText: (
+      text: string,
+      firstLine: number,
+      plainBytes: Uint8Array | null,
+    ) => number,
   ) {}
 
   /** false once a problem has stopped the decoding: the rest of the file need not be read. */
@@ -370,7 +375,8 @@ export class ChunkedTextDecoder {
       );
       return;
     }
-    this.takeText(text, piece[piece.length - 1] === LF, isPlain(text, piece.length));
+    const plain = isPlain(text, piece.length);
+    this.takeText(text, piece[piece.length - 1] === LF, plain ? piece : null);
   }
 
   private endWide(): void {
@@ -384,10 +390,10 @@ export class ChunkedTextDecoder {
       this.problem = decoded.problem;
       return;
     }
-    this.takeText(decoded.text, decoded.text.endsWith('\n'), false);
+    this.takeText(decoded.text, decoded.text.endsWith('\n'), null);
   }
 
-  private takeText(text: string, endsWithLineFeed: boolean, plain: boolean): void {
+  private takeText(text: string, endsWithLineFeed: boolean, plain: Uint8Array | null): void {
     if (text.length === 0) return;
     if (this.firstText.length < 40) this.firstText += text.slice(0, 40);
     if (this.blankSoFar && text.trim() !== '') this.blankSoFar = false;

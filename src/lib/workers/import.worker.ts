@@ -4,6 +4,7 @@ import { saveImportedDataset } from '../store/datasets';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { ImportRequest, ImportResponse } from './import-protocol';
 import { warmUpImport } from './import-warm-up';
+import { sliceStream } from './slice-stream';
 
 /**
  * Parses label files and writes the dataset to IndexedDB off the main thread. The
@@ -82,27 +83,6 @@ async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<
   } finally {
     running.delete(request.id);
   }
-}
-
-/**
- * A Blob as a stream of 4 MiB slices. Blob.stream() hands out 64 KiB chunks, each a
- * round trip to the browser's file reader: for a 50 MB file that waiting cost more
- * than the parse. The next slice is read while the current one is parsed.
- */
-function sliceStream(blob: Blob, sliceBytes = 4 * 1024 * 1024): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (at >= blob.size) {
-        controller.close();
-        return;
-      }
-      const end = Math.min(at + sliceBytes, blob.size);
-      const bytes = new Uint8Array(await blob.slice(at, end).arrayBuffer());
-      at = end;
-      controller.enqueue(bytes);
-    },
-  });
 }
 
 async function parse(request: Extract<ImportRequest, { type: 'parse' }>): Promise<void> {

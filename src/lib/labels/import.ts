@@ -15,7 +15,6 @@ import {
   schemeById,
 } from './schemes';
 import { concatBytes } from './text';
-import type { TextColumn } from './text-column';
 import { buildSampleTable, emptySampleTable, type LabelSource } from './table';
 import type {
   InputFile,
@@ -173,7 +172,7 @@ export function importLabelFiles(
     const rafCeScheme = scheme ?? RAFCE_SCHEME;
     // Read in the join's order, so that later files can reuse the first one's names.
     const byRole = new Map<InputFile, ReadResult>();
-    let alignWith: TextColumn | undefined;
+    let alignWith: readonly string[] | undefined;
     for (const { file, kind } of sortByRafCeRole(chosen)) {
       const read =
         alreadyRead?.get(file.name) ?? readRafCe(file, kind.role, rafCeScheme, alignWith);
@@ -338,7 +337,7 @@ export async function importLabelStreams(
   const streamed = new Map<string, ReadResult>();
   const bytesOf = new Map<LabelFileSource, Uint8Array>();
   const rolesTaken = new Set<RafCeRole>();
-  let alignWith: TextColumn | undefined;
+  let alignWith: readonly string[] | undefined;
 
   const ordered = sources
     .map((source) => ({ source, role: readAsRafCe ? rafCeRole(source.name) : null }))

@@ -12,15 +12,6 @@ import {
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
 import { ChunkedTextDecoder } from './text';
-import {
-  EMPTY_TEXT_COLUMN,
-  TextColumnBuilder,
-  columnLength,
-  entryEquals,
-  sliceTextColumn,
-  textAt,
-  type TextColumn,
-} from './text-column';
 import type { InputFile, LabelScheme, Problem, ProblemKind } from './types';
 
 /**
@@ -59,17 +50,15 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 /** Printable ASCII ends here; other characters take the general path. */
 const LAST_PRINTABLE = 126;
-/** What follows the image on each line of a plain piece whose every line was read. */
-const AFTER_IMAGE = / [^\n]*/g;
 
 export interface RafCeReaderOptions {
   scheme?: LabelScheme;
   /**
-   * Images of a file read before, in its order. While the rows name the same images
-   * at the same positions, the file's images are that column, so the join needs no
-   * lookup and a million names are not held twice.
+   * Images of a file read before, in its order. A row that names the same image at
+   * the same position reuses that string, so the join compares references and a
+   * million names are not held twice.
    */
-  alignWith?: TextColumn;
+  alignWith?: readonly string[];
 }
 
 /**
@@ -87,20 +76,8 @@ export class RafCeReader {
   /** Rows accepted so far. */
   private rowCount = 0;
   /** The images of the rows, once they stop matching alignWith (until then, alignWith is). */
-  private readonly images = new TextColumnBuilder();
-  /**
-   * The rows of the current piece of text not yet added to images: a pair (start,
-   * end) in the piece each, or (-1 - k, 0) for pieceImages[k]. They are added when
-   * the piece is done, all at once when every line of the piece was a row.
-   */
-  private readonly pieceRows = new GrowingInts();
-  private pieceImages: string[] = [];
-  /** The piece of text being read. */
-  private piece = '';
-  /** Every line of the current piece so far was plain and read as a row, with images kept. */
-  private pieceWhole = false;
+  private images: string[] = [];
   private aligned: boolean;
-  private readonly alignLength: number;
   /** Class id, split id or AU id, by role. */
   private readonly values = new GrowingInts();
   private readonly auValues: AuValue[] = [];
@@ -111,13 +88,11 @@ export class RafCeReader {
   private pieceBytes: Uint8Array | null = null;
   private readonly auIssues: AuNote[][] = [];
   /** While the images come in ascending order (as label files list them), no lookup is needed. */
-  private lastImage: ImageRange = { text: '', bytes: null, start: 0, end: 0 };
+  private lastImage = '';
   private lineOfImage: Map<string, number> | null = null;
   private readonly classIds: Set<number>;
   private readonly scheme: LabelScheme;
-  private readonly alignWith: TextColumn;
-  /** alignWith's text as bytes when it is all ASCII (one byte a character), else null. */
-  private readonly alignBytes: Uint8Array | null;
+  private readonly alignWith: readonly string[];
 
   constructor(
     readonly fileName: string,
@@ -125,10 +100,8 @@ export class RafCeReader {
     options: RafCeReaderOptions = {},
   ) {
     this.scheme = options.scheme ?? RAFCE_SCHEME;
-    this.alignWith = options.alignWith ?? EMPTY_TEXT_COLUMN;
-    this.alignLength = columnLength(this.alignWith);
-    this.alignBytes = this.alignLength > 0 ? asciiBytesOf(this.alignWith) : null;
-    this.aligned = this.alignLength > 0;
+    this.alignWith = options.alignWith ?? [];
+    this.aligned = this.alignWith.length > 0;
     this.classIds = new Set(this.scheme.classes.map((c) => c.id));
     this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plainBytes) =>
       this.readText(text, firstLine, plainBytes),
@@ -174,8 +147,6 @@ export class RafCeReader {
     // split on the first space, with no look at each character.
     let line = firstLine;
     let start = 0;
-    this.piece = text;
-    this.pieceWhole = plain && !this.aligned;
     while (start < length) {
       const lf = text.indexOf('\n', start);
       const end = lf < 0 ? length : lf;
@@ -183,14 +154,10 @@ export class RafCeReader {
       const read = plain
         ? this.readPlainLine(text, start, stop, line)
         : this.readWellFormed(text, start, stop, line);
-      if (!read) {
-        this.pieceWhole = false;
-        this.readAnyLine(text.slice(start, stop), line);
-      }
+      if (!read) this.readAnyLine(text.slice(start, stop), line);
       start = end + 1;
       line++;
     }
-    this.addPieceImages();
     const lines = line - firstLine;
     return text.charCodeAt(length - 1) === LINE_FEED ? lines : lines - 1;
   }
@@ -256,78 +223,37 @@ export class RafCeReader {
       }
       if (this.role === 'emotion' ? !this.classIds.has(value) : value > MAX_SPLIT_ID) return false;
     }
-    const bytes = this.pieceBytes;
-    const isExpected = this.isExpected(text, bytes, imageStart, imageEnd);
+    const row = this.rowCount;
+    // (Reading past the end of an array is slow in V8: check the length first.)
+    const expected = row < this.alignWith.length ? (this.alignWith[row] as string) : '';
+    const isExpected =
+      expected.length === imageEnd - imageStart && text.startsWith(expected, imageStart);
+    const image = isExpected ? expected : text.slice(imageStart, imageEnd);
     // A repeated image takes the general path, which reports it.
-    if (this.firstLineOf(text, bytes, imageStart, imageEnd, line, isExpected) !== undefined)
-      return false;
+    if (this.firstLineOf(image, line, isExpected) !== undefined) return false;
     this.rowsRead++;
     if (this.role === 'au') value = this.auIdIn(line, text, valueStart, stop, this.pieceBytes);
-    this.addRow(line, value, isExpected);
-    if (!this.aligned) this.pieceRows.push2(imageStart, imageEnd);
+    this.addRow(line, image, value, isExpected);
     return true;
   }
 
-  /** True while aligned when the image is the one expected at the next row. */
-  private isExpected(text: string, bytes: Uint8Array | null, start: number, end: number): boolean {
-    const row = this.rowCount;
-    if (!this.aligned || row >= this.alignLength) return false;
-    if (bytes === null || this.alignBytes === null)
-      return entryEquals(this.alignWith, row, text, start, end);
-    // Bytes compare faster than characters (both are ASCII here, one byte a character).
-    const ends = this.alignWith.ends;
-    const from = row === 0 ? 0 : (ends[row - 1] as number) + 1;
-    const length = end - start;
-    if ((ends[row] as number) - from !== length) return false;
-    const expected = this.alignBytes;
-    for (let k = 0; k < length; k++) if (expected[from + k] !== bytes[start + k]) return false;
-    return true;
-  }
-
-  private addRow(line: number, value: number, isExpected: boolean): void {
+  private addRow(line: number, image: string, value: number, isExpected: boolean): void {
     if (this.aligned && !isExpected) {
-      this.images.pushPrefix(this.alignWith, this.rowCount);
+      this.images = this.alignWith.slice(0, this.rowCount);
       this.aligned = false;
     }
+    if (!this.aligned) this.images.push(image);
     this.lines.push(line);
     this.values.push(value);
     this.rowCount++;
   }
 
-  /**
-   * Adds the current piece's rows to images. When every line of the piece was a
-   * row, their images are the piece without what follows each image: one regular
-   * expression replace instead of a string per row.
-   */
-  private addPieceImages(): void {
-    const text = this.piece;
-    const rows = this.pieceRows.view();
-    if (rows.length === 0) return;
-    if (this.pieceWhole) {
-      const lengths = new Int32Array(rows.length / 2);
-      for (let k = 0; k < lengths.length; k++)
-        lengths[k] = (rows[2 * k + 1] as number) - (rows[2 * k] as number);
-      let joined = text.replace(AFTER_IMAGE, '');
-      if (joined.charCodeAt(joined.length - 1) === LINE_FEED) joined = joined.slice(0, -1);
-      this.images.pushJoined(joined, lengths);
-    } else {
-      for (let k = 0; k < rows.length; k += 2) {
-        const start = rows[k] as number;
-        this.images.push(
-          start < 0 ? (this.pieceImages[-1 - start] as string) : text.slice(start, rows[k + 1]),
-        );
-      }
-    }
-    this.pieceRows.clear();
-    this.pieceImages = [];
-  }
-
-  /** The images of the rows read; the earlier file's own column while every row matched it. */
-  private imagesRead(): TextColumn {
-    if (!this.aligned) return this.images.build();
-    return this.rowCount === this.alignLength
-      ? this.alignWith
-      : sliceTextColumn(this.alignWith, 0, this.rowCount);
+  /** The images of the rows read; the earlier file's own array while every row matched it. */
+  private imagesRead(): string[] {
+    if (!this.aligned) return this.images;
+    return this.rowCount === this.alignWith.length
+      ? (this.alignWith as string[])
+      : this.alignWith.slice(0, this.rowCount);
   }
 
   private readAnyLine(text: string, line: number): void {
@@ -385,19 +311,16 @@ export class RafCeReader {
       this.problems.push(makeProblem(this.fileName, line, kind, 'error', role, raw, message));
       return;
     }
-    const isExpected = this.isExpected(image, null, 0, image.length);
-    const firstLine = this.firstLineOf(image, null, 0, image.length, line, isExpected);
+    const expected = this.rowCount < this.alignWith.length ? this.alignWith[this.rowCount] : '';
+    const isExpected = expected === image;
+    const firstLine = this.firstLineOf(image, line, isExpected);
     if (firstLine !== undefined) {
       this.problems.push(duplicateImageProblem(this.fileName, line, image, firstLine));
       return;
     }
     // Trailing spaces are dropped for parsing; the exact text is kept for export.
     if (role === 'au') accepted = this.auId(line, value);
-    this.addRow(line, accepted, isExpected);
-    if (!this.aligned) {
-      this.pieceRows.push2(-1 - this.pieceImages.length, 0);
-      this.pieceImages.push(image);
-    }
+    this.addRow(line, isExpected ? (expected as string) : image, accepted, isExpected);
   }
 
   /**
@@ -405,40 +328,20 @@ export class RafCeReader {
    * it is noted). No lookup is needed while the rows match the earlier file's (which
    * names no image twice), nor while the images come in ascending order.
    */
-  private firstLineOf(
-    text: string,
-    bytes: Uint8Array | null,
-    start: number,
-    end: number,
-    line: number,
-    isExpected: boolean,
-  ): number | undefined {
+  private firstLineOf(image: string, line: number, isExpected: boolean): number | undefined {
     if (!this.lineOfImage) {
-      const last = this.lastImage;
-      if (
-        this.aligned
-          ? isExpected
-          : this.rowCount === 0 || compareImages(text, bytes, start, end, last) > 0
-      ) {
-        // Noted in place: an object per row would cost a million allocations.
-        last.text = text;
-        last.bytes = bytes;
-        last.start = start;
-        last.end = end;
+      if (this.aligned ? isExpected : this.rowCount === 0 || image > this.lastImage) {
+        this.lastImage = image;
         return undefined;
       }
-      // The rows of this piece so far join images first; the rest of it goes row by row.
-      this.pieceWhole = false;
       const lineOfImage = new Map<string, number>();
-      if (!this.aligned) this.addPieceImages();
       const images = this.imagesRead();
       for (let row = 0; row < this.rowCount; row++)
-        lineOfImage.set(textAt(images, row), this.lines.at(row));
+        lineOfImage.set(images[row] as string, this.lines.at(row));
       this.lineOfImage = lineOfImage;
     }
-    const name = text.slice(start, end);
-    const first = this.lineOfImage.get(name);
-    if (first === undefined) this.lineOfImage.set(name, line);
+    const first = this.lineOfImage.get(image);
+    if (first === undefined) this.lineOfImage.set(image, line);
     return first;
   }
 
@@ -523,44 +426,6 @@ class TextIds {
     this.slots = new Int32Array(this.slots.length * 2);
     for (let id = 0; id < this.texts.length; id++) this.place(id);
   }
-}
-
-/**
- * An image name as a range of a piece of text, with the piece's bytes when it is
- * plain (one byte a character).
- */
-interface ImageRange {
-  text: string;
-  bytes: Uint8Array | null;
-  start: number;
-  end: number;
-}
-
-/**
- * Compares an image name, text[start, end), with another as `<` compares strings (by
- * UTF-16 code unit; ASCII bytes compare the same).
- */
-function compareImages(
-  text: string,
-  bytes: Uint8Array | null,
-  start: number,
-  end: number,
-  other: ImageRange,
-): number {
-  const length = Math.min(end - start, other.end - other.start);
-  const otherBytes = other.bytes;
-  if (bytes !== null && otherBytes !== null) {
-    for (let k = 0; k < length; k++) {
-      const difference = (bytes[start + k] as number) - (otherBytes[other.start + k] as number);
-      if (difference !== 0) return difference;
-    }
-  } else {
-    for (let k = 0; k < length; k++) {
-      const difference = text.charCodeAt(start + k) - other.text.charCodeAt(other.start + k);
-      if (difference !== 0) return difference;
-    }
-  }
-  return end - start - (other.end - other.start);
 }
 
 /**
@@ -650,25 +515,12 @@ function hashRange(text: string, start: number, end: number): number {
   return hash >>> 0;
 }
 
-const asciiBytes = new WeakMap<TextColumn, Uint8Array | null>();
-
-/** The column's text as bytes when every character is ASCII; each later file of an import asks again. */
-function asciiBytesOf(column: TextColumn): Uint8Array | null {
-  let bytes = asciiBytes.get(column);
-  if (bytes === undefined) {
-    const encoded = new TextEncoder().encode(column.text);
-    bytes = encoded.length === column.text.length ? encoded : null;
-    asciiBytes.set(column, bytes);
-  }
-  return bytes;
-}
-
 /** Read a whole RAF-CE file by its role. */
 export function readRafCe(
   file: InputFile,
   role: RafCeRole,
   scheme: LabelScheme = RAFCE_SCHEME,
-  alignWith?: TextColumn,
+  alignWith?: readonly string[],
 ): ReadResult {
   const reader = new RafCeReader(file.name, role, { scheme, alignWith });
   reader.push(file.bytes);
@@ -701,18 +553,8 @@ class GrowingInts {
     this.values[this.length++] = value;
   }
 
-  /** Two values at once (a pair per row). */
-  push2(first: number, second: number): void {
-    this.push(first);
-    this.push(second);
-  }
-
   at(index: number): number {
     return this.values[index] as number;
-  }
-
-  clear(): void {
-    this.length = 0;
   }
 
   /** The values added, as a view (copy it to keep it). */

@@ -7,7 +7,7 @@ import {
   type LabelColumns,
 } from './records';
 import { className, splitName } from './schemes';
-import { EMPTY_TEXT_COLUMN, sameTexts, textAt, textColumnOf, type TextColumn } from './text-column';
+import { EMPTY_TEXT_COLUMN, textAt, textColumnOf, type TextColumn } from './text-column';
 import {
   AuStatus,
   SampleFlag,
@@ -55,7 +55,37 @@ const MISSING_MESSAGE: Readonly<Record<Exclude<FileRole, 'combined'>, string>> =
 function sameImagesInSameOrder(sources: readonly LabelSource[]): boolean {
   const first = sources[0]?.rows;
   if (!first) return true;
-  return sources.every(({ rows }) => sameTexts(rows.images, first.images));
+  for (const { rows } of sources) {
+    if (rows.count !== first.count) return false;
+    if (rows.images === first.images) continue;
+    for (let r = 0; r < rows.count; r++) if (rows.images[r] !== first.images[r]) return false;
+  }
+  return true;
+}
+
+/** The values each file role can give. */
+const ROLE_GIVES: Readonly<Record<FileRole, readonly ('class' | 'split' | 'au')[]>> = {
+  combined: ['class', 'split', 'au'],
+  emotion: ['class'],
+  au: ['au'],
+  split: ['split'],
+};
+
+/**
+ * The one source that gives each value (-1: none), or null when a value is given by
+ * more than one (then the rows are joined one by one, and conflicts reported).
+ */
+function onlySources(
+  sources: readonly LabelSource[],
+): { class: number; split: number; au: number } | null {
+  const only = { class: -1, split: -1, au: -1 };
+  for (let i = 0; i < sources.length; i++) {
+    for (const value of ROLE_GIVES[(sources[i] as LabelSource).role]) {
+      if (only[value] >= 0) return null;
+      only[value] = i;
+    }
+  }
+  return only;
 }
 
 /**
@@ -85,7 +115,8 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   if (aligned) {
     const first = ordered[0]?.rows;
     // Shared, not copied: the sources' columns are not used after the join.
-    names = first ? first.images : EMPTY_TEXT_COLUMN;
+    // One text for the names: the readers' million strings are garbage after the join.
+    names = first ? textColumnOf(first.images) : EMPTY_TEXT_COLUMN;
     sampleOf = ordered.map(() => null);
     firstSourceOf = () => 0;
     firstLineOf = (sample) => first?.lines[sample] ?? 0;
@@ -97,7 +128,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     sampleOf = ordered.map(({ rows }, sourceIndex) => {
       const samples = new Int32Array(rows.count);
       for (let r = 0; r < rows.count; r++) {
-        const image = textAt(rows.images, r);
+        const image = rows.images[r] as string;
         // Files usually list the same images in the same order: check the same row first.
         let index: number | undefined = nameList[r] === image ? r : indexByName.get(image);
         if (index === undefined) {
@@ -123,7 +154,20 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   const auSource = new Int8Array(count).fill(-1);
   const auIds = new Int32Array(count).fill(-1);
 
+  // Files in the same order, each value given by one file at most (RAF-CE's three
+  // files): no value can conflict, and the columns are copied whole.
+  const only = aligned ? onlySources(ordered) : null;
+  if (only) {
+    if (only.class >= 0) classIds.set((ordered[only.class] as LabelSource).rows.classIds);
+    if (only.split >= 0) splits.set((ordered[only.split] as LabelSource).rows.splits);
+    if (only.au >= 0) {
+      auIds.set((ordered[only.au] as LabelSource).rows.auIds);
+      for (let i = 0; i < count; i++) if ((auIds[i] as number) >= 0) auSource[i] = only.au;
+    }
+  }
+
   ordered.forEach((source, sourceIndex) => {
+    if (only) return;
     const { rows } = source;
     const samples = sampleOf[sourceIndex] ?? null;
     for (let r = 0; r < rows.count; r++) {
@@ -156,7 +200,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
       if (conflictingSplit) disagreements.push(['split', String(split), String(keptSplit)]);
       if (conflictingAu)
         disagreements.push(['au', `'${conflictingAu[0]}'`, `'${conflictingAu[1]}'`]);
-      const image = textAt(rows.images, r);
+      const image = rows.images[r] as string;
       const firstFile = (ordered[firstSourceOf(index)] as LabelSource).file;
       for (const [field, raw, kept] of disagreements) {
         problems.push(
@@ -208,36 +252,38 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     auMask: new Uint32Array(count * 2),
     flags: new Uint8Array(count),
   };
-  // One mask per distinct AU value of each source.
-  const masks = ordered.map(({ rows }) =>
-    rows.auValues.map(({ parsed }) => {
-      const [lo, hi] = auMaskWords(parsed.tokens);
-      return { lo, hi, unknown: hasUnknownAuToken(parsed) };
-    }),
-  );
+  // What each distinct AU value (over all sources, by global id) sets, as columns:
+  // a million samples then each read a few typed arrays, not an object.
   const offsets: number[] = [];
   const values: AuValue[] = [];
   for (const { rows } of ordered) {
     offsets.push(values.length);
     for (const value of rows.auValues) values.push(value);
   }
+  const valueLo = new Uint32Array(values.length);
+  const valueHi = new Uint32Array(values.length);
+  const valueStatus = new Uint8Array(values.length);
+  const valueFlags = new Uint8Array(values.length);
+  const valueRaw = values.map(({ raw }) => raw);
+  values.forEach(({ parsed }, id) => {
+    const [lo, hi] = auMaskWords(parsed.tokens);
+    valueLo[id] = lo;
+    valueHi[id] = hi;
+    valueStatus[id] = parsed.status === 'null' ? AuStatus.null : AuStatus.coded;
+    valueFlags[id] = hasUnknownAuToken(parsed) ? SampleFlag.unknownAuToken : 0;
+  });
   const globalIds = new Int32Array(count).fill(-1);
+  const { auRaw, auStatus, auMask, flags } = table;
   for (let i = 0; i < count; i++) {
     const sourceIndex = auSource[i] as number;
     if (sourceIndex < 0) continue;
-    const id = auIds[i] as number;
-    globalIds[i] = (offsets[sourceIndex] as number) + id;
-    const { raw, parsed } = (ordered[sourceIndex] as LabelSource).rows.auValues[id] as AuValue;
-    const mask = (masks[sourceIndex] as { lo: number; hi: number; unknown: boolean }[])[id] as {
-      lo: number;
-      hi: number;
-      unknown: boolean;
-    };
-    table.auRaw[i] = raw;
-    table.auStatus[i] = parsed.status === 'null' ? AuStatus.null : AuStatus.coded;
-    table.auMask[2 * i] = mask.lo;
-    table.auMask[2 * i + 1] = mask.hi;
-    if (mask.unknown) table.flags[i] = (table.flags[i] as number) | SampleFlag.unknownAuToken;
+    const id = (offsets[sourceIndex] as number) + (auIds[i] as number);
+    globalIds[i] = id;
+    auRaw[i] = valueRaw[id] as string;
+    auStatus[i] = valueStatus[id] as number;
+    auMask[2 * i] = valueLo[id] as number;
+    auMask[2 * i + 1] = valueHi[id] as number;
+    flags[i] = (flags[i] as number) | (valueFlags[id] as number);
   }
   return { table, problems, auValues: { ids: globalIds, values } };
 }

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  parseRows,
   guessCsvMapping,
   guessDelimiter,
   readCsvHeader,
@@ -332,5 +334,38 @@ describe('readGenericCsv and line breaks inside quoted cells', () => {
       [2, 'image', 'a line break inside the image cell; row rejected'],
       [4, 'au', 'a line break inside the au cell; row rejected'],
     ]);
+  });
+});
+
+describe('parseRows', () => {
+  it('splits text without quotes or carriage returns as papaparse does (property)', () => {
+    const cell = fc.constantFrom(
+      '',
+      ' ',
+      'a',
+      '0001.jpg',
+      '1+2',
+      'L12',
+      'null',
+      '3',
+      'x y',
+      'é',
+      '\t',
+    );
+    const delimiter = fc.constantFrom(',', '\t', ';', '|');
+    fc.assert(
+      fc.property(
+        delimiter,
+        fc.array(fc.array(cell, { maxLength: 5 }), { maxLength: 12 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 6 }),
+        (sep, rows, finalNewline, maxRows) => {
+          const text = rows.map((cells) => cells.join(sep)).join('\n') + (finalNewline ? '\n' : '');
+          const name = sep === '\t' ? 'labels.tsv' : 'labels.csv';
+          expect(parseRows(text, name, maxRows)).toEqual(parseRows(text, name, maxRows, 'papa'));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

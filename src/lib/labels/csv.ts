@@ -128,11 +128,13 @@ export function guessCsvMapping(columns: readonly string[]): CsvMapping {
   return mapping;
 }
 
-interface CsvRow {
+export interface CsvRow {
   line: number;
   cells: string[];
   errors: Papa.ParseError[];
 }
+
+const NO_ERRORS: Papa.ParseError[] = [];
 
 /** 1-based line of each character offset, by binary search over the line starts. */
 function lineLocator(text: string): (offset: number) => number {
@@ -156,9 +158,21 @@ const DELIMITERS = [',', '\t', ';', '|'] as const;
  * The separator the header row uses most (quotes skipped). papaparse can guess too,
  * but its guess on a small file is thrown off by a final empty line.
  */
+/** The first line that is not blank ('' when none), without splitting the whole text. */
+function firstNonBlankLine(text: string): string {
+  for (let start = 0; start < text.length;) {
+    const lf = text.indexOf('\n', start);
+    const line = text.slice(start, lf < 0 ? text.length : lf);
+    if (line.trim() !== '') return line;
+    if (lf < 0) break;
+    start = lf + 1;
+  }
+  return '';
+}
+
 export function guessDelimiter(text: string, fileName = ''): string {
   if (/\.tsv$/i.test(fileName)) return '\t';
-  const headerLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
+  const headerLine = firstNonBlankLine(text);
   const unquoted = headerLine.replace(/"[^"]*"/g, '');
   let best: string = DELIMITERS[0];
   let bestCount = 0;
@@ -172,15 +186,29 @@ export function guessDelimiter(text: string, fileName = ''): string {
   return best;
 }
 
-function parseRows(
+export function parseRows(
   text: string,
   fileName: string,
   maxRows = 0,
+  /** 'papa' always uses papaparse (the tests compare the two ways). */
+  way: 'fastest' | 'papa' = 'fastest',
 ): { rows: CsvRow[]; delimiter: string } {
+  const delimiter = guessDelimiter(text, fileName);
+  // Without quotes or carriage returns, a row is a line and a cell what lies between
+  // delimiters: native splits give papaparse's rows several times faster.
+  if (way === 'fastest' && !text.includes('"') && !text.includes('\r')) {
+    const lines = text.split('\n');
+    // A final line feed ends the last row; it does not start an empty one.
+    if (lines[lines.length - 1] === '') lines.pop();
+    const count = maxRows > 0 ? Math.min(maxRows, lines.length) : lines.length;
+    const rows = new Array<CsvRow>(count);
+    for (let i = 0; i < count; i++)
+      rows[i] = { line: i + 1, cells: (lines[i] as string).split(delimiter), errors: NO_ERRORS };
+    return { rows, delimiter };
+  }
   const rows: CsvRow[] = [];
   const lineOf = lineLocator(text);
   let rowStart = 0;
-  const delimiter = guessDelimiter(text, fileName);
   Papa.parse<string[]>(text, {
     delimiter,
     skipEmptyLines: false,
@@ -413,9 +441,17 @@ export function readGenericCsv(
   const seen = new ImagesSeen();
   const readAu = auValueReader(file.name);
   let rowsRead = 0;
+  // Made once, not per row: a million rows would otherwise allocate two closures each.
+  let line = 0;
+  const reject = (kind: Problem['kind'], field: string, raw: string, message: string) =>
+    problems.push(
+      makeProblem(file.name, line, kind, 'error', field, raw, `${message}; row rejected`),
+    );
+  const warn = (kind: Problem['kind'], field: string, raw: string, message: string) =>
+    problems.push(makeProblem(file.name, line, kind, 'warning', field, raw, message));
+  const textOf = (row: CsvRow) => row.cells.join(header.delimiter);
   for (const row of rows) {
-    const { line } = row;
-    const rowText = row.cells.join(header.delimiter);
+    line = row.line;
     if (isBlankRow(row)) {
       problems.push(
         makeProblem(
@@ -424,32 +460,27 @@ export function readGenericCsv(
           'missing-value',
           'warning',
           'line',
-          rowText,
+          textOf(row),
           'blank line skipped',
         ),
       );
       continue;
     }
     rowsRead++;
-    const reject = (kind: Problem['kind'], field: string, raw: string, message: string) =>
-      problems.push(
-        makeProblem(file.name, line, kind, 'error', field, raw, `${message}; row rejected`),
-      );
-    const warn = (kind: Problem['kind'], field: string, raw: string, message: string) =>
-      problems.push(makeProblem(file.name, line, kind, 'warning', field, raw, message));
 
     if (row.cells.length !== header.columns.length) {
       const quoteError = row.errors[0];
       reject(
         'column-count',
         'line',
-        rowText,
+        textOf(row),
         `expected ${header.columns.length} fields, found ${row.cells.length}` +
           (quoteError ? ` (${quoteError.message})` : ''),
       );
       continue;
     }
-    for (const error of row.errors) warn('column-count', 'line', rowText, `CSV: ${error.message}`);
+    for (const error of row.errors)
+      warn('column-count', 'line', textOf(row), `CSV: ${error.message}`);
 
     const image = (cell(row, 'image') ?? '').trim();
     if (image === '') {

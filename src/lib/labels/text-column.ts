@@ -17,7 +17,6 @@ export interface TextColumn {
 }
 
 const LINE_FEED = '\n';
-const LINE_FEED_CODE = 10;
 
 export const EMPTY_TEXT_COLUMN: TextColumn = Object.freeze({
   text: '',
@@ -58,17 +57,6 @@ export function textColumnToArray(column: TextColumn): string[] {
 }
 
 /**
- * The column whose entries `joined` holds, one per line (`count` of them: an empty
- * text holds none when count is 0, one empty entry when count is 1). Returns null
- * when the text holds another number of entries.
- */
-export function textColumnFromJoined(joined: string, count: number): TextColumn | null {
-  const ends = new Uint32Array(count);
-  if (!writeEnds(joined, ends)) return null;
-  return { text: count === 0 ? '' : joined, ends };
-}
-
-/**
  * Writes where each entry of `joined` ends into ends, one entry per slot. Returns
  * false when joined holds another number of entries.
  */
@@ -100,32 +88,6 @@ export function sliceTextColumn(column: TextColumn, from: number, to: number): T
   const ends = column.ends.slice(from, to);
   for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - shift;
   return { text: column.text.slice(shift, column.ends[to - 1]), ends };
-}
-
-/** True when both columns hold the same entries. */
-export function sameTexts(a: TextColumn, b: TextColumn): boolean {
-  if (a === b) return true;
-  if (a.ends.length !== b.ends.length || a.text !== b.text) return false;
-  for (let i = 0; i < a.ends.length; i++) if (a.ends[i] !== b.ends[i]) return false;
-  return true;
-}
-
-/** True when entry i of the column equals text[start, end). */
-export function entryEquals(
-  column: TextColumn,
-  i: number,
-  text: string,
-  start: number,
-  end: number,
-): boolean {
-  const from = startOf(column, i);
-  const length = end - start;
-  if ((column.ends[i] as number) - from !== length) return false;
-  const own = column.text;
-  for (let k = 0; k < length; k++) {
-    if (own.charCodeAt(from + k) !== text.charCodeAt(start + k)) return false;
-  }
-  return true;
 }
 
 /** The entry that holds position `offset` of column.text (a line feed belongs to the entry before it). */
@@ -182,87 +144,6 @@ function assertEntryCount(text: string, count: number, where: string): void {
     throw new Error(
       `${where}: an entry holds a line feed (${count} entries, ${lineFeeds} line feeds)`,
     );
-}
-
-/**
- * Builds a column entry by entry, or a run of entries at a time from text already
- * joined (a reader hands over a whole piece of a file at once).
- */
-export class TextColumnBuilder {
-  /** Entries and runs of entries, each joined by '\n' within itself. */
-  private parts: string[] = [];
-  private ends = new Uint32Array(1024);
-  private count = 0;
-  /** Length of the text so far, with a line feed after the last entry. */
-  private length = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  push(value: string): void {
-    this.parts.push(value);
-    this.addEnd(this.length + value.length);
-    this.length += value.length + 1;
-  }
-
-  /**
-   * Adds the entries of `joined` (joined by '\n'), whose lengths are `lengths`.
-   * Throws (a bug) when they do not add up to joined.
-   */
-  pushJoined(joined: string, lengths: ArrayLike<number>): void {
-    if (lengths.length === 0) {
-      if (joined !== '') throw new Error('pushJoined: text given for no entries');
-      return;
-    }
-    // Checked before anything is added: the lengths add up, and a line feed follows each entry.
-    let end = -1;
-    for (let i = 0; i < lengths.length; i++) {
-      end += 1 + (lengths[i] as number);
-      if (i < lengths.length - 1 && joined.charCodeAt(end) !== LINE_FEED_CODE)
-        throw new Error(`pushJoined: no line feed after entry ${i}`);
-    }
-    if (end !== joined.length)
-      throw new Error(
-        `pushJoined: ${lengths.length} entries of ${end} characters, given ${joined.length}`,
-      );
-    assertEntryCount(joined, lengths.length, 'pushJoined');
-    const base = this.length;
-    end = -1;
-    for (let i = 0; i < lengths.length; i++) {
-      end += 1 + (lengths[i] as number);
-      this.addEnd(base + end);
-    }
-    this.parts.push(joined);
-    this.length += joined.length + 1;
-  }
-
-  /** Adds entries [0, to) of a column. */
-  pushPrefix(column: TextColumn, to: number): void {
-    if (to === 0) return;
-    const base = this.length;
-    for (let i = 0; i < to; i++) this.addEnd(base + (column.ends[i] as number));
-    const text = column.text.slice(0, column.ends[to - 1]);
-    this.parts.push(text);
-    this.length += text.length + 1;
-  }
-
-  /** The column so far (the builder can go on). */
-  build(): TextColumn {
-    if (this.count === 0) return EMPTY_TEXT_COLUMN;
-    const text = this.parts.join(LINE_FEED);
-    this.parts = [text];
-    return { text, ends: this.ends.slice(0, this.count) };
-  }
-
-  private addEnd(end: number): void {
-    if (this.count === this.ends.length) {
-      const larger = new Uint32Array(this.ends.length * 2);
-      larger.set(this.ends);
-      this.ends = larger;
-    }
-    this.ends[this.count++] = end;
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { textColumnOf } from '../labels/text-column';
+import { startOf, textColumnOf } from '../labels/text-column';
 import type { Decision } from '../review/decision';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, getDb, openDb, type AuReviewDb } from './db';
@@ -190,6 +190,25 @@ describe('saveImportedDataset + loadSampleTable', () => {
     const before = await snapshot();
     await expect(store.saveImportedDataset(bad as SaveDatasetInput)).rejects.toThrow(error);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('stores no page of a large dataset when a late page fails its check', async () => {
+    // A dataset of eleven pages whose page 10 fails its check: not one of pages 0-9
+    // may be stored.
+    const n = 110_001;
+    const table = makeTable(n);
+    const bad = 10_000 * 11 - 5;
+    const at = startOf(table.names, bad) + 1;
+    const names = {
+      text: table.names.text.slice(0, at) + '\n' + table.names.text.slice(at + 1),
+      ends: table.names.ends,
+    };
+    const before = await snapshot();
+    await expect(
+      store.saveImportedDataset({ ...input('x', n), table: { ...table, names } }),
+    ).rejects.toThrow(/Invalid page 10: names: has 10001 entries, expected 10000/);
+    expect(await snapshot()).toEqual(before);
+    expect(await db.pages.count()).toBe(0);
   });
 
   it('lists newest first without loading pages, and counts', async () => {

@@ -488,6 +488,23 @@ describe('RafCeReader', () => {
     }
   });
 
+  it('tells apart AU values whose hashes collide', () => {
+    // 'declinate' and 'macallums' have the same length and the same 32-bit FNV-1a hash.
+    const file = textFile(
+      'RAFCE_AUlabel.txt',
+      '0001.jpg declinate\n0002.jpg macallums\n0003.jpg declinate\n0004.jpg macallums\n',
+    );
+    for (const sizes of [[file.bytes.length], [20]]) {
+      const read = readInChunks(file, 'au', sizes);
+      expect(recordsOf(read).map((r) => r.au?.raw)).toEqual([
+        'declinate',
+        'macallums',
+        'declinate',
+        'macallums',
+      ]);
+    }
+  });
+
   it('reuses the names of a file read before when the rows line up', () => {
     const first = readRafCeEmotion(textFile('RAFCE_emolabel.txt', '0001.jpg 1\n0002.jpg 2\n'));
     const second = readRafCe(

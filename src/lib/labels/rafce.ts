@@ -429,34 +429,33 @@ class TextIds {
 }
 
 /**
- * Ids for distinct byte strings, looked up by a range of a larger byte array. Each
- * slot holds the hash, the id, and where the bytes are kept, so that a lookup reads
- * one slot and one run of bytes.
+ * Ids for distinct byte strings, looked up by a range of a larger byte array. A
+ * slot holds the hash and the id, so that the table stays small enough for the
+ * processor's caches (a million lookups each go to a random slot); the bytes are
+ * compared only when the hash matches.
  */
 class ByteIds {
-  /** Four ints a slot: hash, id + 1 (0: empty), start in pool, length. */
-  private slots = new Int32Array(4 * 4096);
+  /** Two ints a slot: hash, id + 1 (0: empty). Filled to three quarters at most. */
+  private slots = new Int32Array(2 * 4096);
   private mask = 4095;
   private count = 0;
+  /** Where each id's bytes start in pool, and how many there are. */
+  private starts = new Int32Array(1024);
+  private lengths = new Int32Array(1024);
+  private ids = new Int32Array(1024);
   private pool = new Uint8Array(1 << 16);
   private poolLength = 0;
 
   find(bytes: Uint8Array, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+    const hash = hashBytes(bytes, start, end);
     const slots = this.slots;
     const mask = this.mask;
-    const length = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot << 2;
+      const at = slot << 1;
       const entry = slots[at + 1] as number;
       if (entry === 0) return -1;
-      if (
-        slots[at] === hash &&
-        slots[at + 3] === length &&
-        this.equals(slots[at + 2] as number, bytes, start, length)
-      )
-        return entry - 1;
+      if (slots[at] === hash && this.equals(entry - 1, bytes, start, end))
+        return this.ids[entry - 1] as number;
     }
   }
 
@@ -468,44 +467,58 @@ class ByteIds {
       this.pool = larger;
     }
     this.pool.set(bytes.subarray(start, end), this.poolLength);
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
-    if (++this.count * 2 > this.mask + 1) this.grow();
-    this.place(hash, id + 1, this.poolLength, length);
+    const k = this.count++;
+    if (k === this.starts.length) {
+      this.starts = grown(this.starts);
+      this.lengths = grown(this.lengths);
+      this.ids = grown(this.ids);
+    }
+    this.starts[k] = this.poolLength;
+    this.lengths[k] = length;
+    this.ids[k] = id;
     this.poolLength += length;
+    if (this.count * 4 > (this.mask + 1) * 3) this.grow();
+    else this.place(hashBytes(bytes, start, end), k + 1);
   }
 
-  private equals(from: number, bytes: Uint8Array, start: number, length: number): boolean {
+  private equals(k: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (this.lengths[k] !== length) return false;
     const pool = this.pool;
-    for (let k = 0; k < length; k++) if (pool[from + k] !== bytes[start + k]) return false;
+    const from = this.starts[k] as number;
+    for (let i = 0; i < length; i++) if (pool[from + i] !== bytes[start + i]) return false;
     return true;
   }
 
-  private place(hash: number, entry: number, from: number, length: number): void {
+  private place(hash: number, entry: number): void {
     const mask = this.mask;
     let slot = hash & mask;
-    while (this.slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
-    const at = slot << 2;
-    this.slots[at] = hash;
-    this.slots[at + 1] = entry;
-    this.slots[at + 2] = from;
-    this.slots[at + 3] = length;
+    while (this.slots[(slot << 1) + 1] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot << 1] = hash;
+    this.slots[(slot << 1) + 1] = entry;
   }
 
   private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
+    this.slots = new Int32Array(this.slots.length * 2);
     this.mask = this.mask * 2 + 1;
-    for (let at = 0; at < old.length; at += 4) {
-      if (old[at + 1] !== 0)
-        this.place(
-          old[at] as number,
-          old[at + 1] as number,
-          old[at + 2] as number,
-          old[at + 3] as number,
-        );
+    for (let k = 0; k < this.count; k++) {
+      const from = this.starts[k] as number;
+      this.place(hashBytes(this.pool, from, from + (this.lengths[k] as number)), k + 1);
     }
   }
+}
+
+function grown(values: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(values.length * 2);
+  larger.set(values);
+  return larger;
+}
+
+/** FNV-1a over bytes[start, end). */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  return hash;
 }
 
 /** FNV-1a over the UTF-16 code units of text[start, end). */

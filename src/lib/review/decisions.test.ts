@@ -14,7 +14,7 @@ import {
   resolveFinalLabels,
   staleDecisions,
 } from './decisions';
-import { decision, tableOfRaw } from './test-support';
+import { decision, finalLabelColumns, tableOfRaw } from './test-support';
 import { textAt } from '../labels/text-column';
 
 const table = tableOfRaw([
@@ -324,20 +324,6 @@ describe('normalizedAuText', () => {
   });
 });
 
-/** Every column of final labels, and the id of each sample's decision, as plain values. */
-function plain(final: FinalLabels) {
-  return {
-    count: final.count,
-    state: Array.from(final.state),
-    classIds: Array.from(final.classIds),
-    auStatus: Array.from(final.auStatus),
-    auRaw: [...final.auRaw],
-    auMask: Array.from(final.auMask),
-    flagReason: Array.from(final.flagReason),
-    decisionIds: Array.from({ length: final.count + 1 }, (_, i) => final.decisionOf(i)?.id ?? null),
-  };
-}
-
 describe('applyDecisionsInPlace', () => {
   const correctAu = (id: string, sample: number, raw: string) =>
     decision({ id, sample, kind: 'correct', correction: { au: { status: 'coded', raw } } });
@@ -455,7 +441,9 @@ describe('applyDecisionsInPlace', () => {
       aus: maskToAus(final.auMask, sample),
       flagReason: final.flagReason[sample],
     }).toMatchObject(expected);
-    expect(plain(final)).toEqual(plain(resolveFinalLabels(table, [...before, ...appended])));
+    expect(finalLabelColumns(final)).toEqual(
+      finalLabelColumns(resolveFinalLabels(table, [...before, ...appended])),
+    );
   });
 
   it('writes the columns in place and returns a new wrapper of new views on them', () => {
@@ -536,9 +524,13 @@ describe('applyDecisionsInPlace', () => {
         let final = resolveFinalLabels(table, decisions.slice(0, start));
         for (let k = start; k < decisions.length; k++) {
           final = applyDecisionsInPlace(final, table, [decisions[k] as Decision]);
-          expect(plain(final)).toEqual(plain(resolveFinalLabels(table, decisions.slice(0, k + 1))));
+          expect(finalLabelColumns(final)).toEqual(
+            finalLabelColumns(resolveFinalLabels(table, decisions.slice(0, k + 1))),
+          );
         }
-        expect(plain(final)).toEqual(plain(resolveFinalLabels(table, decisions)));
+        expect(finalLabelColumns(final)).toEqual(
+          finalLabelColumns(resolveFinalLabels(table, decisions)),
+        );
       }),
       { numRuns: 300 },
     );
@@ -570,7 +562,9 @@ describe('applyDecisionsInPlace', () => {
           const numbered = batches.map((batch) => batch.map((d) => ({ ...d, id: `d${k++}` })));
           let final = resolveFinalLabels(table, []);
           for (const batch of numbered) final = applyDecisionsInPlace(final, table, batch);
-          expect(plain(final)).toEqual(plain(resolveFinalLabels(table, numbered.flat())));
+          expect(finalLabelColumns(final)).toEqual(
+            finalLabelColumns(resolveFinalLabels(table, numbered.flat())),
+          );
         },
       ),
     );

@@ -1,7 +1,7 @@
 import { auMaskWords, isNullAuValue, parseAuString } from '../labels/au';
 import { emptySampleTable } from '../labels/table';
 import { AuStatus, type SampleTable } from '../labels/types';
-import type { Decision } from './decision';
+import type { Decision, FinalLabels } from './decision';
 import type { EntryMeta } from './history';
 import { textAt, textColumnOf } from '../labels/text-column';
 
@@ -57,5 +57,20 @@ export function meta(id?: string): EntryMeta {
     datasetId: 'ds',
     at: 1_700_000_000_000 + metaCounter,
     reviewer: 'ana',
+  };
+}
+
+/** Every column of final labels, and the id of each sample's decision, as plain values to compare. */
+export function finalLabelColumns(final: FinalLabels) {
+  return {
+    count: final.count,
+    state: Array.from(final.state),
+    classIds: Array.from(final.classIds),
+    auStatus: Array.from(final.auStatus),
+    auRaw: [...final.auRaw],
+    auMask: Array.from(final.auMask),
+    flagReason: Array.from(final.flagReason),
+    // One past the end too: no decision there.
+    decisionIds: Array.from({ length: final.count + 1 }, (_, i) => final.decisionOf(i)?.id ?? null),
   };
 }

@@ -11,7 +11,7 @@ import {
 } from './filter';
 import { scoreLabelIssues, type LabelIssueColumns } from './label-issues';
 import { RuleSetSchema } from './schema';
-import { tableOf } from './test-support';
+import { comparatorSort, tableOf } from './test-support';
 
 const rules = RuleSetSchema.parse({
   version: 1,
@@ -111,20 +111,6 @@ describe('applyFilter', () => {
     expect(applyFilter(table, check, issues, ALL_SAMPLES_FILTER)).toBeInstanceOf(Int32Array);
   });
 });
-
-/** The comparator sort applyFilter used before its radix sort: the order it must keep. */
-function comparatorSort(indices: Int32Array, values: Float32Array, direction: 1 | -1): number[] {
-  return Array.from(
-    indices.slice().sort((x, y) => {
-      const a = values[x] as number;
-      const b = values[y] as number;
-      const an = Number.isNaN(a);
-      const bn = Number.isNaN(b);
-      if (an || bn) return an === bn ? x - y : an ? 1 : -1;
-      return (a - b) * direction || x - y;
-    }),
-  );
-}
 
 describe('applyFilter sorts as the comparator sort did', () => {
   // Few distinct values, so ties are common; NaN, -0, +0 and the infinities included.

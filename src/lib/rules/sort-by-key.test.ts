@@ -1,22 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sortIndicesByKey } from './sort-by-key';
-
-/** The comparator the radix sort replaces (filter.ts before it), kept as the oracle. */
-function ascendingNaNLast(values: Float32Array, direction: 1 | -1) {
-  return (x: number, y: number): number => {
-    const a = values[x] as number;
-    const b = values[y] as number;
-    const an = Number.isNaN(a);
-    const bn = Number.isNaN(b);
-    if (an || bn) return an === bn ? x - y : an ? 1 : -1;
-    return (a - b) * direction || x - y;
-  };
-}
-
-function byComparator(indices: Int32Array, keys: Float32Array, direction: 1 | -1): number[] {
-  return Array.from(indices.slice().sort(ascendingNaNLast(keys, direction)));
-}
+import { comparatorSort } from './test-support';
 
 function byRadix(indices: Int32Array, keys: Float32Array, direction: 1 | -1): number[] {
   return Array.from(sortIndicesByKey(indices.slice(), keys, direction));
@@ -62,8 +47,8 @@ describe('sortIndicesByKey', () => {
     const indices = subset ? Int32Array.from(subset) : every(keys.length);
     expect(byRadix(indices, keys, 1)).toEqual(ascending);
     expect(byRadix(indices, keys, -1)).toEqual(descending);
-    expect(byComparator(indices, keys, 1)).toEqual(ascending);
-    expect(byComparator(indices, keys, -1)).toEqual(descending);
+    expect(comparatorSort(indices, keys, 1)).toEqual(ascending);
+    expect(comparatorSort(indices, keys, -1)).toEqual(descending);
   });
 
   it('treats every NaN bit pattern as NaN', () => {
@@ -74,7 +59,7 @@ describe('sortIndicesByKey', () => {
     const indices = every(keys.length);
     expect(byRadix(indices, keys, 1)).toEqual([5, 2, 0, 4, 1, 3]);
     expect(byRadix(indices, keys, -1)).toEqual([4, 0, 2, 5, 1, 3]);
-    expect(byComparator(indices, keys, 1)).toEqual([5, 2, 0, 4, 1, 3]);
+    expect(comparatorSort(indices, keys, 1)).toEqual([5, 2, 0, 4, 1, 3]);
   });
 
   it('sorts in place and returns the same array', () => {
@@ -92,8 +77,8 @@ describe('sortIndicesByKey', () => {
     // 1 and 1 + 2^-23 differ in the lowest bit only; 2^-126 .. 2^127 differ in the high bits.
     const keys = Float32Array.from([1 + 2 ** -23, 1, 2 ** 127, 2 ** -126, 1, -(2 ** -126)]);
     const indices = every(keys.length);
-    expect(byRadix(indices, keys, 1)).toEqual(byComparator(indices, keys, 1));
-    expect(byRadix(indices, keys, -1)).toEqual(byComparator(indices, keys, -1));
+    expect(byRadix(indices, keys, 1)).toEqual(comparatorSort(indices, keys, 1));
+    expect(byRadix(indices, keys, -1)).toEqual(comparatorSort(indices, keys, -1));
   });
 
   const special = fc.constantFrom(NaN, -0, 0, Infinity, -Infinity, 1, -1, 0.5);
@@ -119,7 +104,7 @@ describe('sortIndicesByKey', () => {
     fc.assert(
       fc.property(keysAndIndices, ([keys, list, direction]) => {
         const indices = Int32Array.from(list);
-        expect(byRadix(indices, keys, direction)).toEqual(byComparator(indices, keys, direction));
+        expect(byRadix(indices, keys, direction)).toEqual(comparatorSort(indices, keys, direction));
       }),
       { numRuns: 500 },
     );
@@ -135,7 +120,7 @@ describe('sortIndicesByKey', () => {
     fc.assert(
       fc.property(fewValues, fc.constantFrom<1 | -1>(1, -1), (keys, direction) => {
         const indices = every(keys.length);
-        expect(byRadix(indices, keys, direction)).toEqual(byComparator(indices, keys, direction));
+        expect(byRadix(indices, keys, direction)).toEqual(comparatorSort(indices, keys, direction));
       }),
       { numRuns: 100 },
     );

@@ -39,3 +39,24 @@ export function tableOf(rows: readonly TestRow[]): SampleTable {
     flags: Uint8Array.from(rows.map((r) => (r.unknownToken ? SampleFlag.unknownAuToken : 0))),
   };
 }
+
+/**
+ * The comparator sort the radix sort replaced (NaN last, ties by index), kept as the
+ * order applyFilter and sortIndicesByKey must give.
+ */
+export function comparatorSort(
+  indices: Int32Array,
+  values: Float32Array,
+  direction: 1 | -1,
+): number[] {
+  return Array.from(
+    indices.slice().sort((x, y) => {
+      const a = values[x] as number;
+      const b = values[y] as number;
+      const an = Number.isNaN(a);
+      const bn = Number.isNaN(b);
+      if (an || bn) return an === bn ? x - y : an ? 1 : -1;
+      return (a - b) * direction || x - y;
+    }),
+  );
+}

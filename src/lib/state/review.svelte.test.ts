@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { SampleTable } from '../labels/types';
 import { SampleState, type FinalLabels } from '../review/decision';
 import { resolveFinalLabels } from '../review/decisions';
-import { tableOfRaw } from '../review/test-support';
+import { finalLabelColumns, tableOfRaw } from '../review/test-support';
+
+const plain = (final: FinalLabels | null) => (final ? finalLabelColumns(final) : null);
 import { ReviewState } from './review.svelte';
 
 const table = tableOfRaw([
@@ -17,20 +19,6 @@ const table = tableOfRaw([
   { classId: 7 },
   { classId: 10, au: '4+9+10' },
 ]);
-
-/** Every column of final labels, and each sample's decision id, as plain values. */
-function plain(final: FinalLabels | null) {
-  if (!final) return null;
-  return {
-    state: Array.from(final.state),
-    classIds: Array.from(final.classIds),
-    auStatus: Array.from(final.auStatus),
-    auRaw: [...final.auRaw],
-    auMask: Array.from(final.auMask),
-    flagReason: Array.from(final.flagReason),
-    decisions: Array.from({ length: final.count }, (_, i) => final.decisionOf(i)?.id ?? null),
-  };
-}
 
 /** A review of a fresh dataset id (the store is fake-indexeddb, shared by the tests). */
 async function started(initial: SampleTable | null = table) {

@@ -15,6 +15,7 @@ import {
   schemeById,
 } from './schemes';
 import { concatBytes } from './text';
+import type { TextColumn } from './text-column';
 import { buildSampleTable, emptySampleTable, type LabelSource } from './table';
 import type {
   InputFile,
@@ -172,11 +173,11 @@ export function importLabelFiles(
     const rafCeScheme = scheme ?? RAFCE_SCHEME;
     // Read in the join's order, so that later files can reuse the first one's names.
     const byRole = new Map<InputFile, ReadResult>();
-    let alignWith: readonly string[] | undefined;
+    let alignWith: TextColumn | undefined;
     for (const { file, kind } of sortByRafCeRole(chosen)) {
       const read =
         alreadyRead?.get(file.name) ?? readRafCe(file, kind.role, rafCeScheme, alignWith);
-      alignWith ??= read.source ? read.rows.images : undefined;
+      alignWith ??= read.source ? read.rows.names : undefined;
       byRole.set(file, read);
     }
     for (const { file, kind } of chosen) {
@@ -337,7 +338,7 @@ export async function importLabelStreams(
   const streamed = new Map<string, ReadResult>();
   const bytesOf = new Map<LabelFileSource, Uint8Array>();
   const rolesTaken = new Set<RafCeRole>();
-  let alignWith: readonly string[] | undefined;
+  let alignWith: TextColumn | undefined;
 
   const ordered = sources
     .map((source) => ({ source, role: readAsRafCe ? rafCeRole(source.name) : null }))
@@ -357,7 +358,7 @@ export async function importLabelStreams(
       rowsBefore += read.rowsRead;
       // A last line without a line feed is only read at the end.
       onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
-      alignWith ??= read.source ? read.rows.images : undefined;
+      alignWith ??= read.source ? read.rows.names : undefined;
       streamed.set(source.name, read);
       bytesOf.set(source, NO_BYTES);
     } else {

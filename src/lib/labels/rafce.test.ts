@@ -23,6 +23,7 @@ import {
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
 import { fixture, realRafCeFile, textFile, recordsOf } from './test-fixtures';
+import { columnLength, textColumnToArray } from './text-column';
 import type { InputFile, Problem } from './types';
 
 type Expected = Pick<Problem, 'kind' | 'severity' | 'line' | 'field' | 'raw' | 'message'>;
@@ -505,16 +506,30 @@ describe('RafCeReader', () => {
     }
   });
 
-  it('reuses the names of a file read before when the rows line up', () => {
+  it('reuses the names column of a file read before when the rows line up, and keeps its own when not', () => {
     const first = readRafCeEmotion(textFile('RAFCE_emolabel.txt', '0001.jpg 1\n0002.jpg 2\n'));
-    const second = readRafCe(
-      textFile('RAFCE_partition.txt', '0001.jpg 0\n0003.jpg 1\n'),
+    const aligned = readRafCe(
+      textFile('RAFCE_partition.txt', '0001.jpg 0\n0002.jpg 1\n'),
       'split',
       RAFCE_SCHEME,
-      first.rows.images,
+      first.rows.names,
     );
-    expect(second.rows.images).toEqual(['0001.jpg', '0003.jpg']);
-    expect(second.rows.images[0]).toBe(first.rows.images[0]);
+    expect(aligned.rows.names).toBe(first.rows.names);
+    const shorter = readRafCe(
+      textFile('RAFCE_partition.txt', '0001.jpg 0\n'),
+      'split',
+      RAFCE_SCHEME,
+      first.rows.names,
+    );
+    expect(textColumnToArray(shorter.rows.names)).toEqual(['0001.jpg']);
+    const second = readRafCe(
+      textFile('RAFCE_partition.txt', '0001.jpg 0\n0003.jpg 1\n0001.jpg 2\n0002.jpg 0\n'),
+      'split',
+      RAFCE_SCHEME,
+      first.rows.names,
+    );
+    expect(textColumnToArray(second.rows.names)).toEqual(['0001.jpg', '0003.jpg', '0002.jpg']);
+    expect(second.problems.map((p) => [p.line, p.kind])).toEqual([[3, 'duplicate-image']]);
   });
 
   it('reads the same rows when told the images of an earlier file, aligned or not (property)', () => {
@@ -530,7 +545,7 @@ describe('RafCeReader', () => {
         (first, second, chunk) => {
           const earlier = readRafCeEmotion(textFile('RAFCE_emolabel.txt', first.join('\n')));
           const file = textFile('RAFCE_partition.txt', second.join('\n'));
-          const reader = new RafCeReader(file.name, 'split', { alignWith: earlier.rows.images });
+          const reader = new RafCeReader(file.name, 'split', { alignWith: earlier.rows.names });
           for (let at = 0; at < file.bytes.length; at += chunk)
             reader.push(file.bytes.subarray(at, at + chunk));
           expect(comparable(reader.finish())).toEqual(comparable(referenceRead(file, 'split')));
@@ -561,7 +576,7 @@ describe('RafCeReader', () => {
           const file = textFile(RAFCE_FILE_NAMES[role], ordered.join('\n') + '\n');
           const read = readInChunks(file, role, sizes);
           expect(comparable(read)).toEqual(comparable(referenceRead(file, role)));
-          expect(read.rows.images).toHaveLength(read.rows.count);
+          expect(columnLength(read.rows.names)).toBe(read.rows.count);
         },
       ),
       { numRuns: 1500 },

@@ -12,6 +12,20 @@ import {
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
 import { ChunkedTextDecoder } from './text';
+import {
+  EMPTY_TEXT_COLUMN,
+  columnLength,
+  sliceTextColumn,
+  textAt,
+  textColumnToArray,
+  type TextColumn,
+} from './text-column';
+import {
+  TextColumnBuilder,
+  encodeTextColumn,
+  encodedEntryEquals,
+  type EncodedTextColumn,
+} from './text-column-bytes';
 import type { InputFile, LabelScheme, Problem, ProblemKind } from './types';
 
 /**
@@ -50,21 +64,24 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 /** Printable ASCII ends here; other characters take the general path. */
 const LAST_PRINTABLE = 126;
+/** FNV-1a, as readPlainBytes hashes an AU value's bytes while it finds the line's end. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 export interface RafCeReaderOptions {
   scheme?: LabelScheme;
   /**
-   * Images of a file read before, in its order. A row that names the same image at
-   * the same position reuses that string, so the join compares references and a
-   * million names are not held twice.
+   * Images of a file read before, in its order. While the rows name the same images
+   * at the same positions, the reader compares names and keeps none of its own: the
+   * join then sees the same column and needs no lookup by name.
    */
-  alignWith?: readonly string[];
+  alignWith?: TextColumn;
 }
 
 /**
  * Reads one RAF-CE file as it arrives, chunk by chunk, into columns. Well-formed
- * lines (printable ASCII, an integer or an AU string) are read without building a
- * string per field; every other line takes the general path, which reports the
+ * lines of plain pieces (printable ASCII and spaces) are read from the bytes, without
+ * a string per field; every other line takes the general path, which reports the
  * problem, so both give the same rows and the same messages.
  */
 export class RafCeReader {
@@ -75,8 +92,8 @@ export class RafCeReader {
   private readonly lines = new GrowingInts();
   /** Rows accepted so far. */
   private rowCount = 0;
-  /** The images of the rows, once they stop matching alignWith (until then, alignWith is). */
-  private images: string[] = [];
+  /** The names of the rows, once they stop matching alignWith (until then, alignWith is). */
+  private readonly names = new TextColumnBuilder();
   private aligned: boolean;
   /** Class id, split id or AU id, by role. */
   private readonly values = new GrowingInts();
@@ -84,15 +101,20 @@ export class RafCeReader {
   private readonly auTexts = new TextIds();
   /** The same ids looked up by the bytes of a plain piece: faster to hash and compare than characters. */
   private readonly auBytes = new ByteIds();
-  /** The bytes of the piece being read when it is plain (one per character), else null. */
-  private pieceBytes: Uint8Array | null = null;
-  private readonly auIssues: AuNote[][] = [];
-  /** While the images come in ascending order (as label files list them), no lookup is needed. */
-  private lastImage = '';
+  /** The odd tokens of each AU value that has any (most have none). */
+  private readonly auIssues = new Map<number, AuNote[]>();
+  /** 1 for the AU ids in auIssues: a million rows look here, not in a map of arrays. */
+  private auHasIssues = new Uint8Array(1024);
+  /**
+   * While the images come in ascending order (as label files list them), no image
+   * can repeat one before it, and no lookup is needed; after that, a map.
+   */
   private lineOfImage: Map<string, number> | null = null;
-  private readonly classIds: Set<number>;
+  /** Whether a class id (by index) is in the scheme. */
+  private readonly knownClass: Uint8Array;
   private readonly scheme: LabelScheme;
-  private readonly alignWith: readonly string[];
+  private readonly alignWith: TextColumn;
+  private readonly alignBytes: EncodedTextColumn;
 
   constructor(
     readonly fileName: string,
@@ -100,11 +122,16 @@ export class RafCeReader {
     options: RafCeReaderOptions = {},
   ) {
     this.scheme = options.scheme ?? RAFCE_SCHEME;
-    this.alignWith = options.alignWith ?? [];
-    this.aligned = this.alignWith.length > 0;
-    this.classIds = new Set(this.scheme.classes.map((c) => c.id));
+    this.alignWith = options.alignWith ?? EMPTY_TEXT_COLUMN;
+    this.alignBytes = encodeTextColumn(this.alignWith);
+    this.aligned = columnLength(this.alignWith) > 0;
+    const ids = this.scheme.classes.map((c) => c.id).filter((id) => id >= 0 && id <= 99_999);
+    this.knownClass = new Uint8Array(Math.max(-1, ...ids) + 1);
+    for (const id of ids) this.knownClass[id] = 1;
     this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plainBytes) =>
-      this.readText(text, firstLine, plainBytes),
+      plainBytes
+        ? this.readPlainBytes(text, plainBytes, firstLine)
+        : this.readText(text, firstLine),
     );
   }
 
@@ -123,7 +150,7 @@ export class RafCeReader {
     const rows: LabelColumns = {
       count,
       lines: this.lines.view().slice(),
-      images: this.imagesRead(),
+      names: this.namesRead(),
       classIds: this.role === 'emotion' ? new Int16Array(values) : new Int16Array(count).fill(-1),
       splits: this.role === 'split' ? new Int8Array(values) : new Int8Array(count).fill(-1),
       auIds: this.role === 'au' ? values.slice() : new Int32Array(count).fill(-1),
@@ -138,41 +165,116 @@ export class RafCeReader {
     };
   }
 
-  /** Reads the lines of a piece of text; returns how many line feeds it held. */
-  private readText(text: string, firstLine: number, plainBytes: Uint8Array | null): number {
-    const plain = plainBytes !== null;
-    this.pieceBytes = plainBytes;
+  /**
+   * Reads the lines of a plain piece (one byte per character) from its bytes: the
+   * usual lines are split, checked and interned without a string. Returns how many
+   * line feeds the piece held.
+   */
+  private readPlainBytes(text: string, bytes: Uint8Array, firstLine: number): number {
+    const length = bytes.length;
+    const role = this.role;
+    let line = firstLine;
+    let start = 0;
+    while (start < length) {
+      let i = start;
+      let c = 0;
+      while (i < length && (c = bytes[i] as number) !== SPACE && c !== LINE_FEED) i++;
+      const imageEnd = i;
+      let accepted = false;
+      let end = -1;
+      if (imageEnd > start && c === SPACE) {
+        while (i < length && bytes[i] === SPACE) i++;
+        const valueStart = i;
+        if (role === 'au') {
+          let hash = FNV_OFFSET;
+          while (i < length && (c = bytes[i] as number) !== LINE_FEED) {
+            hash = Math.imul(hash ^ c, FNV_PRIME);
+            i++;
+          }
+          end = i;
+          if (end > valueStart && this.takeName(text, bytes, start, imageEnd, line)) {
+            this.addRow(line, this.auIdOfBytes(line, text, bytes, valueStart, end, hash));
+            accepted = true;
+          }
+        } else {
+          let value = 0;
+          while (i < length && (c = bytes[i] as number) >= DIGIT_0 && c <= DIGIT_9) {
+            value = value * 10 + (c - DIGIT_0);
+            i++;
+          }
+          const digits = i - valueStart;
+          while (i < length && bytes[i] === SPACE) i++;
+          if (i === length || bytes[i] === LINE_FEED) {
+            end = i;
+            const valid =
+              digits > 0 &&
+              digits <= 5 &&
+              (role === 'emotion' ? this.knownClass[value] === 1 : value <= MAX_SPLIT_ID);
+            if (valid && this.takeName(text, bytes, start, imageEnd, line)) {
+              this.addRow(line, value);
+              accepted = true;
+            }
+          }
+        }
+      }
+      if (end < 0) {
+        end = bytes.indexOf(LINE_FEED, i);
+        if (end < 0) end = length;
+      }
+      if (!accepted) this.readAnyLine(text.slice(start, end), line);
+      start = end + 1;
+      line++;
+    }
+    const lines = line - firstLine;
+    return bytes[length - 1] === LINE_FEED ? lines : lines - 1;
+  }
+
+  /**
+   * Takes bytes[start, imageEnd) as the next row's name and returns true; a repeated
+   * image returns false and leaves the line to the general path, which reports it.
+   */
+  private takeName(
+    text: string,
+    bytes: Uint8Array,
+    start: number,
+    imageEnd: number,
+    line: number,
+  ): boolean {
+    if (this.aligned) {
+      if (encodedEntryEquals(this.alignBytes, this.rowCount, bytes, start, imageEnd)) {
+        this.rowsRead++;
+        return true;
+      }
+      this.stopAligning();
+    }
+    if (!this.lineOfImage && this.names.compareWithLast(bytes, start, imageEnd) <= 0)
+      this.lineOfImage = this.mapOfImages();
+    if (this.lineOfImage) {
+      const image = text.slice(start, imageEnd);
+      if (this.lineOfImage.has(image)) return false;
+      this.lineOfImage.set(image, line);
+    }
+    this.names.append(bytes, start, imageEnd);
+    this.rowsRead++;
+    return true;
+  }
+
+  /** Reads the lines of a piece that is not plain; returns how many line feeds it held. */
+  private readText(text: string, firstLine: number): number {
     const length = text.length;
-    // Most files hold nothing but printable ASCII, spaces and line feeds: their lines
-    // split on the first space, with no look at each character.
     let line = firstLine;
     let start = 0;
     while (start < length) {
       const lf = text.indexOf('\n', start);
       const end = lf < 0 ? length : lf;
-      const stop = !plain && end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-      const read = plain
-        ? this.readPlainLine(text, start, stop, line)
-        : this.readWellFormed(text, start, stop, line);
-      if (!read) this.readAnyLine(text.slice(start, stop), line);
+      const stop = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+      if (!this.readWellFormed(text, start, stop, line))
+        this.readAnyLine(text.slice(start, stop), line);
       start = end + 1;
       line++;
     }
     const lines = line - firstLine;
     return text.charCodeAt(length - 1) === LINE_FEED ? lines : lines - 1;
-  }
-
-  /** readWellFormed for a line known to hold only printable ASCII and spaces. */
-  private readPlainLine(text: string, start: number, stop: number, line: number): boolean {
-    if (start === stop || text.charCodeAt(start) === SPACE) return false;
-    const imageEnd = text.indexOf(' ', start);
-    if (imageEnd < 0 || imageEnd >= stop) return false;
-    let valueStart = imageEnd + 1;
-    while (valueStart < stop && text.charCodeAt(valueStart) === SPACE) valueStart++;
-    let valueEnd = stop;
-    while (valueEnd > valueStart && text.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
-    if (valueEnd === valueStart) return false;
-    return this.acceptRow(text, start, imageEnd, valueStart, valueEnd, stop, line);
   }
 
   /** Reads a well-formed line and returns true; anything else returns false untouched. */
@@ -190,70 +292,60 @@ export class RafCeReader {
     while (valueEnd > valueStart && ((c = text.charCodeAt(valueEnd - 1)) === SPACE || c === TAB))
       valueEnd--;
     if (valueEnd === valueStart) return false;
+    let value = 0;
     if (this.role === 'au') {
       for (let j = valueStart; j < valueEnd; j++) {
         c = text.charCodeAt(j);
         if ((c < SPACE && c !== TAB) || c > LAST_PRINTABLE) return false;
       }
-    }
-    return this.acceptRow(text, imageStart, imageEnd, valueStart, valueEnd, stop, line);
-  }
-
-  /**
-   * Accepts a row whose image and (trimmed) value are known to be plain text, and
-   * returns true; a value that is not valid for the role, or a repeated image,
-   * returns false and leaves the line to the general path, which reports it.
-   */
-  private acceptRow(
-    text: string,
-    imageStart: number,
-    imageEnd: number,
-    valueStart: number,
-    valueEnd: number,
-    stop: number,
-    line: number,
-  ): boolean {
-    let value = 0;
-    if (this.role !== 'au') {
+    } else {
       if (valueEnd - valueStart > 5) return false;
       for (let j = valueStart; j < valueEnd; j++) {
-        const c = text.charCodeAt(j);
+        c = text.charCodeAt(j);
         if (c < DIGIT_0 || c > DIGIT_9) return false;
         value = value * 10 + (c - DIGIT_0);
       }
-      if (this.role === 'emotion' ? !this.classIds.has(value) : value > MAX_SPLIT_ID) return false;
+      if (this.role === 'emotion' ? this.knownClass[value] !== 1 : value > MAX_SPLIT_ID)
+        return false;
     }
-    const row = this.rowCount;
-    // (Reading past the end of an array is slow in V8: check the length first.)
-    const expected = row < this.alignWith.length ? (this.alignWith[row] as string) : '';
-    const isExpected =
-      expected.length === imageEnd - imageStart && text.startsWith(expected, imageStart);
-    const image = isExpected ? expected : text.slice(imageStart, imageEnd);
+    const image = text.slice(imageStart, imageEnd);
     // A repeated image takes the general path, which reports it.
-    if (this.firstLineOf(image, line, isExpected) !== undefined) return false;
+    if (this.firstLineOf(image, line) !== undefined) return false;
     this.rowsRead++;
-    if (this.role === 'au') value = this.auIdIn(line, text, valueStart, stop, this.pieceBytes);
-    this.addRow(line, image, value, isExpected);
+    if (this.role === 'au') value = this.auIdOfText(line, text, valueStart, stop);
+    this.addRow(line, value);
     return true;
   }
 
-  private addRow(line: number, image: string, value: number, isExpected: boolean): void {
-    if (this.aligned && !isExpected) {
-      this.images = this.alignWith.slice(0, this.rowCount);
-      this.aligned = false;
-    }
-    if (!this.aligned) this.images.push(image);
+  private addRow(line: number, value: number): void {
     this.lines.push(line);
     this.values.push(value);
     this.rowCount++;
   }
 
-  /** The images of the rows read; the earlier file's own array while every row matched it. */
-  private imagesRead(): string[] {
-    if (!this.aligned) return this.images;
-    return this.rowCount === this.alignWith.length
-      ? (this.alignWith as string[])
-      : this.alignWith.slice(0, this.rowCount);
+  /** The rows' names: the earlier file's own column while every row matched it. */
+  private namesRead(): TextColumn {
+    if (!this.aligned) return this.names.build();
+    return this.rowCount === columnLength(this.alignWith)
+      ? this.alignWith
+      : sliceTextColumn(this.alignWith, 0, this.rowCount);
+  }
+
+  /** From this row on, the rows keep their own names, starting with those matched so far. */
+  private stopAligning(): void {
+    this.names.appendFirstOf(this.alignBytes, this.rowCount);
+    this.aligned = false;
+    // The earlier file's order says nothing of this one's: look names up from now on.
+    this.lineOfImage = this.mapOfImages();
+  }
+
+  /** Each name read so far, with its line. */
+  private mapOfImages(): Map<string, number> {
+    const lineOfImage = new Map<string, number>();
+    const names = textColumnToArray(this.names.build());
+    for (let row = 0; row < names.length; row++)
+      lineOfImage.set(names[row] as string, this.lines.at(row));
+    return lineOfImage;
   }
 
   private readAnyLine(text: string, line: number): void {
@@ -292,7 +384,7 @@ export class RafCeReader {
       message = `expected 2 fields 'image ${role}', found ${1 + trimmed.split(/\s+/).length}; row rejected`;
     } else if (role === 'emotion') {
       const classId = parseInteger(trimmed);
-      if (classId === null || !this.classIds.has(classId)) {
+      if (classId === null || this.knownClass[classId] !== 1) {
         kind = 'unknown-class';
         message = `class id '${trimmed}' is not in ${this.scheme.name}; row rejected`;
       } else {
@@ -311,73 +403,94 @@ export class RafCeReader {
       this.problems.push(makeProblem(this.fileName, line, kind, 'error', role, raw, message));
       return;
     }
-    const expected = this.rowCount < this.alignWith.length ? this.alignWith[this.rowCount] : '';
-    const isExpected = expected === image;
-    const firstLine = this.firstLineOf(image, line, isExpected);
+    const firstLine = this.firstLineOf(image, line);
     if (firstLine !== undefined) {
       this.problems.push(duplicateImageProblem(this.fileName, line, image, firstLine));
       return;
     }
     // Trailing spaces are dropped for parsing; the exact text is kept for export.
     if (role === 'au') accepted = this.auId(line, value);
-    this.addRow(line, isExpected ? (expected as string) : image, accepted, isExpected);
+    this.addRow(line, accepted);
   }
 
   /**
    * The line that first named an accepted image, or undefined when it is new (then
-   * it is noted). No lookup is needed while the rows match the earlier file's (which
-   * names no image twice), nor while the images come in ascending order.
+   * it is noted as the next row's name). No lookup is needed while the rows match
+   * the earlier file's (which names no image twice), nor while the images come in
+   * ascending order.
    */
-  private firstLineOf(image: string, line: number, isExpected: boolean): number | undefined {
-    if (!this.lineOfImage) {
-      if (this.aligned ? isExpected : this.rowCount === 0 || image > this.lastImage) {
-        this.lastImage = image;
-        return undefined;
-      }
-      const lineOfImage = new Map<string, number>();
-      const images = this.imagesRead();
-      for (let row = 0; row < this.rowCount; row++)
-        lineOfImage.set(images[row] as string, this.lines.at(row));
-      this.lineOfImage = lineOfImage;
+  private firstLineOf(image: string, line: number): number | undefined {
+    if (this.aligned && textAt(this.alignWith, this.rowCount) === image) return undefined;
+    if (this.aligned) this.stopAligning();
+    if (!this.lineOfImage && this.names.compareTextWithLast(image) <= 0)
+      this.lineOfImage = this.mapOfImages();
+    if (this.lineOfImage) {
+      const first = this.lineOfImage.get(image);
+      if (first !== undefined) return first;
+      this.lineOfImage.set(image, line);
     }
-    const first = this.lineOfImage.get(image);
-    if (first === undefined) this.lineOfImage.set(image, line);
-    return first;
+    this.names.appendText(image);
+    return undefined;
   }
 
   /** The id of an AU value (parsed once per distinct text); its odd tokens are reported on this line. */
   private auId(line: number, raw: string): number {
-    return this.auIdIn(line, raw, 0, raw.length, null);
+    return this.auIdOfText(line, raw, 0, raw.length);
   }
 
   /** auId of text[start, end), without a string for it unless the value is new. */
-  private auIdIn(
+  private auIdOfText(line: number, text: string, start: number, end: number): number {
+    let id = this.auTexts.find(text, start, end);
+    if (id < 0) id = this.newAuValue(text.slice(start, end));
+    this.reportAuIssues(line, id);
+    return id;
+  }
+
+  /** auId of bytes[start, end) of a plain piece (hash: its FNV-1a), without a string unless the value is new. */
+  private auIdOfBytes(
     line: number,
     text: string,
+    bytes: Uint8Array,
     start: number,
     end: number,
-    bytes: Uint8Array | null,
+    hash: number,
   ): number {
-    let id = bytes ? this.auBytes.find(bytes, start, end) : -1;
+    let id = this.auBytes.find(bytes, start, end, hash);
     if (id < 0) {
       id = this.auTexts.find(text, start, end);
-      if (id < 0) {
-        const raw = text.slice(start, end);
-        const parsed = parseAuString(raw);
-        id = this.auTexts.add(raw);
-        this.auValues.push({ raw, parsed });
-        this.auIssues.push(auValueIssues(parsed));
-      }
-      if (bytes) this.auBytes.add(bytes, start, end, id);
+      if (id < 0) id = this.newAuValue(text.slice(start, end));
+      this.auBytes.add(bytes, start, end, hash, id);
     }
-    const issues = this.auIssues[id] as AuNote[];
+    this.reportAuIssues(line, id);
+    return id;
+  }
+
+  private newAuValue(raw: string): number {
+    const parsed = parseAuString(raw);
+    const id = this.auTexts.add(raw);
+    this.auValues.push({ raw, parsed });
+    const issues = auValueIssues(parsed);
+    if (issues.length > 0) {
+      if (id >= this.auHasIssues.length) {
+        const larger = new Uint8Array(Math.max(id + 1, this.auHasIssues.length * 2));
+        larger.set(this.auHasIssues);
+        this.auHasIssues = larger;
+      }
+      this.auHasIssues[id] = 1;
+      this.auIssues.set(id, issues);
+    }
+    return id;
+  }
+
+  private reportAuIssues(line: number, id: number): void {
+    if (id >= this.auHasIssues.length || this.auHasIssues[id] !== 1) return;
+    const issues = this.auIssues.get(id) as AuNote[];
     for (let k = 0; k < issues.length; k++) {
       const issue = issues[k] as AuNote;
       this.problems.push(
         makeProblem(this.fileName, line, 'bad-au-token', 'warning', 'au', issue.raw, issue.message),
       );
     }
-    return id;
   }
 }
 
@@ -430,36 +543,37 @@ class TextIds {
 
 /**
  * Ids for distinct byte strings, looked up by a range of a larger byte array. A
- * slot holds the hash and the id, so that the table stays small enough for the
- * processor's caches (a million lookups each go to a random slot); the bytes are
- * compared only when the hash matches.
+ * slot holds all a lookup needs (hash, id, where the bytes are kept, their length),
+ * so that a lookup reads one slot and one run of kept bytes: a million lookups each
+ * go to a random slot, and every further array read there would miss the cache.
  */
 class ByteIds {
-  /** Two ints a slot: hash, id + 1 (0: empty). Filled to three quarters at most. */
-  private slots = new Int32Array(2 * 4096);
+  /** Four ints a slot: hash, id + 1 (0: empty), start in pool, length. Filled to half at most. */
+  private slots = new Int32Array(4 * 4096);
   private mask = 4095;
   private count = 0;
-  /** Where each id's bytes start in pool, and how many there are. */
-  private starts = new Int32Array(1024);
-  private lengths = new Int32Array(1024);
-  private ids = new Int32Array(1024);
   private pool = new Uint8Array(1 << 16);
   private poolLength = 0;
 
-  find(bytes: Uint8Array, start: number, end: number): number {
-    const hash = hashBytes(bytes, start, end);
+  /** hash: the range's FNV-1a (the caller computes it as it reads the bytes). */
+  find(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
+    const length = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot << 1;
+      const at = slot << 2;
       const entry = slots[at + 1] as number;
       if (entry === 0) return -1;
-      if (slots[at] === hash && this.equals(entry - 1, bytes, start, end))
-        return this.ids[entry - 1] as number;
+      if (
+        slots[at] === hash &&
+        slots[at + 3] === length &&
+        this.keptEquals(slots[at + 2] as number, bytes, start, length)
+      )
+        return entry - 1;
     }
   }
 
-  add(bytes: Uint8Array, start: number, end: number, id: number): void {
+  add(bytes: Uint8Array, start: number, end: number, hash: number, id: number): void {
     const length = end - start;
     if (this.poolLength + length > this.pool.length) {
       const larger = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + length));
@@ -467,58 +581,42 @@ class ByteIds {
       this.pool = larger;
     }
     this.pool.set(bytes.subarray(start, end), this.poolLength);
-    const k = this.count++;
-    if (k === this.starts.length) {
-      this.starts = grown(this.starts);
-      this.lengths = grown(this.lengths);
-      this.ids = grown(this.ids);
-    }
-    this.starts[k] = this.poolLength;
-    this.lengths[k] = length;
-    this.ids[k] = id;
+    this.place(hash, id + 1, this.poolLength, length);
     this.poolLength += length;
-    if (this.count * 4 > (this.mask + 1) * 3) this.grow();
-    else this.place(hashBytes(bytes, start, end), k + 1);
+    if (++this.count * 4 > (this.mask + 1) * 3) this.grow();
   }
 
-  private equals(k: number, bytes: Uint8Array, start: number, end: number): boolean {
-    const length = end - start;
-    if (this.lengths[k] !== length) return false;
+  private keptEquals(from: number, bytes: Uint8Array, start: number, length: number): boolean {
     const pool = this.pool;
-    const from = this.starts[k] as number;
     for (let i = 0; i < length; i++) if (pool[from + i] !== bytes[start + i]) return false;
     return true;
   }
 
-  private place(hash: number, entry: number): void {
+  private place(hash: number, entry: number, from: number, length: number): void {
     const mask = this.mask;
+    const slots = this.slots;
     let slot = hash & mask;
-    while (this.slots[(slot << 1) + 1] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot << 1] = hash;
-    this.slots[(slot << 1) + 1] = entry;
+    while (slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    const at = slot << 2;
+    slots[at] = hash;
+    slots[at + 1] = entry;
+    slots[at + 2] = from;
+    slots[at + 3] = length;
   }
 
   private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
     this.mask = this.mask * 2 + 1;
-    for (let k = 0; k < this.count; k++) {
-      const from = this.starts[k] as number;
-      this.place(hashBytes(this.pool, from, from + (this.lengths[k] as number)), k + 1);
-    }
+    for (let at = 0; at < old.length; at += 4)
+      if (old[at + 1] !== 0)
+        this.place(
+          old[at] as number,
+          old[at + 1] as number,
+          old[at + 2] as number,
+          old[at + 3] as number,
+        );
   }
-}
-
-function grown(values: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const larger = new Int32Array(values.length * 2);
-  larger.set(values);
-  return larger;
-}
-
-/** FNV-1a over bytes[start, end). */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
-  return hash;
 }
 
 /** FNV-1a over the UTF-16 code units of text[start, end). */
@@ -533,7 +631,7 @@ export function readRafCe(
   file: InputFile,
   role: RafCeRole,
   scheme: LabelScheme = RAFCE_SCHEME,
-  alignWith?: readonly string[],
+  alignWith?: TextColumn,
 ): ReadResult {
   const reader = new RafCeReader(file.name, role, { scheme, alignWith });
   reader.push(file.bytes);

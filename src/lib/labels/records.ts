@@ -1,5 +1,6 @@
 import { auValueIssues, parseAuString, type AuParse } from './au';
 import { countLines, decodeText, type DecodedText } from './text';
+import { textColumnOf, type TextColumn } from './text-column';
 import type { InputFile, Problem, ProblemKind, SourceFile } from './types';
 
 /** One accepted row of a label file; which fields it has depends on the file's role. */
@@ -36,7 +37,7 @@ export interface LabelColumns {
   /** 1-based line of each row in its file. */
   lines: Int32Array;
   /** Image names exactly as written. */
-  images: string[];
+  names: TextColumn;
   classIds: Int16Array;
   splits: Int8Array;
   /** Index into auValues. */
@@ -65,7 +66,7 @@ export function columnsFromRecords(records: readonly LabelRecord[]): LabelColumn
   const columns: LabelColumns = {
     count,
     lines: new Int32Array(count),
-    images: records.map((record) => record.image),
+    names: textColumnOf(records.map((record) => record.image)),
     classIds: new Int16Array(count).fill(-1),
     splits: new Int8Array(count).fill(-1),
     auIds: new Int32Array(count).fill(-1),

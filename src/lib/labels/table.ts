@@ -7,7 +7,13 @@ import {
   type LabelColumns,
 } from './records';
 import { className, splitName } from './schemes';
-import { EMPTY_TEXT_COLUMN, textAt, textColumnOf, type TextColumn } from './text-column';
+import {
+  EMPTY_TEXT_COLUMN,
+  textAt,
+  textColumnOf,
+  textColumnToArray,
+  type TextColumn,
+} from './text-column';
 import {
   AuStatus,
   SampleFlag,
@@ -57,8 +63,10 @@ function sameImagesInSameOrder(sources: readonly LabelSource[]): boolean {
   if (!first) return true;
   for (const { rows } of sources) {
     if (rows.count !== first.count) return false;
-    if (rows.images === first.images) continue;
-    for (let r = 0; r < rows.count; r++) if (rows.images[r] !== first.images[r]) return false;
+    if (rows.names === first.names) continue;
+    if (rows.names.text !== first.names.text) return false;
+    for (let r = 0; r < rows.count; r++)
+      if (rows.names.ends[r] !== first.names.ends[r]) return false;
   }
   return true;
 }
@@ -115,8 +123,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   if (aligned) {
     const first = ordered[0]?.rows;
     // Shared, not copied: the sources' columns are not used after the join.
-    // One text for the names: the readers' million strings are garbage after the join.
-    names = first ? textColumnOf(first.images) : EMPTY_TEXT_COLUMN;
+    names = first ? first.names : EMPTY_TEXT_COLUMN;
     sampleOf = ordered.map(() => null);
     firstSourceOf = () => 0;
     firstLineOf = (sample) => first?.lines[sample] ?? 0;
@@ -127,8 +134,9 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     const indexByName = new Map<string, number>();
     sampleOf = ordered.map(({ rows }, sourceIndex) => {
       const samples = new Int32Array(rows.count);
+      const images = textColumnToArray(rows.names);
       for (let r = 0; r < rows.count; r++) {
-        const image = rows.images[r] as string;
+        const image = images[r] as string;
         // Files usually list the same images in the same order: check the same row first.
         let index: number | undefined = nameList[r] === image ? r : indexByName.get(image);
         if (index === undefined) {
@@ -200,7 +208,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
       if (conflictingSplit) disagreements.push(['split', String(split), String(keptSplit)]);
       if (conflictingAu)
         disagreements.push(['au', `'${conflictingAu[0]}'`, `'${conflictingAu[1]}'`]);
-      const image = rows.images[r] as string;
+      const image = textAt(rows.names, r);
       const firstFile = (ordered[firstSourceOf(index)] as LabelSource).file;
       for (const [field, raw, kept] of disagreements) {
         problems.push(

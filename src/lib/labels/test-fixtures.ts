@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuValue, LabelColumns, LabelRecord } from './records';
 import type { InputFile } from './types';
+import { textAt } from './text-column';
 
 /** Test support only (Node): loads fixture files as the importer receives them. */
 
@@ -38,7 +39,7 @@ export function recordsOf(read: { rows: LabelColumns }): LabelRecord[] {
   for (let r = 0; r < rows.count; r++) {
     const record: LabelRecord = {
       line: rows.lines[r] as number,
-      image: rows.images[r] as string,
+      image: textAt(rows.names, r),
       classId: rows.classIds[r] as number,
       split: rows.splits[r] as number,
     };

@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { textColumnOf, textColumnToArray } from './text-column';
+import {
+  TextColumnBuilder,
+  encodeTextColumn,
+  encodedEntryEquals,
+  type EncodedTextColumn,
+} from './text-column-bytes';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** Entries without a line feed, ASCII or not (names in other scripts, accents, emoji). */
+const entry = fc
+  .oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('0001.jpg', 'é.jpg', '表情.png', '😀.jpg', '', ' '),
+  )
+  .map((text) => text.replaceAll('\n', ''));
+
+/** Code point order, the order of UTF-8 bytes. */
+function codePointCompare(a: string, b: string): number {
+  const x = [...a].map((c) => c.codePointAt(0) as number);
+  const y = [...b].map((c) => c.codePointAt(0) as number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  return x.length - y.length;
+}
+
+function build(entries: readonly string[], asText: (i: number) => boolean = () => false) {
+  const builder = new TextColumnBuilder();
+  entries.forEach((text, i) => {
+    if (asText(i)) {
+      builder.appendText(text);
+    } else {
+      // Inside a larger buffer, as a reader finds a name in a line of its file.
+      const line = utf8(`>${text} 1\n`);
+      builder.append(line, 1, line.length - 3);
+    }
+  });
+  return builder;
+}
+
+describe('TextColumnBuilder', () => {
+  it.each([
+    { entries: [] as string[] },
+    { entries: [''] },
+    { entries: ['', ''] },
+    { entries: ['0001.jpg', '0002.jpg', '0003.jpg'] },
+    { entries: ['é.jpg', 'a.jpg', '表情.png'] },
+    { entries: ['😀', 'x'] },
+  ])('builds the column textColumnOf builds: $entries', ({ entries }) => {
+    const column = build(entries).build();
+    expect(column).toEqual(textColumnOf(entries));
+    expect(textColumnToArray(column)).toEqual(entries);
+  });
+
+  it('builds the same column from bytes or text, in any mix (property)', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 30 }), fc.array(fc.boolean()), (entries, mix) => {
+        const column = build(entries, (i) => mix[i] ?? false).build();
+        expect(column).toEqual(textColumnOf(entries));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows past its first buffers', () => {
+    const entries = Array.from({ length: 5_000 }, (_, i) => `${'x'.repeat(i % 40)}${i}.jpg`);
+    expect(build(entries).build()).toEqual(textColumnOf(entries));
+  });
+
+  it('goes on after build, and the built column keeps its entries', () => {
+    const builder = build(['a', 'b']);
+    const first = builder.build();
+    for (let i = 0; i < 20_000; i++) builder.appendText(`n${i}`);
+    expect(textColumnToArray(first)).toEqual(['a', 'b']);
+    expect(encodeTextColumn(first).bytes).toEqual(utf8('a\nb'));
+    expect(builder.count).toBe(20_002);
+  });
+
+  it.each([
+    { last: 'b', next: 'a', sign: -1 },
+    { last: 'b', next: 'b', sign: 0 },
+    { last: 'b', next: 'c', sign: 1 },
+    { last: 'ab', next: 'a', sign: -1 },
+    { last: 'a', next: 'ab', sign: 1 },
+    { last: '0009.jpg', next: '0010.jpg', sign: 1 },
+    { last: 'z', next: 'é', sign: 1 },
+    { last: '\uffff', next: '😀', sign: 1 },
+  ])('compares $next with the last entry $last: $sign', ({ last, next, sign }) => {
+    const builder = build(['first', last]);
+    const bytes = utf8(next);
+    expect(Math.sign(builder.compareWithLast(bytes, 0, bytes.length))).toBe(sign);
+    expect(Math.sign(builder.compareTextWithLast(next))).toBe(sign);
+  });
+
+  it('compares in code point order (property)', () => {
+    fc.assert(
+      fc.property(entry, entry, (last, next) => {
+        const builder = build([last]);
+        expect(Math.sign(builder.compareTextWithLast(next))).toBe(
+          Math.sign(codePointCompare(next, last)),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('puts everything after nothing', () => {
+    expect(new TextColumnBuilder().compareTextWithLast('')).toBeGreaterThan(0);
+  });
+
+  it('starts from the first entries of an encoded column', () => {
+    const earlier = encodeTextColumn(textColumnOf(['a', 'é', 'c']));
+    const builder = new TextColumnBuilder();
+    builder.appendFirstOf(earlier, 2);
+    builder.appendText('d');
+    expect(textColumnToArray(builder.build())).toEqual(['a', 'é', 'd']);
+    expect(() => builder.appendFirstOf(earlier, 1)).toThrow(/not empty/);
+    const none = new TextColumnBuilder();
+    none.appendFirstOf(earlier, 0);
+    expect(none.count).toBe(0);
+  });
+});
+
+describe('encodeTextColumn and encodedEntryEquals', () => {
+  function entries(encoded: EncodedTextColumn): Uint8Array[] {
+    return Array.from(encoded.ends, (end, i) =>
+      encoded.bytes.subarray(i === 0 ? 0 : (encoded.ends[i - 1] as number) + 1, end),
+    );
+  }
+
+  it('gives each entry its UTF-8 bytes (property)', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 20 }), (values) => {
+        const encoded = encodeTextColumn(textColumnOf(values));
+        expect(entries(encoded)).toEqual(values.map(utf8));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the bytes of a column built from bytes, and encodes a column once', () => {
+    const built = build(['x', 'y']).build();
+    expect(encodeTextColumn(built)).toBe(encodeTextColumn(built));
+    const made = textColumnOf(['x', 'y']);
+    expect(encodeTextColumn(made)).toBe(encodeTextColumn(made));
+    expect(encodeTextColumn(made)).toEqual(encodeTextColumn(built));
+  });
+
+  it.each([
+    { values: ['0001.jpg', 'é.jpg'], i: 0, probe: '0001.jpg', equal: true },
+    { values: ['0001.jpg', 'é.jpg'], i: 1, probe: 'é.jpg', equal: true },
+    { values: ['0001.jpg', 'é.jpg'], i: 1, probe: 'e.jpg', equal: false },
+    { values: ['0001.jpg', 'é.jpg'], i: 0, probe: '0001.jp', equal: false },
+    { values: ['0001.jpg', 'é.jpg'], i: 0, probe: '0001.jpgx', equal: false },
+    { values: ['0001.jpg', 'é.jpg'], i: 2, probe: '', equal: false },
+    { values: [''], i: 0, probe: '', equal: true },
+  ])('entry $i of $values equals $probe: $equal', ({ values, i, probe, equal }) => {
+    const encoded = encodeTextColumn(textColumnOf(values));
+    const line = utf8(`:${probe}:`);
+    expect(encodedEntryEquals(encoded, i, line, 1, line.length - 1)).toBe(equal);
+  });
+});

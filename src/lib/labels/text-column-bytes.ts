@@ -1,0 +1,156 @@
+import { EMPTY_TEXT_COLUMN, type TextColumn } from './text-column';
+
+/**
+ * A text column as UTF-8 bytes: a reader copies each image name's bytes out of the
+ * file it reads and compares later files' names byte by byte, so that a million
+ * names are never a million strings. The text is decoded once, at the end.
+ */
+
+const LINE_FEED = 10;
+
+/** A column's entries as UTF-8, joined by line feeds; ends[i] is where entry i ends (exclusive). */
+export interface EncodedTextColumn {
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+}
+
+const encodedColumns = new WeakMap<TextColumn, EncodedTextColumn>();
+
+/** The column as UTF-8 (kept: a column built from bytes already has them). */
+export function encodeTextColumn(column: TextColumn): EncodedTextColumn {
+  const known = encodedColumns.get(column);
+  if (known) return known;
+  const bytes = new TextEncoder().encode(column.text);
+  let ends = column.ends;
+  if (bytes.length !== column.text.length) {
+    // Not ASCII: an entry's bytes are not its characters; the line feeds are the ends.
+    ends = new Uint32Array(column.ends.length);
+    let entry = 0;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === LINE_FEED) ends[entry++] = i;
+    if (ends.length > 0) ends[ends.length - 1] = bytes.length;
+  }
+  const encoded = { bytes, ends };
+  encodedColumns.set(column, encoded);
+  return encoded;
+}
+
+/** Whether entry i of the encoded column is source[start, end). */
+export function encodedEntryEquals(
+  column: EncodedTextColumn,
+  i: number,
+  source: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
+  if (i >= column.ends.length) return false;
+  const entryEnd = column.ends[i] as number;
+  const entryStart = i === 0 ? 0 : (column.ends[i - 1] as number) + 1;
+  if (entryEnd - entryStart !== end - start) return false;
+  const bytes = column.bytes;
+  for (let k = 0; k < end - start; k++)
+    if (bytes[entryStart + k] !== source[start + k]) return false;
+  return true;
+}
+
+/** Builds a text column from entries given as UTF-8 bytes (or, now and then, as strings). */
+export class TextColumnBuilder {
+  private bytes = new Uint8Array(1 << 16);
+  /** Bytes used: each entry is followed by a line feed. */
+  private used = 0;
+  private ends = new Uint32Array(1 << 10);
+  private entries = 0;
+  private readonly encoder = new TextEncoder();
+
+  get count(): number {
+    return this.entries;
+  }
+
+  append(source: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (this.used + length + 1 > this.bytes.length) this.growBytes(length + 1);
+    const bytes = this.bytes;
+    let at = this.used;
+    for (let k = start; k < end; k++) bytes[at++] = source[k] as number;
+    bytes[at] = LINE_FEED;
+    this.endEntry(at);
+  }
+
+  appendText(text: string): void {
+    const encoded = this.encoder.encode(text);
+    this.append(encoded, 0, encoded.length);
+  }
+
+  /** The first count entries of an encoded column, as this column's first entries (it must be empty). */
+  appendFirstOf(column: EncodedTextColumn, count: number): void {
+    if (this.entries !== 0) throw new Error('appendFirstOf: the builder is not empty');
+    if (count === 0) return;
+    const used = (column.ends[count - 1] as number) + 1;
+    if (used > this.bytes.length) this.growBytes(used);
+    this.bytes.set(column.bytes.subarray(0, used - 1));
+    this.bytes[used - 1] = LINE_FEED;
+    this.used = used;
+    if (count > this.ends.length)
+      this.ends = new Uint32Array(Math.max(count, this.ends.length * 2));
+    this.ends.set(column.ends.subarray(0, count));
+    this.entries = count;
+  }
+
+  /**
+   * Compares source[start, end) with the last entry, byte by byte (code point order):
+   * negative, 0 or positive as the source comes before it, equals it or comes after.
+   * An empty builder compares as before everything.
+   */
+  compareWithLast(source: Uint8Array, start: number, end: number): number {
+    if (this.entries === 0) return 1;
+    const lastEnd = this.ends[this.entries - 1] as number;
+    const lastStart = this.entries === 1 ? 0 : (this.ends[this.entries - 2] as number) + 1;
+    const bytes = this.bytes;
+    const length = Math.min(end - start, lastEnd - lastStart);
+    for (let k = 0; k < length; k++) {
+      const difference = (source[start + k] as number) - (bytes[lastStart + k] as number);
+      if (difference !== 0) return difference;
+    }
+    return end - start - (lastEnd - lastStart);
+  }
+
+  compareTextWithLast(text: string): number {
+    const encoded = this.encoder.encode(text);
+    return this.compareWithLast(encoded, 0, encoded.length);
+  }
+
+  /** The entries as a column; the builder keeps them and can go on. */
+  build(): TextColumn {
+    if (this.entries === 0) return EMPTY_TEXT_COLUMN;
+    const joined = this.bytes.subarray(0, this.used - 1);
+    const text = new TextDecoder().decode(joined);
+    const byteEnds = this.ends.slice(0, this.entries);
+    let ends = byteEnds;
+    if (text.length !== joined.length) {
+      ends = new Uint32Array(this.entries);
+      let entry = 0;
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
+        ends[entry++] = at;
+      ends[this.entries - 1] = text.length;
+    }
+    const column = { text, ends };
+    // Later bytes are appended past this range only: the view stays valid.
+    encodedColumns.set(column, { bytes: joined, ends: byteEnds });
+    return column;
+  }
+
+  private endEntry(lineFeedAt: number): void {
+    if (this.entries === this.ends.length) {
+      const larger = new Uint32Array(this.ends.length * 2);
+      larger.set(this.ends);
+      this.ends = larger;
+    }
+    this.ends[this.entries++] = lineFeedAt;
+    this.used = lineFeedAt + 1;
+  }
+
+  private growBytes(atLeast: number): void {
+    const larger = new Uint8Array(Math.max(this.bytes.length * 2, this.used + atLeast));
+    larger.set(this.bytes.subarray(0, this.used));
+    this.bytes = larger;
+  }
+}

@@ -89,14 +89,14 @@ export class RafCeReader {
   rowsRead = 0;
   private readonly decoder: ChunkedTextDecoder;
   private readonly problems: Problem[] = [];
-  private readonly lines = new GrowingInts();
+  private readonly lines: GrowingInts;
   /** Rows accepted so far. */
   private rowCount = 0;
   /** The names of the rows, once they stop matching alignWith (until then, alignWith is). */
   private readonly names = new TextColumnBuilder();
   private aligned: boolean;
   /** Class id, split id or AU id, by role. */
-  private readonly values = new GrowingInts();
+  private readonly values: GrowingInts;
   private readonly auValues: AuValue[] = [];
   private readonly auTexts = new TextIds();
   /** The same ids looked up by the bytes of a plain piece: faster to hash and compare than characters. */
@@ -125,6 +125,10 @@ export class RafCeReader {
     this.alignWith = options.alignWith ?? EMPTY_TEXT_COLUMN;
     this.alignBytes = encodeTextColumn(this.alignWith);
     this.aligned = columnLength(this.alignWith) > 0;
+    // A file that lines up with the earlier one has as many rows: no column grows.
+    const rows = Math.max(columnLength(this.alignWith), 1024);
+    this.lines = new GrowingInts(rows);
+    this.values = new GrowingInts(rows);
     const ids = this.scheme.classes.map((c) => c.id).filter((id) => id >= 0 && id <= 99_999);
     this.knownClass = new Uint8Array(Math.max(-1, ...ids) + 1);
     for (const id of ids) this.knownClass[id] = 1;
@@ -149,11 +153,11 @@ export class RafCeReader {
     const values = this.values.view();
     const rows: LabelColumns = {
       count,
-      lines: this.lines.view().slice(),
+      lines: this.lines.take(),
       names: this.namesRead(),
       classIds: this.role === 'emotion' ? new Int16Array(values) : new Int16Array(count).fill(-1),
       splits: this.role === 'split' ? new Int8Array(values) : new Int8Array(count).fill(-1),
-      auIds: this.role === 'au' ? values.slice() : new Int32Array(count).fill(-1),
+      auIds: this.role === 'au' ? this.values.take() : new Int32Array(count).fill(-1),
       auValues: this.auValues,
     };
     const { lines, ...written } = end;
@@ -652,8 +656,12 @@ export function readRafCeAu(file: InputFile): ReadResult {
 
 /** An Int32Array that grows as values are added (a plain array of a million numbers costs more). */
 class GrowingInts {
-  private values = new Int32Array(1024);
+  private values: Int32Array<ArrayBuffer>;
   private length = 0;
+
+  constructor(capacity: number) {
+    this.values = new Int32Array(capacity);
+  }
 
   push(value: number): void {
     if (this.length === this.values.length) {
@@ -671,5 +679,10 @@ class GrowingInts {
   /** The values added, as a view (copy it to keep it). */
   view(): Int32Array {
     return this.values.subarray(0, this.length);
+  }
+
+  /** The values added, as an array of their own (no copy when it is full); push no more after. */
+  take(): Int32Array<ArrayBuffer> {
+    return this.length === this.values.length ? this.values : this.values.slice(0, this.length);
   }
 }

@@ -348,25 +348,23 @@ export class ChunkedTextDecoder {
 
   /** Decodes and hands on the lines of bytes (the carry taken care of), keeping a last partial line. */
   private feedLines(bytes: Uint8Array, last: boolean): void {
-    const nul = bytes.indexOf(0);
-    if (nul >= 0) {
-      const line = this.lines + 1 + countByte(bytes.subarray(0, nul), LF);
-      this.problem = this.fileProblem(
-        'encoding',
-        hexPreview(bytes.subarray(nul)),
-        `not a text file: NUL byte at byte ${this.bodyBytes + nul + (this.bom ? 3 : 0)} (line ${line}); a UTF-16 file needs a byte-order mark`,
-      );
-      return;
-    }
     const cut = last ? bytes.length : bytes.lastIndexOf(LF) + 1;
     if (cut < bytes.length) this.carry.push(bytes.slice(cut));
-    if (cut === 0) return;
+    if (cut === 0) {
+      // A partial line waits for the rest; a NUL byte in it is found now or after.
+      if (bytes.indexOf(0) >= 0) this.nulProblem(bytes);
+      return;
+    }
     const piece = bytes.subarray(0, cut);
-    this.bodyBytes += piece.length;
     let text: string;
     try {
       text = this.utf8.decode(piece);
     } catch {
+      // A NUL byte (binary data) is the better message, wherever it lies in these bytes.
+      if (bytes.indexOf(0) >= 0) {
+        this.nulProblem(bytes);
+        return;
+      }
       const line = this.lines + firstBadUtf8Line(piece);
       this.problem = this.fileProblem(
         'encoding',
@@ -375,8 +373,24 @@ export class ChunkedTextDecoder {
       );
       return;
     }
+    // Searched in the text, not the bytes: a string search is several times faster.
+    if (text.indexOf('\0') >= 0) {
+      this.nulProblem(piece);
+      return;
+    }
+    this.bodyBytes += piece.length;
     const plain = isPlain(text, piece.length);
     this.takeText(text, piece[piece.length - 1] === LF, plain ? piece : null);
+  }
+
+  private nulProblem(bytes: Uint8Array): void {
+    const nul = bytes.indexOf(0);
+    const line = this.lines + 1 + countByte(bytes.subarray(0, nul), LF);
+    this.problem = this.fileProblem(
+      'encoding',
+      hexPreview(bytes.subarray(nul)),
+      `not a text file: NUL byte at byte ${this.bodyBytes + nul + (this.bom ? 3 : 0)} (line ${line}); a UTF-16 file needs a byte-order mark`,
+    );
   }
 
   private endWide(): void {

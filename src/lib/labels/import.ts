@@ -346,7 +346,11 @@ export async function importLabelStreams(
   for (const { source, role } of ordered) {
     if (role && !rolesTaken.has(role)) {
       rolesTaken.add(role);
-      const reader = new RafCeReader(source.name, role, { scheme, alignWith });
+      const reader = new RafCeReader(source.name, role, {
+        scheme,
+        alignWith,
+        sizeHint: source.size,
+      });
       const done = await pump(source.stream(), signal, (chunk) => {
         bytesRead += chunk.length;
         const more = reader.push(chunk);

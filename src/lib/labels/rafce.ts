@@ -50,6 +50,13 @@ export function rafCeRole(path: string): RafCeRole | null {
   return null;
 }
 
+/**
+ * Bytes a line of a label file rarely goes below (`0001.jpg 1` and its line feed take
+ * 11): a file's size over this is about as many rows as it holds, or a few more. A
+ * file of shorter lines only makes its columns grow as they fill.
+ */
+const SHORT_LINE = 10;
+
 /** Largest split id the Int8Array column can hold. */
 const MAX_SPLIT_ID = 127;
 
@@ -76,6 +83,8 @@ export interface RafCeReaderOptions {
    * join then sees the same column and needs no lookup by name.
    */
   alignWith?: TextColumn;
+  /** The file's size in bytes, when known: the columns are sized for it at the start. */
+  sizeHint?: number;
 }
 
 /**
@@ -93,7 +102,7 @@ export class RafCeReader {
   /** Rows accepted so far. */
   private rowCount = 0;
   /** The names of the rows, once they stop matching alignWith (until then, alignWith is). */
-  private readonly names = new TextColumnBuilder();
+  private readonly names: TextColumnBuilder;
   private aligned: boolean;
   /** Class id, split id or AU id, by role. */
   private readonly values: GrowingInts;
@@ -125,10 +134,13 @@ export class RafCeReader {
     this.alignWith = options.alignWith ?? EMPTY_TEXT_COLUMN;
     this.alignBytes = encodeTextColumn(this.alignWith);
     this.aligned = columnLength(this.alignWith) > 0;
-    // A file that lines up with the earlier one has as many rows: no column grows.
-    const rows = Math.max(columnLength(this.alignWith), 1024);
+    // A file that lines up with the earlier one has as many rows.
+    const size = options.sizeHint ?? 0;
+    const rows = Math.max(columnLength(this.alignWith) || Math.ceil(size / SHORT_LINE), 1024);
     this.lines = new GrowingInts(rows);
     this.values = new GrowingInts(rows);
+    // Names are shorter than their lines.
+    this.names = new TextColumnBuilder(this.aligned ? 1024 : rows, Math.max(size, 1 << 16));
     const ids = this.scheme.classes.map((c) => c.id).filter((id) => id >= 0 && id <= 99_999);
     this.knownClass = new Uint8Array(Math.max(-1, ...ids) + 1);
     for (const id of ids) this.knownClass[id] = 1;

@@ -46,16 +46,23 @@ export interface ParseReportInput {
 
 /** Every distinct token as written, most frequent first, with what it means. */
 export function countAuTokens(table: SampleTable, auValues?: AuValueIds): AuTokenCount[] {
+  return tokenCounts(table, auValues, auValues ? tallySamples(table, auValues).timesByValue : null);
+}
+
+/**
+ * countAuTokens, given how many coded samples each of the join's AU values has
+ * (timesByValue, by id) when the ids are known.
+ */
+function tokenCounts(
+  table: SampleTable,
+  auValues: AuValueIds | undefined,
+  timesByValue: Int32Array | null,
+): AuTokenCount[] {
   // Distinct AU values first: a dataset repeats a few thousand of them.
   const values = new Map<AuParse, number>();
-  if (auValues) {
+  if (auValues && timesByValue) {
     // By id, not by text: no hashing of a million strings, no parsing again.
-    const times = new Int32Array(auValues.values.length);
-    for (let i = 0; i < table.count; i++) {
-      const id = auValues.ids[i] as number;
-      if (id >= 0 && table.auStatus[i] === AuStatus.coded) times[id] = (times[id] as number) + 1;
-    }
-    times.forEach((n, id) => {
+    timesByValue.forEach((n, id) => {
       if (n > 0) {
         const parsed = (auValues.values[id] as AuValue).parsed;
         values.set(parsed, (values.get(parsed) ?? 0) + n);
@@ -92,24 +99,74 @@ export function countAuTokens(table: SampleTable, auValues?: AuValueIds): AuToke
     });
 }
 
-function countBy(
-  values: Int16Array | Int8Array,
-  table: SampleTable,
+/** Offsets that make every Int16 class id and Int8 split id an array index. */
+const CLASS_OFFSET = 32768;
+const SPLIT_OFFSET = 128;
+
+/** What the report counts of the samples, gathered in one pass (each pass over a million costs). */
+interface SampleTally {
+  nullCount: number;
+  codedCount: number;
+  absentCount: number;
+  /** By class id + CLASS_OFFSET: samples, and those with a null AU label. */
+  classCount: Int32Array;
+  classNull: Int32Array;
+  /** By split id + SPLIT_OFFSET. */
+  splitCount: Int32Array;
+  splitNull: Int32Array;
+  /** Coded samples of each of the join's AU values, by id (when the ids are given). */
+  timesByValue: Int32Array | null;
+}
+
+function tallySamples(table: SampleTable, auValues?: AuValueIds): SampleTally {
+  // Arrays indexed by id (the columns are 8- or 16-bit) rather than a Map lookup per sample.
+  const classCount = new Int32Array(2 * CLASS_OFFSET);
+  const classNull = new Int32Array(2 * CLASS_OFFSET);
+  const splitCount = new Int32Array(2 * SPLIT_OFFSET);
+  const splitNull = new Int32Array(2 * SPLIT_OFFSET);
+  const timesByValue = auValues ? new Int32Array(auValues.values.length) : null;
+  const valueIds = auValues?.ids;
+  const { auStatus, classIds, splits } = table;
+  let nullCount = 0;
+  let codedCount = 0;
+  for (let i = 0; i < table.count; i++) {
+    const classSlot = (classIds[i] as number) + CLASS_OFFSET;
+    const splitSlot = (splits[i] as number) + SPLIT_OFFSET;
+    classCount[classSlot] = (classCount[classSlot] as number) + 1;
+    splitCount[splitSlot] = (splitCount[splitSlot] as number) + 1;
+    const status = auStatus[i];
+    if (status === AuStatus.null) {
+      nullCount++;
+      classNull[classSlot] = (classNull[classSlot] as number) + 1;
+      splitNull[splitSlot] = (splitNull[splitSlot] as number) + 1;
+    } else if (status === AuStatus.coded) {
+      codedCount++;
+      const id = valueIds ? (valueIds[i] as number) : -1;
+      if (timesByValue && id >= 0) timesByValue[id] = (timesByValue[id] as number) + 1;
+    }
+  }
+  return {
+    nullCount,
+    codedCount,
+    absentCount: table.count - nullCount - codedCount,
+    classCount,
+    classNull,
+    splitCount,
+    splitNull,
+    timesByValue,
+  };
+}
+
+/** The counts by id: the listed ids (even at 0), then every id some sample has. */
+function countsById(
+  count: Int32Array,
+  nullCount: Int32Array,
+  offset: number,
   listed: readonly number[],
 ): Map<number, { count: number; nullCount: number }> {
-  // Arrays indexed by id (the columns are 8- or 16-bit) rather than a Map lookup per sample.
-  const offset = values instanceof Int8Array ? 128 : 32768;
-  const size = 2 * offset;
-  const count = new Int32Array(size);
-  const nullCount = new Int32Array(size);
-  for (let i = 0; i < table.count; i++) {
-    const slot = (values[i] as number) + offset;
-    count[slot] = (count[slot] as number) + 1;
-    if (table.auStatus[i] === AuStatus.null) nullCount[slot] = (nullCount[slot] as number) + 1;
-  }
   const counts = new Map<number, { count: number; nullCount: number }>();
   for (const id of listed) counts.set(id, { count: 0, nullCount: 0 });
-  for (let slot = 0; slot < size; slot++) {
+  for (let slot = 0; slot < count.length; slot++) {
     if (count[slot] === 0) continue;
     counts.set(slot - offset, {
       count: count[slot] as number,
@@ -138,23 +195,15 @@ export function buildParseReport(input: ParseReportInput): ParseReport {
     .sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'))
     .slice(0, MAX_REPORT_PROBLEMS);
 
-  let nullCount = 0;
-  let codedCount = 0;
-  let absentCount = 0;
-  for (let i = 0; i < table.count; i++) {
-    const status = table.auStatus[i];
-    if (status === AuStatus.null) nullCount++;
-    else if (status === AuStatus.coded) codedCount++;
-    else absentCount++;
-  }
-
+  const tally = tallySamples(table, input.auValues);
+  const { nullCount, codedCount, absentCount } = tally;
   const classIds = scheme ? scheme.classes.map((c) => c.id) : [];
-  const classCounts = countBy(table.classIds, table, classIds);
+  const classCounts = countsById(tally.classCount, tally.classNull, CLASS_OFFSET, classIds);
   const splitIds = Object.keys(splitNames)
     .map(Number)
     .filter(Number.isInteger)
     .sort((a, b) => a - b);
-  const splitCounts = countBy(table.splits, table, splitIds);
+  const splitCounts = countsById(tally.splitCount, tally.splitNull, SPLIT_OFFSET, splitIds);
 
   const images = input.images;
   return {
@@ -172,7 +221,7 @@ export function buildParseReport(input: ParseReportInput): ParseReport {
     problems: shownProblems,
     problemsTruncated: input.problems.length > MAX_REPORT_PROBLEMS,
     problemCounts,
-    auTokens: countAuTokens(table, input.auValues),
+    auTokens: tokenCounts(table, input.auValues, tally.timesByValue),
     nullCount,
     codedCount,
     absentCount,

@@ -168,10 +168,7 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   if (only) {
     if (only.class >= 0) classIds.set((ordered[only.class] as LabelSource).rows.classIds);
     if (only.split >= 0) splits.set((ordered[only.split] as LabelSource).rows.splits);
-    if (only.au >= 0) {
-      auIds.set((ordered[only.au] as LabelSource).rows.auIds);
-      for (let i = 0; i < count; i++) if ((auIds[i] as number) >= 0) auSource[i] = only.au;
-    }
+    if (only.au >= 0) auIds.set((ordered[only.au] as LabelSource).rows.auIds);
   }
 
   ordered.forEach((source, sourceIndex) => {
@@ -282,9 +279,11 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
   });
   const globalIds = new Int32Array(count).fill(-1);
   const { auRaw, auStatus, auMask, flags } = table;
+  // With one source of AU values, every sample that has one has it from there.
+  const onlyAuSource = only ? only.au : -1;
   for (let i = 0; i < count; i++) {
-    const sourceIndex = auSource[i] as number;
-    if (sourceIndex < 0) continue;
+    const sourceIndex = only ? onlyAuSource : (auSource[i] as number);
+    if (sourceIndex < 0 || (auIds[i] as number) < 0) continue;
     const id = (offsets[sourceIndex] as number) + (auIds[i] as number);
     globalIds[i] = id;
     auRaw[i] = valueRaw[id] as string;

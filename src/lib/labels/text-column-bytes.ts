@@ -54,12 +54,18 @@ export function encodedEntryEquals(
 
 /** Builds a text column from entries given as UTF-8 bytes (or, now and then, as strings). */
 export class TextColumnBuilder {
-  private bytes = new Uint8Array(1 << 16);
+  private bytes: Uint8Array<ArrayBuffer>;
   /** Bytes used: each entry is followed by a line feed. */
   private used = 0;
-  private ends = new Uint32Array(1 << 10);
+  private ends: Uint32Array<ArrayBuffer>;
   private entries = 0;
   private readonly encoder = new TextEncoder();
+
+  /** Sized for this many entries and bytes (with their line feeds); it grows past them as needed. */
+  constructor(entries = 1 << 10, bytes = 1 << 16) {
+    this.ends = new Uint32Array(Math.max(entries, 1));
+    this.bytes = new Uint8Array(Math.max(bytes, 1));
+  }
 
   get count(): number {
     return this.entries;

@@ -137,21 +137,26 @@ export function parseAuToken(raw: string): AuToken | null {
 }
 
 /**
- * Tokens parsed so far: a dataset spells a few dozen tokens over up to a million
- * AU values. Shared results: treat them as read-only. Bounded, so odd input
- * cannot grow it without end.
+ * Tokens parsed so far, with the note a lower-case spelling gets: a dataset spells a
+ * few dozen tokens over up to a million AU values. Shared results: treat them as
+ * read-only. Bounded, so odd input cannot grow it without end.
  */
-const tokenCache = new Map<string, AuToken | null>();
+const tokenCache = new Map<string, { token: AuToken | null; note: AuNote | null }>();
 const TOKEN_CACHE_SIZE = 4096;
 
-function cachedToken(text: string): AuToken | null {
-  let token = tokenCache.get(text);
-  if (token === undefined) {
+function cachedToken(text: string): { token: AuToken | null; note: AuNote | null } {
+  let known = tokenCache.get(text);
+  if (known === undefined) {
     if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
-    token = parseAuToken(text);
-    tokenCache.set(text, token);
+    const token = parseAuToken(text);
+    const note =
+      token && text !== text.toUpperCase()
+        ? { raw: text, message: `lower-case token '${text}' read as ${canonicalToken(token)}` }
+        : null;
+    known = { token, note };
+    tokenCache.set(text, known);
   }
-  return token;
+  return known;
 }
 
 export function isNullAuValue(raw: string): boolean {
@@ -167,18 +172,13 @@ export function parseAuString(raw: string): AuParse {
   // silently read as "no AU active".
   for (const part of raw.split('+')) {
     const text = part.trim();
-    const token = cachedToken(text);
+    const { token, note } = cachedToken(text);
     if (!token) {
       unknown.push(text);
       continue;
     }
     tokens.push(token);
-    if (text !== text.toUpperCase()) {
-      notes.push({
-        raw: text,
-        message: `lower-case token '${text}' read as ${canonicalToken(token)}`,
-      });
-    }
+    if (note) notes.push(note);
   }
   return { status: 'coded', tokens, unknown, notes };
 }

@@ -532,6 +532,21 @@ describe('RafCeReader', () => {
     expect(second.problems.map((p) => [p.line, p.kind])).toEqual([[3, 'duplicate-image']]);
   });
 
+  it.each([
+    { later: '0001.jpg 0\n0002.jpg 1\n', aligned: true },
+    { later: '0001.jpg 0\n0002.jp 1\n', aligned: false },
+    { later: '0001.jpg 0\n0002.jpgx 1\n', aligned: false },
+    { later: '0001.jpg 0\n0002.jpg\n', aligned: false },
+    { later: '0001.jpg 0\n0002.jpg 1\n0003.jpg 2\n', aligned: false },
+    { later: '0001.jpg  0\n\n0002.jpg 1  \n', aligned: true },
+  ])('a later file $later lines up with the earlier one: $aligned', ({ later, aligned }) => {
+    const first = readRafCeEmotion(textFile('RAFCE_emolabel.txt', '0001.jpg 1\n0002.jpg 2\n'));
+    const file = textFile('RAFCE_partition.txt', later);
+    const read = readRafCe(file, 'split', RAFCE_SCHEME, first.rows.names);
+    expect(read.rows.names === first.rows.names).toBe(aligned);
+    expect(comparable(read)).toEqual(comparable(referenceRead(file, 'split')));
+  });
+
   it('reads the same rows when told the images of an earlier file, aligned or not (property)', () => {
     const image = fc.constantFrom('0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg', 'é.jpg', '');
     const value = fc.constantFrom('0', '1', '2', '13', 'x', '');

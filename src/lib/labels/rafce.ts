@@ -20,12 +20,7 @@ import {
   textColumnToArray,
   type TextColumn,
 } from './text-column';
-import {
-  TextColumnBuilder,
-  encodeTextColumn,
-  encodedEntryEquals,
-  type EncodedTextColumn,
-} from './text-column-bytes';
+import { TextColumnBuilder, encodeTextColumn, type EncodedTextColumn } from './text-column-bytes';
 import type { InputFile, LabelScheme, Problem, ProblemKind } from './types';
 
 /**
@@ -189,11 +184,26 @@ export class RafCeReader {
   private readPlainBytes(text: string, bytes: Uint8Array, firstLine: number): number {
     const length = bytes.length;
     const role = this.role;
+    const { bytes: expectedBytes, ends: expectedEnds } = this.alignBytes;
     let line = firstLine;
     let start = 0;
     while (start < length) {
       let i = start;
       let c = 0;
+      // A file that lines up with the earlier one names the expected image: compare
+      // as the name is read, rather than find its end and compare it after.
+      let expected = false;
+      const row = this.rowCount;
+      if (this.aligned && row < expectedEnds.length) {
+        let j = row === 0 ? 0 : (expectedEnds[row - 1] as number) + 1;
+        const expectedEnd = expectedEnds[row] as number;
+        while (j < expectedEnd && i < length && bytes[i] === expectedBytes[j]) {
+          i++;
+          j++;
+        }
+        expected = j === expectedEnd && i < length && bytes[i] === SPACE;
+        if (!expected) i = start;
+      }
       while (i < length && (c = bytes[i] as number) !== SPACE && c !== LINE_FEED) i++;
       const imageEnd = i;
       let accepted = false;
@@ -208,7 +218,7 @@ export class RafCeReader {
             i++;
           }
           end = i;
-          if (end > valueStart && this.takeName(text, bytes, start, imageEnd, line)) {
+          if (end > valueStart && this.takeName(text, bytes, start, imageEnd, line, expected)) {
             this.addRow(line, this.auIdOfBytes(line, text, bytes, valueStart, end, hash));
             accepted = true;
           }
@@ -226,7 +236,7 @@ export class RafCeReader {
               digits > 0 &&
               digits <= 5 &&
               (role === 'emotion' ? this.knownClass[value] === 1 : value <= MAX_SPLIT_ID);
-            if (valid && this.takeName(text, bytes, start, imageEnd, line)) {
+            if (valid && this.takeName(text, bytes, start, imageEnd, line, expected)) {
               this.addRow(line, value);
               accepted = true;
             }
@@ -248,6 +258,7 @@ export class RafCeReader {
   /**
    * Takes bytes[start, imageEnd) as the next row's name and returns true; a repeated
    * image returns false and leaves the line to the general path, which reports it.
+   * expected: the name is known to be the earlier file's name of this row.
    */
   private takeName(
     text: string,
@@ -255,21 +266,25 @@ export class RafCeReader {
     start: number,
     imageEnd: number,
     line: number,
+    expected: boolean,
   ): boolean {
     if (this.aligned) {
-      if (encodedEntryEquals(this.alignBytes, this.rowCount, bytes, start, imageEnd)) {
+      if (expected) {
         this.rowsRead++;
         return true;
       }
       this.stopAligning();
     }
-    if (!this.lineOfImage && this.names.compareWithLast(bytes, start, imageEnd) <= 0)
+    if (!this.lineOfImage) {
+      if (this.names.appendAfterLast(bytes, start, imageEnd)) {
+        this.rowsRead++;
+        return true;
+      }
       this.lineOfImage = this.mapOfImages();
-    if (this.lineOfImage) {
-      const image = text.slice(start, imageEnd);
-      if (this.lineOfImage.has(image)) return false;
-      this.lineOfImage.set(image, line);
     }
+    const image = text.slice(start, imageEnd);
+    if (this.lineOfImage.has(image)) return false;
+    this.lineOfImage.set(image, line);
     this.names.append(bytes, start, imageEnd);
     this.rowsRead++;
     return true;

@@ -34,24 +34,6 @@ export function encodeTextColumn(column: TextColumn): EncodedTextColumn {
   return encoded;
 }
 
-/** Whether entry i of the encoded column is source[start, end). */
-export function encodedEntryEquals(
-  column: EncodedTextColumn,
-  i: number,
-  source: Uint8Array,
-  start: number,
-  end: number,
-): boolean {
-  if (i >= column.ends.length) return false;
-  const entryEnd = column.ends[i] as number;
-  const entryStart = i === 0 ? 0 : (column.ends[i - 1] as number) + 1;
-  if (entryEnd - entryStart !== end - start) return false;
-  const bytes = column.bytes;
-  for (let k = 0; k < end - start; k++)
-    if (bytes[entryStart + k] !== source[start + k]) return false;
-  return true;
-}
-
 /** Builds a text column from entries given as UTF-8 bytes (or, now and then, as strings). */
 export class TextColumnBuilder {
   private bytes: Uint8Array<ArrayBuffer>;
@@ -79,6 +61,38 @@ export class TextColumnBuilder {
     for (let k = start; k < end; k++) bytes[at++] = source[k] as number;
     bytes[at] = LINE_FEED;
     this.endEntry(at);
+  }
+
+  /**
+   * Appends source[start, end) when it comes after the last entry (code point order)
+   * and returns true; otherwise appends nothing and returns false. Compares and
+   * copies in one pass: a file that lists its images in order is read this way.
+   */
+  appendAfterLast(source: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (this.used + length + 1 > this.bytes.length) this.growBytes(length + 1);
+    const bytes = this.bytes;
+    let at = this.used;
+    let k = start;
+    if (this.entries > 0) {
+      let last = this.entries === 1 ? 0 : (this.ends[this.entries - 2] as number) + 1;
+      const lastEnd = this.ends[this.entries - 1] as number;
+      for (; k < end && last < lastEnd; k++, last++) {
+        const byte = source[k] as number;
+        const lastByte = bytes[last] as number;
+        if (byte !== lastByte) {
+          if (byte < lastByte) return false;
+          break;
+        }
+        bytes[at++] = byte;
+      }
+      // Equal so far and no longer: the same name, or one that sorts before it.
+      if (k === end) return false;
+    }
+    for (; k < end; k++) bytes[at++] = source[k] as number;
+    bytes[at] = LINE_FEED;
+    this.endEntry(at);
+    return true;
   }
 
   appendText(text: string): void {

@@ -442,6 +442,45 @@ describe('importLabelStreams', () => {
     expect(result).toBeNull();
     expect(chunksRead).toBe(3);
   });
+
+  it('starts every file before parsing the first, and lets go of the unread ones when cancelled', async () => {
+    const controller = new AbortController();
+    const events: string[] = [];
+    const sources = REAL_NAMES.map((name) => {
+      const bytes = real[name].bytes;
+      return {
+        name,
+        size: bytes.length,
+        stream: () => {
+          let at = 0;
+          return new ReadableStream<Uint8Array>({
+            pull(stream) {
+              if (at === 0) events.push(`start ${name}`);
+              const end = Math.min(at + 1024, bytes.length);
+              stream.enqueue(bytes.slice(at, end));
+              at = end;
+              if (at === bytes.length) stream.close();
+            },
+            cancel() {
+              events.push(`cancel ${name}`);
+            },
+          });
+        },
+      };
+    });
+    let chunks = 0;
+    const result = await importLabelStreams(
+      sources,
+      {},
+      { signal: controller.signal, onProgress: () => ++chunks === 2 && controller.abort() },
+    );
+    expect(result).toBeNull();
+    // Read first: the emotion file; the other two had started, and are cancelled unread.
+    expect(events.slice(0, 3).sort()).toEqual(REAL_NAMES.map((name) => `start ${name}`).sort());
+    expect(events.filter((event) => event.startsWith('cancel')).sort()).toEqual(
+      REAL_NAMES.map((name) => `cancel ${name}`).sort(),
+    );
+  });
 });
 
 describe('countAuTokens from the join ids', () => {

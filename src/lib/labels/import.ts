@@ -343,39 +343,48 @@ export async function importLabelStreams(
   const ordered = sources
     .map((source) => ({ source, role: readAsRafCe ? rafCeRole(source.name) : null }))
     .sort((a, b) => readRank(a.role) - readRank(b.role));
-  for (const { source, role } of ordered) {
-    if (role && !rolesTaken.has(role)) {
-      rolesTaken.add(role);
-      const reader = new RafCeReader(source.name, role, {
-        scheme,
-        alignWith,
-        sizeHint: source.size,
-      });
-      const done = await pump(source.stream(), signal, (chunk) => {
-        bytesRead += chunk.length;
-        const more = reader.push(chunk);
-        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore + reader.rowsRead });
-        return more;
-      });
-      if (!done) return null;
-      const read = reader.finish();
-      rowsBefore += read.rowsRead;
-      // A last line without a line feed is only read at the end.
-      onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
-      alignWith ??= read.source ? read.rows.names : undefined;
-      streamed.set(source.name, read);
-      bytesOf.set(source, NO_BYTES);
-    } else {
-      const parts: Uint8Array[] = [];
-      const done = await pump(source.stream(), signal, (chunk) => {
-        bytesRead += chunk.length;
-        parts.push(chunk);
+  // Every stream starts at once, so that each file's first bytes are on their way
+  // while the files before it are parsed.
+  const streams = new Map(ordered.map(({ source }) => [source, source.stream()]));
+  try {
+    for (const { source, role } of ordered) {
+      const stream = streams.get(source) as ReadableStream<Uint8Array>;
+      if (role && !rolesTaken.has(role)) {
+        rolesTaken.add(role);
+        const reader = new RafCeReader(source.name, role, {
+          scheme,
+          alignWith,
+          sizeHint: source.size,
+        });
+        const done = await pump(stream, signal, (chunk) => {
+          bytesRead += chunk.length;
+          const more = reader.push(chunk);
+          onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore + reader.rowsRead });
+          return more;
+        });
+        if (!done) return null;
+        const read = reader.finish();
+        rowsBefore += read.rowsRead;
+        // A last line without a line feed is only read at the end.
         onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
-        return true;
-      });
-      if (!done) return null;
-      bytesOf.set(source, concatBytes(...parts));
+        alignWith ??= read.source ? read.rows.names : undefined;
+        streamed.set(source.name, read);
+        bytesOf.set(source, NO_BYTES);
+      } else {
+        const parts: Uint8Array[] = [];
+        const done = await pump(stream, signal, (chunk) => {
+          bytesRead += chunk.length;
+          parts.push(chunk);
+          onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
+          return true;
+        });
+        if (!done) return null;
+        bytesOf.set(source, concatBytes(...parts));
+      }
     }
+  } finally {
+    // A stream not read to its end (a cancel, a failure) lets go of what it read ahead.
+    for (const stream of streams.values()) if (!stream.locked) void stream.cancel().catch(() => {});
   }
   const files = sources.map((source) => ({
     name: source.name,

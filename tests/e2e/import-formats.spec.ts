@@ -200,6 +200,39 @@ test.describe('a large import runs in a worker', () => {
     await expect(app.datasets.rows).toHaveCount(2);
   });
 
+  test('a large CSV shows its rows checked, and checking can be cancelled', async ({ page }) => {
+    const app = new AuReviewApp(page);
+    await app.open();
+    await app.goTo('Import');
+    const lines = ['image,emotion,au'];
+    for (let i = 1; i <= 1_000_000; i++)
+      lines.push(`${String(i).padStart(7, '0')}.jpg,${i % 7},${(i % 27) + 1}+12`);
+    await app.importPage.chooseLabelFiles([
+      { name: 'frames.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) },
+    ]);
+    const reading = page.getByRole('status', { name: 'Reading progress' });
+    // A CSV is split into rows whole, then its rows are checked with their own count.
+    await expect(reading).toContainText(/[\d,]+ of 1,000,000 rows checked · /, {
+      timeout: 60_000,
+    });
+    await reading.getByRole('button', { name: 'Cancel reading' }).click();
+    await expect(page.getByText('Reading was cancelled; nothing was stored.')).toBeVisible();
+    await expect(reading).toHaveCount(0);
+    await expect(app.report.figure('samples-accepted')).toHaveCount(0);
+
+    // The import screen still works after the stop, with a new worker.
+    await page.getByRole('button', { name: 'Start over' }).click();
+    await app.importPage.chooseLabelFiles([
+      { name: 'few.csv', mimeType: 'text/csv', buffer: Buffer.from('image,emotion\na.jpg,1\n') },
+    ]);
+    await expect(app.report.figure('samples-accepted')).toHaveText('1');
+
+    await page.reload();
+    await app.open();
+    await app.goTo('Datasets');
+    await expect(app.datasets.rows).toHaveCount(2);
+  });
+
   test('completes with a progress bar and opens the dataset', async ({ page }) => {
     const app = new AuReviewApp(page);
     await app.open();

@@ -308,6 +308,30 @@ describe('readGenericCsv', () => {
   });
 });
 
+describe('readGenericCsv progress', () => {
+  it.each([0, 1, 16_384, 40_000])(
+    'tells how many of %i data rows are checked, in order, ending at all of them',
+    (count) => {
+      const lines = ['image,emotion'];
+      for (let i = 0; i < count; i++) lines.push(`${String(i).padStart(6, '0')}.jpg,${i % 7}`);
+      const seen: [number, number][] = [];
+      const read = readGenericCsv(
+        textFile('x.csv', lines.join('\n')),
+        { image: 'image', emotion: 'emotion', au: null, split: null },
+        undefined,
+        (done, total) => seen.push([done, total]),
+      );
+      expect(read.rows.count).toBe(count);
+      expect(seen.at(-1)).toEqual([count, count]);
+      expect(seen.every(([, total]) => total === count)).toBe(true);
+      const done = seen.map(([d]) => d);
+      expect(done).toEqual([...done].sort((a, b) => a - b));
+      // Now and then, not per row.
+      expect(seen.length).toBeLessThanOrEqual(2 + count / 16_384);
+    },
+  );
+});
+
 describe('guessDelimiter', () => {
   it.each<[string, string, string]>([
     ['a,b,c\n', 'x.csv', ','],

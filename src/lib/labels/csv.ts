@@ -338,6 +338,9 @@ function codeValues(values: readonly string[]): ValueCoding {
 /** Largest split id the Int8Array column can hold. */
 const MAX_SPLIT_ID = 127;
 
+/** Rows checked between two calls of readGenericCsv's onRows. */
+const ROWS_PER_PROGRESS = 16_384;
+
 /**
  * Read a generic CSV/TSV with the given column mapping. Emotion values may be ids
  * or class names (matched case-insensitively against the scheme; without a scheme
@@ -347,6 +350,8 @@ export function readGenericCsv(
   file: InputFile,
   mapping: CsvMapping,
   scheme?: LabelScheme,
+  /** Told how many of the data rows are checked, now and then (a million take seconds). */
+  onRows?: (done: number, total: number) => void,
 ): CsvReadResult {
   const empty = (problems: Problem[], columns: string[] = []): CsvReadResult => ({
     rows: emptyLabelColumns(),
@@ -450,7 +455,9 @@ export function readGenericCsv(
   const warn = (kind: Problem['kind'], field: string, raw: string, message: string) =>
     problems.push(makeProblem(file.name, line, kind, 'warning', field, raw, message));
   const textOf = (row: CsvRow) => row.cells.join(header.delimiter);
-  for (const row of rows) {
+  for (let r = 0; r < rows.length; r++) {
+    if (onRows && r % ROWS_PER_PROGRESS === 0) onRows(r, rows.length);
+    const row = rows[r] as CsvRow;
     line = row.line;
     if (isBlankRow(row)) {
       problems.push(
@@ -560,6 +567,8 @@ export function readGenericCsv(
     }
     records.push(record);
   }
+
+  onRows?.(rows.length, rows.length);
 
   const splitNames: SplitNames = {};
   if (splitCoding.byIds) {

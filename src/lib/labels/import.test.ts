@@ -425,6 +425,26 @@ describe('importLabelStreams', () => {
     }
   });
 
+  it('tells how many rows of a CSV are checked, after reading it', async () => {
+    const lines = ['image,emotion'];
+    for (let i = 0; i < 20_000; i++) lines.push(`${i}.jpg,${i % 3}`);
+    const events: string[] = [];
+    const result = await importLabelStreams(
+      [chunked(textFile('labels.csv', lines.join('\n')), 65_536)],
+      {},
+      {
+        onProgress: ({ bytesRead, bytesTotal }) =>
+          events.push(bytesRead === bytesTotal ? 'read' : 'reading'),
+        onRowsChecked: (done, total) => events.push(`checked ${done} of ${total}`),
+      },
+    );
+    expect(result?.table.count).toBe(20_000);
+    const checks = events.filter((event) => event.startsWith('checked'));
+    expect(checks[0]).toBe('checked 0 of 20000');
+    expect(checks.at(-1)).toBe('checked 20000 of 20000');
+    expect(events.indexOf(checks[0] as string)).toBeGreaterThan(events.lastIndexOf('reading'));
+  });
+
   it('stops reading and resolves with nothing when cancelled', async () => {
     const controller = new AbortController();
     let chunksRead = 0;

@@ -103,6 +103,8 @@ export function importLabelFiles(
   options: ImportOptions = {},
   /** RAF-CE files already read as they streamed in (importLabelStreams), by file name. */
   alreadyRead?: ReadonlyMap<string, ReadResult>,
+  /** Told how many rows of a CSV file are checked, now and then (its rows are read whole). */
+  onRowsChecked?: (done: number, total: number) => void,
 ): ImportResult {
   let givenScheme: LabelScheme | undefined;
   if (options.schemeId !== undefined) {
@@ -219,7 +221,7 @@ export function importLabelFiles(
         reads.push({ file, role: 'combined', read });
         continue;
       }
-      const read = readGenericCsv(file, mapping, givenScheme);
+      const read = readGenericCsv(file, mapping, givenScheme, onRowsChecked);
       scheme = read.scheme;
       splitNames = read.splitNames;
       reads.push({ file, role: 'combined', read });
@@ -327,9 +329,14 @@ const NO_BYTES = new Uint8Array(0);
 export async function importLabelStreams(
   sources: readonly LabelFileSource[],
   options: ImportOptions = {},
-  events: { onProgress?: (progress: ReadProgress) => void; signal?: AbortSignal } = {},
+  events: {
+    onProgress?: (progress: ReadProgress) => void;
+    /** After the reading, while the rows of a file read whole (a CSV) are checked. */
+    onRowsChecked?: (done: number, total: number) => void;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ImportResult | null> {
-  const { onProgress, signal } = events;
+  const { onProgress, onRowsChecked, signal } = events;
   const bytesTotal = sources.reduce((sum, source) => sum + source.size, 0);
   let bytesRead = 0;
   let rowsBefore = 0;
@@ -390,7 +397,7 @@ export async function importLabelStreams(
     name: source.name,
     bytes: bytesOf.get(source) ?? NO_BYTES,
   }));
-  return importLabelFiles(files, options, streamed);
+  return importLabelFiles(files, options, streamed, onRowsChecked);
 }
 
 /** Reads a stream to its end, or until take says stop (true) or the signal aborts (false). */

@@ -8,13 +8,15 @@ import { linkImageFolder } from '../store/folders';
 import { indexImageFolder, pickFolder } from './image-folder';
 
 export interface ImportProgress {
-  stage: 'reading' | 'saving';
-  /** Rows read, or written. */
+  /** Reading the files; checking the rows of a file read whole (a CSV); saving. */
+  stage: 'reading' | 'checking' | 'saving';
+  /** Rows read, checked, or written. */
   rowsDone: number;
-  /** Rows to write; null while reading (the files' row count is not known yet). */
+  /** Rows to check or write; null while reading (the files' row count is not known yet). */
   rowsTotal: number | null;
-  /** Share done, 0-1: bytes read of all bytes, or rows written of all rows. */
+  /** Share done, 0-1: bytes read of all bytes, or rows checked or written of all rows. */
   fraction: number;
+  /** When this stage started (its rate and time left are measured from here). */
   startedAt: number;
 }
 
@@ -143,14 +145,27 @@ export class ImportSession {
                 ]
               : undefined,
         },
-        ({ bytesRead, bytesTotal, rowsRead }) => {
-          this.progress = {
-            stage: 'reading',
-            rowsDone: rowsRead,
-            rowsTotal: null,
-            fraction: bytesTotal > 0 ? bytesRead / bytesTotal : 1,
-            startedAt,
-          };
+        (progress) => {
+          if (progress.stage === 'reading') {
+            const { bytesRead, bytesTotal, rowsRead } = progress;
+            this.progress = {
+              stage: 'reading',
+              rowsDone: rowsRead,
+              rowsTotal: null,
+              fraction: bytesTotal > 0 ? bytesRead / bytesTotal : 1,
+              startedAt,
+            };
+          } else {
+            const { rowsDone, rowsTotal } = progress;
+            this.progress = {
+              stage: 'checking',
+              rowsDone,
+              rowsTotal,
+              fraction: rowsTotal > 0 ? rowsDone / rowsTotal : 1,
+              startedAt:
+                this.progress?.stage === 'checking' ? this.progress.startedAt : performance.now(),
+            };
+          }
         },
       );
       if (!parsed) {

@@ -16,13 +16,12 @@ export interface SaveProgress {
   rowsTotal: number;
 }
 
-export interface ReadingProgress {
-  bytesRead: number;
-  bytesTotal: number;
-  rowsRead: number;
-}
+/** A parse's progress: the files read (bytes, rows), then the rows of a CSV checked. */
+export type ParseProgress =
+  | { stage: 'reading'; bytesRead: number; bytesTotal: number; rowsRead: number }
+  | { stage: 'checking'; rowsDone: number; rowsTotal: number };
 
-type ProgressResponse = Extract<ImportResponse, { type: 'progress' | 'reading' }>;
+type ProgressResponse = Extract<ImportResponse, { type: 'progress' | 'reading' | 'checking' }>;
 
 /**
  * The page's side of the import worker: parse files (streamed in the worker), then
@@ -33,7 +32,7 @@ export class ImportWorker {
   private worker: Worker | null = null;
   private nextId = 1;
   /** The parse or save in progress, which cancel() stops. */
-  private runningId: number | null = null;
+  private running: { id: number; type: ImportRequest['type'] } | null = null;
   private readonly waiting = new Map<
     number,
     {
@@ -63,11 +62,17 @@ export class ImportWorker {
   async parse(
     files: LabelFileToRead[],
     options: ImportOptions,
-    onProgress?: (progress: ReadingProgress) => void,
+    onProgress?: (progress: ParseProgress) => void,
   ): Promise<{ parseId: number; summary: ParseSummary } | null> {
     const id = this.nextId++;
     const response = await this.ask({ type: 'parse', id, files, options }, (progress) => {
-      if (progress.type === 'reading') onProgress?.(progress);
+      if (progress.type === 'reading') {
+        const { bytesRead, bytesTotal, rowsRead } = progress;
+        onProgress?.({ stage: 'reading', bytesRead, bytesTotal, rowsRead });
+      } else if (progress.type === 'checking') {
+        const { rowsDone, rowsTotal } = progress;
+        onProgress?.({ stage: 'checking', rowsDone, rowsTotal });
+      }
     });
     if (response.type === 'parsed') return { parseId: id, summary: response.summary };
     if (response.type === 'parse-cancelled') return null;
@@ -95,7 +100,22 @@ export class ImportWorker {
   }
 
   cancel(): void {
-    if (this.runningId !== null) this.worker?.postMessage({ type: 'cancel', id: this.runningId });
+    const running = this.running;
+    if (running === null) return;
+    if (running.type === 'parse') {
+      // A parse may be inside a long synchronous step (checking a CSV's rows) that a
+      // message would only reach at its end: stop the worker instead. Nothing of a
+      // parse is stored, so nothing can be left half done; the next request starts
+      // a new worker.
+      const waiter = this.waiting.get(running.id);
+      this.waiting.delete(running.id);
+      this.worker?.terminate();
+      this.worker = null;
+      waiter?.resolve({ type: 'parse-cancelled', id: running.id });
+      return;
+    }
+    // A save stops between its writes, and its transaction is aborted: ask the worker.
+    this.worker?.postMessage({ type: 'cancel', id: running.id });
   }
 
   terminate(): void {
@@ -112,14 +132,14 @@ export class ImportWorker {
     onProgress?: (progress: ProgressResponse) => void,
   ): Promise<ImportResponse> {
     const worker = this.start();
-    this.runningId = request.id;
+    this.running = { id: request.id, type: request.type };
     try {
       return await new Promise((resolve) => {
         this.waiting.set(request.id, { resolve, onProgress });
         worker.postMessage(request);
       });
     } finally {
-      if (this.runningId === request.id) this.runningId = null;
+      if (this.running?.id === request.id) this.running = null;
     }
   }
 
@@ -130,7 +150,11 @@ export class ImportWorker {
       const response = event.data;
       const waiter = this.waiting.get(response.id);
       if (!waiter) return;
-      if (response.type === 'progress' || response.type === 'reading') {
+      if (
+        response.type === 'progress' ||
+        response.type === 'reading' ||
+        response.type === 'checking'
+      ) {
         waiter.onProgress?.(response);
         return;
       }

@@ -39,5 +39,7 @@ export type ImportResponse =
   | { type: 'parse-cancelled'; id: number }
   | { type: 'progress'; id: number; rowsDone: number; rowsTotal: number }
   | { type: 'reading'; id: number; bytesRead: number; bytesTotal: number; rowsRead: number }
+  /** After the reading: rows of a file read whole (a CSV) checked so far. */
+  | { type: 'checking'; id: number; rowsDone: number; rowsTotal: number }
   | { type: 'saved'; id: number; meta: DatasetMeta }
   | { type: 'failed'; id: number; error: string; cancelled: boolean };

@@ -105,6 +105,12 @@ async function parse(request: Extract<ImportRequest, { type: 'parse' }>): Promis
           lastProgress = now;
           post({ type: 'reading', id: request.id, bytesRead, bytesTotal, rowsRead });
         },
+        onRowsChecked: (rowsDone, rowsTotal) => {
+          const now = performance.now();
+          if (now - lastProgress < PROGRESS_INTERVAL_MS && rowsDone < rowsTotal) return;
+          lastProgress = now;
+          post({ type: 'checking', id: request.id, rowsDone, rowsTotal });
+        },
       },
     );
     if (!result) {

@@ -575,10 +575,21 @@ describe('RafCeReader', () => {
     // without a string per row; names out of order or repeated switch it to lookups
     // part way through a piece.
     const name = fc.integer({ min: 0, max: 40 }).map((n) => `${String(n).padStart(4, '0')}.jpg`);
-    const value = fc.constantFrom('0', '1', '2', '5', '13', '1+2', 'null', 'x', ' 3', '');
+    const value = fc.constantFrom('0', '1', '2', '5', '13', '1+2', 'null', 'x', ' 3', '', '4 ');
+    // Carriage returns: at a line's end (Windows files), alone, or inside a line.
     const line = fc.oneof(
       { weight: 9, arbitrary: fc.tuple(name, value).map(([n, v]) => `${n} ${v}`) },
-      { weight: 1, arbitrary: fc.constantFrom('', '\t0001.jpg 1', 'é.jpg 2') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '',
+          '\t0001.jpg 1',
+          'é.jpg 2',
+          '0002.jpg\r3',
+          '0003.jpg 1\r+2',
+          '\r',
+        ),
+      },
     );
     fc.assert(
       fc.property(
@@ -586,9 +597,12 @@ describe('RafCeReader', () => {
         fc.constantFrom<RafCeRole>('emotion', 'split', 'au'),
         fc.boolean(),
         fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 4 }),
-        (lines, role, sorted, sizes) => {
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        (lines, role, sorted, sizes, lineEnd, finalLineEnd) => {
           const ordered = sorted ? [...lines].sort() : lines;
-          const file = textFile(RAFCE_FILE_NAMES[role], ordered.join('\n') + '\n');
+          const text = ordered.join(lineEnd) + (finalLineEnd ? lineEnd : '');
+          const file = textFile(RAFCE_FILE_NAMES[role], text);
           const read = readInChunks(file, role, sizes);
           expect(comparable(read)).toEqual(comparable(referenceRead(file, role)));
           expect(columnLength(read.rows.names)).toBe(read.rows.count);

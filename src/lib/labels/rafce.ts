@@ -204,37 +204,48 @@ export class RafCeReader {
         expected = j === expectedEnd && i < length && bytes[i] === SPACE;
         if (!expected) i = start;
       }
-      while (i < length && (c = bytes[i] as number) !== SPACE && c !== LINE_FEED) i++;
+      // A plain piece holds printable ASCII, spaces, line feeds and carriage returns:
+      // a name ends at the first byte that is none of the printable ones.
+      while (i < length && (c = bytes[i] as number) > SPACE) i++;
       const imageEnd = i;
       let accepted = false;
+      /** Where the line's text stops (before a CR LF), and its line feed (or the piece's end). */
+      let stop = -1;
       let end = -1;
       if (imageEnd > start && c === SPACE) {
         while (i < length && bytes[i] === SPACE) i++;
         const valueStart = i;
+        let hash = FNV_OFFSET;
+        let value = 0;
         if (role === 'au') {
-          let hash = FNV_OFFSET;
-          while (i < length && (c = bytes[i] as number) !== LINE_FEED) {
+          while (i < length && (c = bytes[i] as number) >= SPACE) {
             hash = Math.imul(hash ^ c, FNV_PRIME);
             i++;
           }
-          end = i;
-          if (end > valueStart && this.takeName(text, bytes, start, imageEnd, line, expected)) {
-            this.addRow(line, this.auIdOfBytes(line, text, bytes, valueStart, end, hash));
-            accepted = true;
-          }
         } else {
-          let value = 0;
           while (i < length && (c = bytes[i] as number) >= DIGIT_0 && c <= DIGIT_9) {
             value = value * 10 + (c - DIGIT_0);
             i++;
           }
-          const digits = i - valueStart;
-          while (i < length && bytes[i] === SPACE) i++;
-          if (i === length || bytes[i] === LINE_FEED) {
-            end = i;
+        }
+        const valueEnd = i;
+        if (role !== 'au') while (i < length && bytes[i] === SPACE) i++;
+        if (i === length || (c = bytes[i] as number) === LINE_FEED) {
+          stop = i;
+          end = i;
+        } else if (c === CR && (i + 1 === length || bytes[i + 1] === LINE_FEED)) {
+          stop = i;
+          end = i + 1;
+        }
+        if (stop >= 0 && valueEnd > valueStart) {
+          if (role === 'au') {
+            if (this.takeName(text, bytes, start, imageEnd, line, expected)) {
+              this.addRow(line, this.auIdOfBytes(line, text, bytes, valueStart, valueEnd, hash));
+              accepted = true;
+            }
+          } else {
             const valid =
-              digits > 0 &&
-              digits <= 5 &&
+              valueEnd - valueStart <= 5 &&
               (role === 'emotion' ? this.knownClass[value] === 1 : value <= MAX_SPLIT_ID);
             if (valid && this.takeName(text, bytes, start, imageEnd, line, expected)) {
               this.addRow(line, value);
@@ -246,8 +257,9 @@ export class RafCeReader {
       if (end < 0) {
         end = bytes.indexOf(LINE_FEED, i);
         if (end < 0) end = length;
+        stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
       }
-      if (!accepted) this.readAnyLine(text.slice(start, end), line);
+      if (!accepted) this.readAnyLine(text.slice(start, stop), line);
       start = end + 1;
       line++;
     }

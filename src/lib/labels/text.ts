@@ -192,15 +192,15 @@ export type ChunkedDecodeEnd =
 const LF = 0x0a;
 /**
  * Whether a piece holds no character a reader must look at one by one: nothing beyond
- * ASCII (as many characters as bytes) and none of the other whitespace (tab, carriage
- * return, vertical tab, form feed). Other control characters split nothing and stay
- * part of their field either way. Four searches, not a look at each character.
+ * ASCII (as many characters as bytes) and none of the other whitespace but the
+ * carriage return (no tab, vertical tab, form feed). Other control characters split
+ * nothing and stay part of their field either way. Three searches, not a look at each
+ * character.
  */
 function isPlain(text: string, byteLength: number): boolean {
   return (
     text.length === byteLength &&
     text.indexOf('\t') < 0 &&
-    text.indexOf('\r') < 0 &&
     text.indexOf('\v') < 0 &&
     text.indexOf('\f') < 0
   );
@@ -236,8 +236,9 @@ export class ChunkedTextDecoder {
     private readonly file: string,
     /**
      * Gets each piece of text, the 1-based number of its first line, and, when it
-     * is plain (printable ASCII, spaces and line feeds only: no tab, no carriage
-     * return, nothing beyond ASCII), its bytes, one per character: a reader can then
+     * is plain (ASCII without tabs, vertical tabs or form feeds: printable characters,
+     * spaces, line feeds, carriage returns, other control characters), its bytes, one
+     * per character: a reader can then
      * split it without looking at every character, and read values from the bytes.
      * Returns the number of line feeds in the piece: the reader finds each one as it
      * splits the lines, so the text is not read twice.

@@ -15,8 +15,8 @@ import { ChunkedTextDecoder } from './text';
 import {
   EMPTY_TEXT_COLUMN,
   columnLength,
+  entryEquals,
   sliceTextColumn,
-  textAt,
   textColumnToArray,
   type TextColumn,
 } from './text-column';
@@ -463,15 +463,15 @@ export class RafCeReader {
    * ascending order.
    */
   private firstLineOf(image: string, line: number): number | undefined {
-    if (this.aligned && textAt(this.alignWith, this.rowCount) === image) return undefined;
+    if (this.aligned && entryEquals(this.alignWith, this.rowCount, image)) return undefined;
     if (this.aligned) this.stopAligning();
-    if (!this.lineOfImage && this.names.compareTextWithLast(image) <= 0)
+    if (!this.lineOfImage) {
+      if (this.names.appendTextAfterLast(image)) return undefined;
       this.lineOfImage = this.mapOfImages();
-    if (this.lineOfImage) {
-      const first = this.lineOfImage.get(image);
-      if (first !== undefined) return first;
-      this.lineOfImage.set(image, line);
     }
+    const first = this.lineOfImage.get(image);
+    if (first !== undefined) return first;
+    this.lineOfImage.set(image, line);
     this.names.appendText(image);
     return undefined;
   }

@@ -75,67 +75,58 @@ describe('TextColumnBuilder', () => {
   });
 
   it.each([
-    { last: 'b', next: 'a', sign: -1 },
-    { last: 'b', next: 'b', sign: 0 },
-    { last: 'b', next: 'c', sign: 1 },
-    { last: 'ab', next: 'a', sign: -1 },
-    { last: 'a', next: 'ab', sign: 1 },
-    { last: '0009.jpg', next: '0010.jpg', sign: 1 },
-    { last: 'z', next: 'é', sign: 1 },
-    { last: '\uffff', next: '😀', sign: 1 },
-  ])('compares $next with the last entry $last: $sign', ({ last, next, sign }) => {
-    const builder = build(['first', last]);
+    { last: 'b', next: 'a', appended: false },
+    { last: 'b', next: 'b', appended: false },
+    { last: 'b', next: 'c', appended: true },
+    { last: 'ab', next: 'a', appended: false },
+    { last: 'a', next: 'ab', appended: true },
+    { last: '0009.jpg', next: '0010.jpg', appended: true },
+    { last: '', next: '', appended: false },
+    { last: '', next: 'a', appended: true },
+    { last: 'z', next: 'é', appended: true },
+    { last: 'é', next: 'z', appended: false },
+    // Code point order, not UTF-16's: U+FFFF comes before U+1F600, whose first unit is U+D83D.
+    { last: '\uffff', next: '😀', appended: true },
+  ])('appends $next after $last: $appended', ({ last, next, appended }) => {
+    const asBytes = build([last]);
     const bytes = utf8(next);
-    expect(Math.sign(builder.compareWithLast(bytes, 0, bytes.length))).toBe(sign);
-    expect(Math.sign(builder.compareTextWithLast(next))).toBe(sign);
+    expect(asBytes.appendAfterLast(bytes, 0, bytes.length)).toBe(appended);
+    expect(textColumnToArray(asBytes.build())).toEqual(appended ? [last, next] : [last]);
+    const asText = build([last]);
+    expect(asText.appendTextAfterLast(next)).toBe(appended);
+    expect(asText.build()).toEqual(asBytes.build());
   });
 
-  it('compares in code point order (property)', () => {
+  it('appends an entry only when it comes after the last one in code point order (property)', () => {
     fc.assert(
-      fc.property(entry, entry, (last, next) => {
-        const builder = build([last]);
-        expect(Math.sign(builder.compareTextWithLast(next))).toBe(
-          Math.sign(codePointCompare(next, last)),
-        );
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('appends an entry only when it comes after the last one, as compareWithLast says (property)', () => {
-    fc.assert(
-      fc.property(fc.array(entry, { maxLength: 25 }), (entries) => {
+      fc.property(fc.array(entry, { maxLength: 25 }), fc.array(fc.boolean()), (entries, mix) => {
         const builder = new TextColumnBuilder();
         const kept: string[] = [];
-        for (const text of entries) {
+        entries.forEach((text, i) => {
+          const after = kept.length === 0 || codePointCompare(text, kept.at(-1) as string) > 0;
           const bytes = utf8(`[${text}]`);
-          const after = builder.compareWithLast(bytes, 1, bytes.length - 1) > 0;
-          expect(builder.appendAfterLast(bytes, 1, bytes.length - 1)).toBe(after);
+          const appended = mix[i]
+            ? builder.appendTextAfterLast(text)
+            : builder.appendAfterLast(bytes, 1, bytes.length - 1);
+          expect(appended).toBe(after);
           if (after) kept.push(text);
-        }
+        });
         expect(builder.build()).toEqual(textColumnOf(kept));
       }),
       { numRuns: 500 },
     );
   });
 
-  it.each([
-    { last: 'b', next: 'a', appended: false },
-    { last: 'b', next: 'b', appended: false },
-    { last: 'ab', next: 'a', appended: false },
-    { last: 'a', next: 'ab', appended: true },
-    { last: '0009.jpg', next: '0010.jpg', appended: true },
-    { last: '', next: '', appended: false },
-    { last: '', next: 'a', appended: true },
-  ])('appends $next after $last: $appended', ({ last, next, appended }) => {
-    const builder = build([last]);
-    const bytes = utf8(next);
-    expect(builder.appendAfterLast(bytes, 0, bytes.length)).toBe(appended);
-    expect(textColumnToArray(builder.build())).toEqual(appended ? [last, next] : [last]);
+  it('puts everything after nothing', () => {
+    expect(new TextColumnBuilder().appendTextAfterLast('')).toBe(true);
   });
 
-  it('puts everything after nothing', () => {
-    expect(new TextColumnBuilder().compareTextWithLast('')).toBeGreaterThan(0);
+  it('encodes entries longer than its first scratch space', () => {
+    const long = 'é'.repeat(1_000);
+    const builder = new TextColumnBuilder();
+    builder.appendText(long);
+    expect(builder.appendTextAfterLast(`${long}x`)).toBe(true);
+    expect(textColumnToArray(builder.build())).toEqual([long, `${long}x`]);
   });
 
   it('starts from the first entries of an encoded column', () => {

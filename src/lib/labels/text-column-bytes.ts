@@ -42,6 +42,8 @@ export class TextColumnBuilder {
   private ends: Uint32Array<ArrayBuffer>;
   private entries = 0;
   private readonly encoder = new TextEncoder();
+  /** Where a string entry is encoded before it is added (no new array per entry). */
+  private scratch = new Uint8Array(256);
 
   /** Sized for this many entries and bytes (with their line feeds); it grows past them as needed. */
   constructor(entries = 1 << 10, bytes = 1 << 16) {
@@ -96,8 +98,14 @@ export class TextColumnBuilder {
   }
 
   appendText(text: string): void {
-    const encoded = this.encoder.encode(text);
-    this.append(encoded, 0, encoded.length);
+    const length = this.encode(text);
+    this.append(this.scratch, 0, length);
+  }
+
+  /** appendAfterLast for an entry given as a string. */
+  appendTextAfterLast(text: string): boolean {
+    const length = this.encode(text);
+    return this.appendAfterLast(this.scratch, 0, length);
   }
 
   /** The first count entries of an encoded column, as this column's first entries (it must be empty). */
@@ -113,29 +121,6 @@ export class TextColumnBuilder {
       this.ends = new Uint32Array(Math.max(count, this.ends.length * 2));
     this.ends.set(column.ends.subarray(0, count));
     this.entries = count;
-  }
-
-  /**
-   * Compares source[start, end) with the last entry, byte by byte (code point order):
-   * negative, 0 or positive as the source comes before it, equals it or comes after.
-   * An empty builder compares as before everything.
-   */
-  compareWithLast(source: Uint8Array, start: number, end: number): number {
-    if (this.entries === 0) return 1;
-    const lastEnd = this.ends[this.entries - 1] as number;
-    const lastStart = this.entries === 1 ? 0 : (this.ends[this.entries - 2] as number) + 1;
-    const bytes = this.bytes;
-    const length = Math.min(end - start, lastEnd - lastStart);
-    for (let k = 0; k < length; k++) {
-      const difference = (source[start + k] as number) - (bytes[lastStart + k] as number);
-      if (difference !== 0) return difference;
-    }
-    return end - start - (lastEnd - lastStart);
-  }
-
-  compareTextWithLast(text: string): number {
-    const encoded = this.encoder.encode(text);
-    return this.compareWithLast(encoded, 0, encoded.length);
   }
 
   /** The entries as a column; the builder keeps them and can go on. */
@@ -166,6 +151,13 @@ export class TextColumnBuilder {
     }
     this.ends[this.entries++] = lineFeedAt;
     this.used = lineFeedAt + 1;
+  }
+
+  /** Encodes text into scratch; returns its length in bytes. */
+  private encode(text: string): number {
+    // UTF-8 takes at most three bytes per UTF-16 code unit.
+    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
+    return this.encoder.encodeInto(text, this.scratch).written;
   }
 
   private growBytes(atLeast: number): void {

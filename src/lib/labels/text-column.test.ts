@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  entryEquals,
   EMPTY_TEXT_COLUMN,
   TextColumnPages,
   columnLength,
@@ -625,5 +626,23 @@ describe('TextColumnPages', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('entryEquals', () => {
+  const column = textColumnOf(['0001.jpg', '', 'é.jpg', '0001.jpgx']);
+  it.each([
+    { i: 0, value: '0001.jpg', equal: true },
+    { i: 0, value: '0001.jp', equal: false },
+    { i: 0, value: '0001.jpgx', equal: false },
+    { i: 1, value: '', equal: true },
+    { i: 1, value: 'a', equal: false },
+    { i: 2, value: 'é.jpg', equal: true },
+    { i: 3, value: '0001.jpgx', equal: true },
+    { i: 4, value: '', equal: false },
+    { i: -1, value: '', equal: false },
+  ])('entry $i is $value: $equal', ({ i, value, equal }) => {
+    expect(entryEquals(column, i, value)).toBe(equal);
+    if (i >= 0 && i < 4) expect(textAt(column, i) === value).toBe(equal);
   });
 });

@@ -38,6 +38,15 @@ export function textAt(column: TextColumn, i: number): string {
   return column.text.slice(startOf(column, i), column.ends[i]);
 }
 
+/** Whether entry i is `value` (false past the end), without a string for the entry. */
+export function entryEquals(column: TextColumn, i: number, value: string): boolean {
+  if (i < 0 || i >= column.ends.length) return false;
+  const start = startOf(column, i);
+  return (
+    (column.ends[i] as number) - start === value.length && column.text.startsWith(value, start)
+  );
+}
+
 /** The column of these strings. Throws (a bug) when one holds a line feed. */
 export function textColumnOf(values: readonly string[]): TextColumn {
   const ends = new Uint32Array(values.length);

@@ -547,6 +547,17 @@ describe('RafCeReader', () => {
     expect(comparable(read)).toEqual(comparable(referenceRead(file, 'split')));
   });
 
+  it('sizes its columns from the file size given, within bounds (a 100 GB size is not reserved)', () => {
+    const file = textFile('RAFCE_emolabel.txt', '0001.jpg 1\n0002.jpg 2\n');
+    for (const sizeHint of [0, file.bytes.length, 1e11]) {
+      const reader = new RafCeReader(file.name, 'emotion', { sizeHint });
+      reader.push(file.bytes);
+      const read = reader.finish();
+      expect(textColumnToArray(read.rows.names)).toEqual(['0001.jpg', '0002.jpg']);
+      expect(read.rows.lines).toEqual(new Int32Array([1, 2]));
+    }
+  });
+
   it('reads the same rows when told the images of an earlier file, aligned or not (property)', () => {
     const image = fc.constantFrom('0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg', 'é.jpg', '');
     const value = fc.constantFrom('0', '1', '2', '13', 'x', '');

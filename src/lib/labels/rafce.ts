@@ -51,6 +51,12 @@ export function rafCeRole(path: string): RafCeRole | null {
  * file of shorter lines only makes its columns grow as they fill.
  */
 const SHORT_LINE = 10;
+/**
+ * Sizing from a file's size stops here (rows, and bytes of names): a huge file of long
+ * lines would otherwise reserve far more than it needs; past these, columns grow.
+ */
+const MAX_SIZED_ROWS = 1 << 22;
+const MAX_SIZED_NAME_BYTES = 1 << 26;
 
 /** Largest split id the Int8Array column can hold. */
 const MAX_SPLIT_ID = 127;
@@ -131,11 +137,15 @@ export class RafCeReader {
     this.aligned = columnLength(this.alignWith) > 0;
     // A file that lines up with the earlier one has as many rows.
     const size = options.sizeHint ?? 0;
-    const rows = Math.max(columnLength(this.alignWith) || Math.ceil(size / SHORT_LINE), 1024);
+    const rows = Math.max(
+      columnLength(this.alignWith) || Math.min(Math.ceil(size / SHORT_LINE), MAX_SIZED_ROWS),
+      1024,
+    );
     this.lines = new GrowingInts(rows);
     this.values = new GrowingInts(rows);
     // Names are shorter than their lines.
-    this.names = new TextColumnBuilder(this.aligned ? 1024 : rows, Math.max(size, 1 << 16));
+    const nameBytes = Math.min(Math.max(size, 1 << 16), MAX_SIZED_NAME_BYTES);
+    this.names = new TextColumnBuilder(this.aligned ? 1024 : rows, nameBytes);
     const ids = this.scheme.classes.map((c) => c.id).filter((id) => id >= 0 && id <= 99_999);
     this.knownClass = new Uint8Array(Math.max(-1, ...ids) + 1);
     for (const id of ids) this.knownClass[id] = 1;

@@ -559,7 +559,15 @@ describe('RafCeReader', () => {
   });
 
   it('reads the same rows when told the images of an earlier file, aligned or not (property)', () => {
-    const image = fc.constantFrom('0001.jpg', '0002.jpg', '0003.jpg', '0004.jpg', 'é.jpg', '');
+    const image = fc.constantFrom(
+      '0001.jpg',
+      '0002.jpg',
+      '0003.jpg',
+      '0004.jpg',
+      'é.jpg',
+      'é\u00a0x.jpg',
+      '',
+    );
     const value = fc.constantFrom('0', '1', '2', '13', 'x', '');
     const row = fc.tuple(image, value).map(([name, v]) => `${name} ${v}`);
     fc.assert(
@@ -587,7 +595,8 @@ describe('RafCeReader', () => {
     // part way through a piece.
     const name = fc.integer({ min: 0, max: 40 }).map((n) => `${String(n).padStart(4, '0')}.jpg`);
     const value = fc.constantFrom('0', '1', '2', '5', '13', '1+2', 'null', 'x', ' 3', '', '4 ');
-    // Carriage returns: at a line's end (Windows files), alone, or inside a line.
+    // Carriage returns: at a line's end (Windows files), alone, or inside a line; names
+    // and values beyond ASCII, with spaces and line separators beyond ASCII.
     const line = fc.oneof(
       { weight: 9, arbitrary: fc.tuple(name, value).map(([n, v]) => `${n} ${v}`) },
       {
@@ -596,6 +605,11 @@ describe('RafCeReader', () => {
           '',
           '\t0001.jpg 1',
           'é.jpg 2',
+          'é0003.jpg 2',
+          'a\u00a0b.jpg 1',
+          '表情\u30000005.jpg 3',
+          '0004.jpg 1+é',
+          '0006.jpg 1\u20282',
           '0002.jpg\r3',
           '0003.jpg 1\r+2',
           '\r',

@@ -61,6 +61,20 @@ const MAX_SIZED_NAME_BYTES = 1 << 26;
 /** Largest split id the Int8Array column can hold. */
 const MAX_SPLIT_ID = 127;
 
+/**
+ * Whether UTF-8 bytes may hold whitespace beyond ASCII (what \\s matches: U+00A0,
+ * U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF): only
+ * characters whose first byte is one of these do. Most names beyond ASCII (accents,
+ * most scripts) have none, and need not be decoded to be checked.
+ */
+function mayHoldUnicodeSpace(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c === 0xc2 || c === 0xe1 || c === 0xe2 || c === 0xe3 || c === 0xef) return true;
+  }
+  return false;
+}
+
 /** `image value`; the value is the rest of the line after the first whitespace run. */
 const IMAGE_VALUE = /^\s*(\S+)(?:\s+(.*))?$/;
 
@@ -113,6 +127,13 @@ export class RafCeReader {
   private readonly auBytes = new ByteIds();
   /** The odd tokens of each AU value that has any (most have none). */
   private readonly auIssues = new Map<number, AuNote[]>();
+  /** The piece readPlainBytes reads: its text, its bytes, and whether they are one to one. */
+  private piece: { text: string; bytes: Uint8Array; ascii: boolean } = {
+    text: '',
+    bytes: new Uint8Array(0),
+    ascii: true,
+  };
+  private readonly utf8 = new TextDecoder();
   /** 1 for the AU ids in auIssues: a million rows look here, not in a map of arrays. */
   private auHasIssues = new Uint8Array(1024);
   /**
@@ -194,6 +215,9 @@ export class RafCeReader {
   private readPlainBytes(text: string, bytes: Uint8Array, firstLine: number): number {
     const length = bytes.length;
     const role = this.role;
+    // Beyond ASCII, a byte is not a character: text is then cut from the bytes.
+    const ascii = text.length === length;
+    this.piece = { text, bytes, ascii };
     const { bytes: expectedBytes, ends: expectedEnds } = this.alignBytes;
     let line = firstLine;
     let start = 0;
@@ -219,6 +243,16 @@ export class RafCeReader {
       while (i < length && (c = bytes[i] as number) > SPACE) i++;
       const imageEnd = i;
       let accepted = false;
+      // A name beyond ASCII may hold a space that is not ASCII (U+00A0, U+3000...),
+      // which ends the name on the general path: let it decide those.
+      if (
+        !ascii &&
+        !expected &&
+        c === SPACE &&
+        mayHoldUnicodeSpace(bytes, start, imageEnd) &&
+        /\s/.test(this.pieceText(start, imageEnd))
+      )
+        c = 0;
       /** Where the line's text stops (before a CR LF), and its line feed (or the piece's end). */
       let stop = -1;
       let end = -1;
@@ -228,7 +262,7 @@ export class RafCeReader {
         let hash = FNV_OFFSET;
         let value = 0;
         if (role === 'au') {
-          while (i < length && (c = bytes[i] as number) >= SPACE) {
+          while (i < length && (c = bytes[i] as number) >= SPACE && c <= LAST_PRINTABLE) {
             hash = Math.imul(hash ^ c, FNV_PRIME);
             i++;
           }
@@ -249,15 +283,15 @@ export class RafCeReader {
         }
         if (stop >= 0 && valueEnd > valueStart) {
           if (role === 'au') {
-            if (this.takeName(text, bytes, start, imageEnd, line, expected)) {
-              this.addRow(line, this.auIdOfBytes(line, text, bytes, valueStart, valueEnd, hash));
+            if (this.takeName(bytes, start, imageEnd, line, expected)) {
+              this.addRow(line, this.auIdOfBytes(line, bytes, valueStart, valueEnd, hash));
               accepted = true;
             }
           } else {
             const valid =
               valueEnd - valueStart <= 5 &&
               (role === 'emotion' ? this.knownClass[value] === 1 : value <= MAX_SPLIT_ID);
-            if (valid && this.takeName(text, bytes, start, imageEnd, line, expected)) {
+            if (valid && this.takeName(bytes, start, imageEnd, line, expected)) {
               this.addRow(line, value);
               accepted = true;
             }
@@ -269,7 +303,7 @@ export class RafCeReader {
         if (end < 0) end = length;
         stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
       }
-      if (!accepted) this.readAnyLine(text.slice(start, stop), line);
+      if (!accepted) this.readAnyLine(this.pieceText(start, stop), line);
       start = end + 1;
       line++;
     }
@@ -283,7 +317,6 @@ export class RafCeReader {
    * expected: the name is known to be the earlier file's name of this row.
    */
   private takeName(
-    text: string,
     bytes: Uint8Array,
     start: number,
     imageEnd: number,
@@ -304,12 +337,18 @@ export class RafCeReader {
       }
       this.lineOfImage = this.mapOfImages();
     }
-    const image = text.slice(start, imageEnd);
+    const image = this.pieceText(start, imageEnd);
     if (this.lineOfImage.has(image)) return false;
     this.lineOfImage.set(image, line);
     this.names.append(bytes, start, imageEnd);
     this.rowsRead++;
     return true;
+  }
+
+  /** The text of bytes [from, to) of the piece read (they never cut a character in two). */
+  private pieceText(from: number, to: number): string {
+    const { text, bytes, ascii } = this.piece;
+    return ascii ? text.slice(from, to) : this.utf8.decode(bytes.subarray(from, to));
   }
 
   /** Reads the lines of a piece that is not plain; returns how many line feeds it held. */
@@ -502,7 +541,6 @@ export class RafCeReader {
   /** auId of bytes[start, end) of a plain piece (hash: its FNV-1a), without a string unless the value is new. */
   private auIdOfBytes(
     line: number,
-    text: string,
     bytes: Uint8Array,
     start: number,
     end: number,
@@ -510,8 +548,9 @@ export class RafCeReader {
   ): number {
     let id = this.auBytes.find(bytes, start, end, hash);
     if (id < 0) {
-      id = this.auTexts.find(text, start, end);
-      if (id < 0) id = this.newAuValue(text.slice(start, end));
+      const raw = this.pieceText(start, end);
+      id = this.auTexts.find(raw, 0, raw.length);
+      if (id < 0) id = this.newAuValue(raw);
       this.auBytes.add(bytes, start, end, hash, id);
     }
     this.reportAuIssues(line, id);

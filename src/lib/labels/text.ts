@@ -191,19 +191,14 @@ export type ChunkedDecodeEnd =
 
 const LF = 0x0a;
 /**
- * Whether a piece holds no character a reader must look at one by one: nothing beyond
- * ASCII (as many characters as bytes) and none of the other whitespace but the
- * carriage return (no tab, vertical tab, form feed). Other control characters split
- * nothing and stay part of their field either way. Three searches, not a look at each
- * character.
+ * Whether a reader can split a piece at its bytes: it holds none of the whitespace
+ * that a byte-by-byte read would miss (tab, vertical tab, form feed). Spaces, line
+ * feeds, carriage returns and other control characters are bytes of their own in
+ * UTF-8, and every byte of a character beyond ASCII is above them. Three searches,
+ * not a look at each character.
  */
-function isPlain(text: string, byteLength: number): boolean {
-  return (
-    text.length === byteLength &&
-    text.indexOf('\t') < 0 &&
-    text.indexOf('\v') < 0 &&
-    text.indexOf('\f') < 0
-  );
+function isPlain(text: string): boolean {
+  return text.indexOf('\t') < 0 && text.indexOf('\v') < 0 && text.indexOf('\f') < 0;
 }
 
 /**
@@ -236,10 +231,9 @@ export class ChunkedTextDecoder {
     private readonly file: string,
     /**
      * Gets each piece of text, the 1-based number of its first line, and, when it
-     * is plain (ASCII without tabs, vertical tabs or form feeds: printable characters,
-     * spaces, line feeds, carriage returns, other control characters), its bytes, one
-     * per character: a reader can then
-     * split it without looking at every character, and read values from the bytes.
+     * is plain (no tab, vertical tab or form feed), its UTF-8 bytes: a reader can
+     * then split it at its bytes and read values from them (one byte per character
+     * when the text is as long as the bytes).
      * Returns the number of line feeds in the piece: the reader finds each one as it
      * splits the lines, so the text is not read twice.
      */
@@ -380,7 +374,7 @@ export class ChunkedTextDecoder {
       return;
     }
     this.bodyBytes += piece.length;
-    const plain = isPlain(text, piece.length);
+    const plain = isPlain(text);
     this.takeText(text, piece[piece.length - 1] === LF, plain ? piece : null);
   }
 

@@ -186,6 +186,16 @@ export function guessDelimiter(text: string, fileName = ''): string {
   return best;
 }
 
+/** Where the line `lines` ends (after its line feed), or the text's end when it has fewer. */
+function endOfLine(text: string, lines: number): number {
+  let at = -1;
+  for (let k = 0; k < lines; k++) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0) return text.length;
+  }
+  return at + 1;
+}
+
 export function parseRows(
   text: string,
   fileName: string,
@@ -194,6 +204,9 @@ export function parseRows(
   way: 'fastest' | 'papa' = 'fastest',
 ): { rows: CsvRow[]; delimiter: string } {
   const delimiter = guessDelimiter(text, fileName);
+  // Only the first rows wanted (the header): the lines after them are not split. A
+  // quote further on cannot change the rows before it.
+  if (maxRows > 0) text = text.slice(0, endOfLine(text, maxRows));
   // Without quotes or carriage returns, a row is a line and a cell what lies between
   // delimiters: native splits give papaparse's rows several times faster.
   if (way === 'fastest' && !text.includes('"') && !text.includes('\r')) {

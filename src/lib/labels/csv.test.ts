@@ -347,6 +347,74 @@ describe('guessDelimiter', () => {
   });
 });
 
+describe('readGenericCsv, a row at a time or every row at once', () => {
+  const mappings = [
+    { image: 'image', emotion: 'emotion', au: 'au', split: 'split' },
+    { image: 'image', emotion: 'emotion', au: null, split: null },
+    { image: 'image', emotion: null, au: 'au', split: 'split' },
+  ];
+
+  it('reads quote-free files the same either way (property)', () => {
+    const cellValue = fc.constantFrom(
+      '',
+      ' ',
+      '1',
+      '2',
+      '13',
+      'x',
+      'Happy',
+      'happy ',
+      'test',
+      '1+2',
+      'a.jpg',
+      'b.jpg',
+      'é.jpg',
+    );
+    const row = fc.array(cellValue, { minLength: 0, maxLength: 5 }).map((cells) => cells.join(','));
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 30 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom(...mappings),
+        fc.boolean(),
+        fc.boolean(),
+        (rows, blankBefore, mapping, finalLineFeed, withScheme) => {
+          const text =
+            '\n'.repeat(blankBefore) +
+            ['image,emotion,au,split', ...rows].join('\n') +
+            (finalLineFeed ? '\n' : '');
+          const file = textFile('x.csv', text);
+          const scheme = withScheme ? RAFCE_SCHEME : undefined;
+          const lazy = readGenericCsv(file, mapping, scheme);
+          const whole = readGenericCsv(file, mapping, scheme, undefined, 'whole');
+          expect(lazy).toEqual(whole);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('finds a header after more blank lines than the first rows it scans', () => {
+    const text = '\n'.repeat(60) + 'image,emotion\na.jpg,1\n';
+    const read = readGenericCsv(textFile('x.csv', text), {
+      image: 'image',
+      emotion: 'emotion',
+      au: null,
+      split: null,
+    });
+    expect(recordsOf(read).map((r) => [r.line, r.image])).toEqual([[62, 'a.jpg']]);
+    expect(read).toEqual(
+      readGenericCsv(
+        textFile('x.csv', text),
+        { image: 'image', emotion: 'emotion', au: null, split: null },
+        undefined,
+        undefined,
+        'whole',
+      ),
+    );
+  });
+});
+
 describe('readGenericCsv and line breaks inside quoted cells', () => {
   it('rejects a row whose image or AU cell holds a line break, and says which', () => {
     const read = readGenericCsv(

@@ -253,12 +253,15 @@ export function duplicateImageProblem(
 export function auValueReader(
   file: string,
 ): (line: number, raw: string, problems: Problem[]) => { raw: string; parsed: AuParse } {
-  const cache = new Map<string, { parsed: AuParse; issues: ReturnType<typeof auValueIssues> }>();
+  const cache = new Map<
+    string,
+    { value: { raw: string; parsed: AuParse }; issues: ReturnType<typeof auValueIssues> }
+  >();
   return (line, raw, problems) => {
     let entry = cache.get(raw);
     if (!entry) {
       const parsed = parseAuString(raw);
-      entry = { parsed, issues: auValueIssues(parsed) };
+      entry = { value: { raw, parsed }, issues: auValueIssues(parsed) };
       cache.set(raw, entry);
     }
     for (const issue of entry.issues) {
@@ -266,7 +269,8 @@ export function auValueReader(
         makeProblem(file, line, 'bad-au-token', 'warning', 'au', issue.raw, issue.message),
       );
     }
-    return { raw, parsed: entry.parsed };
+    // The same object for every row of this text, not one per row.
+    return entry.value;
   };
 }
 

@@ -86,7 +86,7 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 /** Printable ASCII ends here; other characters take the general path. */
 const LAST_PRINTABLE = 126;
-/** FNV-1a, as readPlainBytes hashes an AU value's bytes while it finds the line's end. */
+/** FNV-1a, as readBytes hashes an AU value's bytes while it finds the line's end. */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -104,8 +104,8 @@ export interface RafCeReaderOptions {
 
 /**
  * Reads one RAF-CE file as it arrives, chunk by chunk, into columns. Well-formed
- * lines of plain pieces (printable ASCII and spaces) are read from the bytes, without
- * a string per field; every other line takes the general path, which reports the
+ * lines (a name, spaces or tabs, a value) are read from their UTF-8 bytes, without a
+ * string per field; every other line takes the general path, which reports the
  * problem, so both give the same rows and the same messages.
  */
 export class RafCeReader {
@@ -123,11 +123,11 @@ export class RafCeReader {
   private readonly values: GrowingInts;
   private readonly auValues: AuValue[] = [];
   private readonly auTexts = new TextIds();
-  /** The same ids looked up by the bytes of a plain piece: faster to hash and compare than characters. */
+  /** The same ids looked up by a value's bytes: faster to hash and compare than characters. */
   private readonly auBytes = new ByteIds();
   /** The odd tokens of each AU value that has any (most have none). */
   private readonly auIssues = new Map<number, AuNote[]>();
-  /** The piece readPlainBytes reads: its text, its bytes, and whether they are one to one. */
+  /** The piece readBytes reads: its text, its bytes, and whether they are one to one. */
   private piece: { text: string; bytes: Uint8Array; ascii: boolean } = {
     text: '',
     bytes: new Uint8Array(0),
@@ -170,10 +170,8 @@ export class RafCeReader {
     const ids = this.scheme.classes.map((c) => c.id).filter((id) => id >= 0 && id <= 99_999);
     this.knownClass = new Uint8Array(Math.max(-1, ...ids) + 1);
     for (const id of ids) this.knownClass[id] = 1;
-    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, plainBytes) =>
-      plainBytes
-        ? this.readPlainBytes(text, plainBytes, firstLine)
-        : this.readText(text, firstLine),
+    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, bytes) =>
+      this.readBytes(text, bytes, firstLine),
     );
   }
 
@@ -208,11 +206,10 @@ export class RafCeReader {
   }
 
   /**
-   * Reads the lines of a plain piece (one byte per character) from its bytes: the
-   * usual lines are split, checked and interned without a string. Returns how many
-   * line feeds the piece held.
+   * Reads the lines of a piece from its UTF-8 bytes: the usual lines are split,
+   * checked and interned without a string. Returns how many line feeds it held.
    */
-  private readPlainBytes(text: string, bytes: Uint8Array, firstLine: number): number {
+  private readBytes(text: string, bytes: Uint8Array, firstLine: number): number {
     const length = bytes.length;
     const role = this.role;
     // Beyond ASCII, a byte is not a character: text is then cut from the bytes.
@@ -235,11 +232,12 @@ export class RafCeReader {
           i++;
           j++;
         }
-        expected = j === expectedEnd && i < length && bytes[i] === SPACE;
+        expected =
+          j === expectedEnd && i < length && ((c = bytes[i] as number) === SPACE || c === TAB);
         if (!expected) i = start;
       }
-      // A plain piece holds printable ASCII, spaces, line feeds and carriage returns:
-      // a name ends at the first byte that is none of the printable ones.
+      // A name ends at the first space, tab, line end or other control character (every
+      // byte of a character beyond ASCII is above them).
       while (i < length && (c = bytes[i] as number) > SPACE) i++;
       const imageEnd = i;
       let accepted = false;
@@ -248,7 +246,7 @@ export class RafCeReader {
       if (
         !ascii &&
         !expected &&
-        c === SPACE &&
+        (c === SPACE || c === TAB) &&
         mayHoldUnicodeSpace(bytes, start, imageEnd) &&
         /\s/.test(this.pieceText(start, imageEnd))
       )
@@ -256,8 +254,8 @@ export class RafCeReader {
       /** Where the line's text stops (before a CR LF), and its line feed (or the piece's end). */
       let stop = -1;
       let end = -1;
-      if (imageEnd > start && c === SPACE) {
-        while (i < length && bytes[i] === SPACE) i++;
+      if (imageEnd > start && (c === SPACE || c === TAB)) {
+        while (i < length && ((c = bytes[i] as number) === SPACE || c === TAB)) i++;
         const valueStart = i;
         let hash = FNV_OFFSET;
         let value = 0;
@@ -273,7 +271,8 @@ export class RafCeReader {
           }
         }
         const valueEnd = i;
-        if (role !== 'au') while (i < length && bytes[i] === SPACE) i++;
+        if (role !== 'au')
+          while (i < length && ((c = bytes[i] as number) === SPACE || c === TAB)) i++;
         if (i === length || (c = bytes[i] as number) === LINE_FEED) {
           stop = i;
           end = i;
@@ -349,64 +348,6 @@ export class RafCeReader {
   private pieceText(from: number, to: number): string {
     const { text, bytes, ascii } = this.piece;
     return ascii ? text.slice(from, to) : this.utf8.decode(bytes.subarray(from, to));
-  }
-
-  /** Reads the lines of a piece that is not plain; returns how many line feeds it held. */
-  private readText(text: string, firstLine: number): number {
-    const length = text.length;
-    let line = firstLine;
-    let start = 0;
-    while (start < length) {
-      const lf = text.indexOf('\n', start);
-      const end = lf < 0 ? length : lf;
-      const stop = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-      if (!this.readWellFormed(text, start, stop, line))
-        this.readAnyLine(text.slice(start, stop), line);
-      start = end + 1;
-      line++;
-    }
-    const lines = line - firstLine;
-    return text.charCodeAt(length - 1) === LINE_FEED ? lines : lines - 1;
-  }
-
-  /** Reads a well-formed line and returns true; anything else returns false untouched. */
-  private readWellFormed(text: string, start: number, stop: number, line: number): boolean {
-    let i = start;
-    let c = 0;
-    while (i < stop && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
-    const imageStart = i;
-    while (i < stop && (c = text.charCodeAt(i)) > SPACE && c <= LAST_PRINTABLE) i++;
-    const imageEnd = i;
-    if (imageEnd === imageStart || imageEnd === stop || (c !== SPACE && c !== TAB)) return false;
-    while (i < stop && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
-    const valueStart = i;
-    let valueEnd = stop;
-    while (valueEnd > valueStart && ((c = text.charCodeAt(valueEnd - 1)) === SPACE || c === TAB))
-      valueEnd--;
-    if (valueEnd === valueStart) return false;
-    let value = 0;
-    if (this.role === 'au') {
-      for (let j = valueStart; j < valueEnd; j++) {
-        c = text.charCodeAt(j);
-        if ((c < SPACE && c !== TAB) || c > LAST_PRINTABLE) return false;
-      }
-    } else {
-      if (valueEnd - valueStart > 5) return false;
-      for (let j = valueStart; j < valueEnd; j++) {
-        c = text.charCodeAt(j);
-        if (c < DIGIT_0 || c > DIGIT_9) return false;
-        value = value * 10 + (c - DIGIT_0);
-      }
-      if (this.role === 'emotion' ? this.knownClass[value] !== 1 : value > MAX_SPLIT_ID)
-        return false;
-    }
-    const image = text.slice(imageStart, imageEnd);
-    // A repeated image takes the general path, which reports it.
-    if (this.firstLineOf(image, line) !== undefined) return false;
-    this.rowsRead++;
-    if (this.role === 'au') value = this.auIdOfText(line, text, valueStart, stop);
-    this.addRow(line, value);
-    return true;
   }
 
   private addRow(line: number, value: number): void {
@@ -538,7 +479,7 @@ export class RafCeReader {
     return id;
   }
 
-  /** auId of bytes[start, end) of a plain piece (hash: its FNV-1a), without a string unless the value is new. */
+  /** auId of bytes[start, end) of the piece (hash: its FNV-1a), without a string unless the value is new. */
   private auIdOfBytes(
     line: number,
     bytes: Uint8Array,

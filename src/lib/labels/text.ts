@@ -191,17 +191,6 @@ export type ChunkedDecodeEnd =
 
 const LF = 0x0a;
 /**
- * Whether a reader can split a piece at its bytes: it holds none of the whitespace
- * that a byte-by-byte read would miss (tab, vertical tab, form feed). Spaces, line
- * feeds, carriage returns and other control characters are bytes of their own in
- * UTF-8, and every byte of a character beyond ASCII is above them. Three searches,
- * not a look at each character.
- */
-function isPlain(text: string): boolean {
-  return text.indexOf('\t') < 0 && text.indexOf('\v') < 0 && text.indexOf('\f') < 0;
-}
-
-/**
  * decodeText for a file that arrives in chunks (a stream), with the same results
  * and the same problems. The text is handed on in pieces of whole lines, so a
  * reader never holds the whole file as one string. UTF-8 is decoded per piece:
@@ -230,18 +219,13 @@ export class ChunkedTextDecoder {
   constructor(
     private readonly file: string,
     /**
-     * Gets each piece of text, the 1-based number of its first line, and, when it
-     * is plain (no tab, vertical tab or form feed), its UTF-8 bytes: a reader can
-     * then split it at its bytes and read values from them (one byte per character
-     * when the text is as long as the bytes).
+     * Gets each piece of text, the 1-based number of its first line, and its UTF-8
+     * bytes: a reader can split it at its bytes and read values from them (one byte
+     * per character when the text is as long as the bytes).
      * Returns the number of line feeds in the piece: the reader finds each one as it
      * splits the lines, so the text is not read twice.
      */
-    private readonly onText: (
-      text: string,
-      firstLine: number,
-      plainBytes: Uint8Array | null,
-    ) => number,
+    private readonly onText: (text: string, firstLine: number, bytes: Uint8Array) => number,
   ) {}
 
   /** false once a problem has stopped the decoding: the rest of the file need not be read. */
@@ -374,8 +358,7 @@ export class ChunkedTextDecoder {
       return;
     }
     this.bodyBytes += piece.length;
-    const plain = isPlain(text);
-    this.takeText(text, piece[piece.length - 1] === LF, plain ? piece : null);
+    this.takeText(text, piece[piece.length - 1] === LF, piece);
   }
 
   private nulProblem(bytes: Uint8Array): void {
@@ -399,16 +382,18 @@ export class ChunkedTextDecoder {
       this.problem = decoded.problem;
       return;
     }
-    this.takeText(decoded.text, decoded.text.endsWith('\n'), null);
+    // Readers split UTF-8 bytes: a UTF-16 file, small by nature, is encoded once.
+    const text = decoded.text;
+    this.takeText(text, text.endsWith('\n'), new TextEncoder().encode(text));
   }
 
-  private takeText(text: string, endsWithLineFeed: boolean, plain: Uint8Array | null): void {
+  private takeText(text: string, endsWithLineFeed: boolean, bytes: Uint8Array): void {
     if (text.length === 0) return;
     if (this.firstText.length < 40) this.firstText += text.slice(0, 40);
     if (this.blankSoFar && text.trim() !== '') this.blankSoFar = false;
     const firstLine = this.lines + 1;
     this.lastChar = text.charCodeAt(text.length - 1);
-    const lineFeeds = this.onText(text, firstLine, plain);
+    const lineFeeds = this.onText(text, firstLine, bytes);
     if (this.eol === null && lineFeeds > 0) {
       // Pieces end at a line feed, so the first one that holds a line feed starts the file.
       const firstLf = text.indexOf('\n');

@@ -318,7 +318,8 @@ function parseCsv(
   const headerIndex = rows.findIndex((row) => !isBlankRow(row));
   const headerRow = rows[headerIndex];
   if (!headerRow) {
-    if (lazy && rows.length === HEADER_SCAN_ROWS) return parseCsvWhole(file, decoded);
+    // More blank rows than the scan reads: read the whole file (a rare file).
+    if (lazy && rows.length === HEADER_SCAN_ROWS) return parseCsv(file, 0, 'whole');
     return {
       problems: [
         makeProblem(
@@ -340,32 +341,6 @@ function parseCsv(
     rows: lazy
       ? rowsOfLines(text, headerRow.line, delimiter)
       : rowsOfArray(rows.slice(headerIndex + 1)),
-  };
-}
-
-/** parseCsv of a plain file whose header comes after more blank rows than the scan reads. */
-function parseCsvWhole(file: InputFile, decoded: DecodedText): ParsedCsv | { problems: Problem[] } {
-  const { rows, delimiter } = parseRows(decoded.text, file.name);
-  const headerIndex = rows.findIndex((row) => !isBlankRow(row));
-  const headerRow = rows[headerIndex];
-  if (!headerRow)
-    return {
-      problems: [
-        makeProblem(
-          file.name,
-          0,
-          'header',
-          'error',
-          'header',
-          '',
-          'no header row: every row is empty',
-        ),
-      ],
-    };
-  return {
-    decoded,
-    header: csvHeader(file, headerRow, delimiter),
-    rows: rowsOfArray(rows.slice(headerIndex + 1)),
   };
 }
 

@@ -122,8 +122,9 @@ export class RafCeReader {
   /** Class id, split id or AU id, by role. */
   private readonly values: GrowingInts;
   private readonly auValues: AuValue[] = [];
-  private readonly auTexts = new TextIds();
-  /** The same ids looked up by a value's bytes: faster to hash and compare than characters. */
+  /** Each distinct AU text's id (the general path's lookup; the byte path asks auBytes first). */
+  private readonly auTexts = new Map<string, number>();
+  /** The same ids looked up by a value's bytes, without a string per row. */
   private readonly auBytes = new ByteIds();
   /** The odd tokens of each AU value that has any (most have none). */
   private readonly auIssues = new Map<number, AuNote[]>();
@@ -468,13 +469,7 @@ export class RafCeReader {
 
   /** The id of an AU value (parsed once per distinct text); its odd tokens are reported on this line. */
   private auId(line: number, raw: string): number {
-    return this.auIdOfText(line, raw, 0, raw.length);
-  }
-
-  /** auId of text[start, end), without a string for it unless the value is new. */
-  private auIdOfText(line: number, text: string, start: number, end: number): number {
-    let id = this.auTexts.find(text, start, end);
-    if (id < 0) id = this.newAuValue(text.slice(start, end));
+    const id = this.auTexts.get(raw) ?? this.newAuValue(raw);
     this.reportAuIssues(line, id);
     return id;
   }
@@ -490,8 +485,7 @@ export class RafCeReader {
     let id = this.auBytes.find(bytes, start, end, hash);
     if (id < 0) {
       const raw = this.pieceText(start, end);
-      id = this.auTexts.find(raw, 0, raw.length);
-      if (id < 0) id = this.newAuValue(raw);
+      id = this.auTexts.get(raw) ?? this.newAuValue(raw);
       this.auBytes.add(bytes, start, end, hash, id);
     }
     this.reportAuIssues(line, id);
@@ -500,7 +494,8 @@ export class RafCeReader {
 
   private newAuValue(raw: string): number {
     const parsed = parseAuString(raw);
-    const id = this.auTexts.add(raw);
+    const id = this.auValues.length;
+    this.auTexts.set(raw, id);
     this.auValues.push({ raw, parsed });
     const issues = auValueIssues(parsed);
     if (issues.length > 0) {
@@ -524,53 +519,6 @@ export class RafCeReader {
         makeProblem(this.fileName, line, 'bad-au-token', 'warning', 'au', issue.raw, issue.message),
       );
     }
-  }
-}
-
-/**
- * Ids for distinct strings, looked up by a range of a larger text: a million rows
- * repeat a few thousand AU values, and a Map would need a new string per row to ask.
- */
-class TextIds {
-  private texts: string[] = [];
-  private hashes: number[] = [];
-  /** Open addressing: id + 1, or 0 for an empty slot. */
-  private slots = new Int32Array(1 << 12);
-
-  find(text: string, start: number, end: number): number {
-    const hash = hashRange(text, start, end);
-    const mask = this.slots.length - 1;
-    const length = end - start;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
-      if (entry === 0) return -1;
-      const id = entry - 1;
-      const known = this.texts[id] as string;
-      if (this.hashes[id] === hash && known.length === length && text.startsWith(known, start)) {
-        return id;
-      }
-    }
-  }
-
-  add(text: string): number {
-    const id = this.texts.length;
-    this.texts.push(text);
-    this.hashes.push(hashRange(text, 0, text.length));
-    if (this.texts.length * 2 > this.slots.length) this.rehash();
-    else this.place(id);
-    return id;
-  }
-
-  private place(id: number): void {
-    const mask = this.slots.length - 1;
-    let slot = (this.hashes[id] as number) & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = id + 1;
-  }
-
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let id = 0; id < this.texts.length; id++) this.place(id);
   }
 }
 
@@ -650,13 +598,6 @@ class ByteIds {
           old[at + 3] as number,
         );
   }
-}
-
-/** FNV-1a over the UTF-16 code units of text[start, end). */
-function hashRange(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }
 
 /** Read a whole RAF-CE file by its role. */

@@ -8,9 +8,16 @@ import svelteConfig from './svelte.config.js';
  * Layer rules: imports point inward. Pure domain folders know nothing of the
  * browser frameworks; only the store touches Dexie; only the canvas touches fabric.
  */
-const pureDomain = ['labels', 'input', 'query', 'rules', 'review', 'export', 'team'].map(
-  (d) => `src/lib/${d}/**`,
-);
+const pureDomain = [
+  'labels',
+  'input',
+  'query',
+  'rules',
+  'review',
+  'export',
+  'team',
+  'diagnosis',
+].map((d) => `src/lib/${d}/**`);
 const outerLayers = [
   '**/store/**',
   '**/state/**',

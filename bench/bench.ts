@@ -9,7 +9,7 @@ import { zipSync, type Zippable } from 'fflate';
 import { ImportSession } from '../src/lib/state/importer.svelte';
 import { importLabelStreams } from '../src/lib/labels/import';
 import { sliceStream } from '../src/lib/workers/slice-stream';
-import type { SampleTable } from '../src/lib/labels/types';
+import { AuStatus, type LabelScheme, type SampleTable } from '../src/lib/labels/types';
 import { deleteDataset, loadSampleTable, getDataset } from '../src/lib/store/datasets';
 import { tableToPages } from '../src/lib/store/columns';
 import { SamplePageSchema, type DatasetMeta, type SamplePage } from '../src/lib/store/records';
@@ -23,7 +23,6 @@ import {
   applyFilter,
   type SampleFilterInput,
 } from '../src/lib/rules/filter';
-import { scoreLabelIssues, type LabelIssueColumns } from '../src/lib/rules/label-issues';
 import { buildOverview } from '../src/lib/rules/overview';
 import type { RuleSet } from '../src/lib/rules/schema';
 import { ANY_SAMPLE, refineSamples, type SampleQuery } from '../src/lib/query/sample-query';
@@ -33,7 +32,24 @@ import { newReviewSet, randomStratifiedSample } from '../src/lib/review/review-s
 import { buildExportFiles, buildExportZip, type ExportInput } from '../src/lib/export/bundle';
 import { defaultExportPolicy } from '../src/lib/export/policy';
 import type { FloorRequest, FloorResponse } from './floor.worker';
+import type { EvidenceFloorRequest, EvidenceFloorResponse } from './evidence-floor.worker';
+import type { EvidencePiecesRequest, EvidencePiecesResponse } from './evidence-pieces.worker';
 import { textAt } from '../src/lib/labels/text-column';
+import { analyseInWorker } from '../src/lib/workers/analysis-client';
+import type { AnalysisColumns } from '../src/lib/workers/analysis-protocol';
+import { assessLabels, type LabelEvidence } from '../src/lib/label-evidence/assess';
+import { injectSwaps, rankingQuality } from '../src/lib/label-evidence/swaps';
+import { crowdAgreement, crowdOpinions } from '../src/lib/label-evidence/crowd-source';
+import {
+  CROWD_DISTRIBUTION_VERSION,
+  CROWD_EMOTIONS,
+  CROWD_EMOTION_COUNT,
+  type CrowdDistribution,
+} from '../src/lib/label-evidence/crowd-file';
+import { importLabelFiles } from '../src/lib/labels/import';
+import { RAFCE_SCHEME } from '../src/lib/labels/schemes';
+import { RAFCE_RULE_SET } from '../src/lib/rules/builtin';
+import { seededRandom } from '../src/lib/review/review-set';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -308,7 +324,8 @@ let loaded: {
   table: SampleTable;
   ruleSet: RuleSet;
   check: CheckColumns;
-  issues: LabelIssueColumns;
+  /** The label evidence from the analysis worker (evidenceSpeed); null until it has run. */
+  issues: LabelEvidence | null;
 } | null = null;
 
 async function load(id: string, reps: number, warm: boolean): Promise<Record<string, Timing>> {
@@ -321,12 +338,194 @@ async function load(id: string, reps: number, warm: boolean): Promise<Record<str
   if (!ruleSet) throw new Error(`no built-in rule set for ${meta.scheme.id}`);
   // A rule set is compiled once and cached per object: a rule edit makes a new object.
   const check = await timeIt(reps, () => checkTable(table, { ...ruleSet }), warm);
-  const issues = await timeIt(reps, () => scoreLabelIssues(table, ruleSet), warm);
-  loaded = { id, meta, table, ruleSet, check: check.value, issues: issues.value };
+  loaded = { id, meta, table, ruleSet, check: check.value, issues: null };
   return {
     'open: loadSampleTable (IndexedDB pages to columns)': { median: open.median, runs: open.runs },
     'recount after a rule edit: checkTable': { median: check.median, runs: check.runs },
-    'recount after a rule edit: scoreLabelIssues': { median: issues.median, runs: issues.runs },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Label evidence (issue 13): the analysis worker's run against the floor of any
+// out-of-fold fit, and the main thread meanwhile
+
+/** The columns the analysis gets, copied as the library copies them before posting. */
+function analysisColumns(table: SampleTable): AnalysisColumns {
+  return {
+    count: table.count,
+    classIds: table.classIds.slice(),
+    splits: table.splits.slice(),
+    auStatus: table.auStatus.slice(),
+    auMask: table.auMask.slice(),
+    flags: table.flags.slice(),
+  };
+}
+
+export interface EvidenceRun {
+  /** From posting the request (columns copied first, as the library does) to the 'evidence' answer. */
+  total: number;
+  /** From posting to the 'check' answer (check and first overview). */
+  check: number;
+  /** Main-thread tasks over 50 ms during the run (Long Tasks API). */
+  longestTask: number;
+  longTasks: number;
+}
+
+/** One analysis as the library runs it when a dataset opens: check, overview, evidence. */
+async function analyseOnce(): Promise<{ run: EvidenceRun; evidence: LabelEvidence }> {
+  if (!loaded) throw new Error('the evidence needs a loaded dataset');
+  const { table, meta, ruleSet } = loaded;
+  gc();
+  await settle();
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+  try {
+    const t0 = now();
+    let tCheck = NaN;
+    const answer = await analyseInWorker(
+      {
+        columns: analysisColumns(table),
+        ruleSet: structuredClone(ruleSet),
+        scheme: meta.scheme,
+        splitNames: meta.splitNames,
+        crowd: null,
+      },
+      () => (tCheck = now()),
+    );
+    const t1 = now();
+    if (!answer.ok) throw new Error(`the analysis worker failed: ${answer.error}`);
+    await settle();
+    for (const entry of observer.takeRecords()) longTasks.push(entry.duration);
+    return {
+      run: {
+        total: t1 - t0,
+        check: tCheck - t0,
+        longestTask: Math.max(0, ...longTasks),
+        longTasks: longTasks.length,
+      },
+      evidence: answer.evidence,
+    };
+  } finally {
+    observer.disconnect();
+  }
+}
+
+let evidenceFloorWorker: Worker | null = null;
+
+function evidenceFloor(request: EvidenceFloorRequest): Promise<EvidenceFloorResponse> {
+  evidenceFloorWorker ??= new Worker(new URL('./evidence-floor.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const worker = evidenceFloorWorker;
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<EvidenceFloorResponse>) => resolve(event.data);
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage(request);
+  });
+}
+
+function evidencePieces(request: EvidencePiecesRequest): Promise<EvidencePiecesResponse> {
+  // A worker of its own, ended after: it holds the fits of the largest dataset.
+  const worker = new Worker(new URL('./evidence-pieces.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  return new Promise<EvidencePiecesResponse>((resolve, reject) => {
+    worker.onmessage = (
+      event: MessageEvent<({ ok: true } & EvidencePiecesResponse) | { ok: false; error: string }>,
+    ) => {
+      const answer = event.data;
+      if (answer.ok) resolve(answer);
+      else reject(new Error(`evidence pieces: ${answer.error}`));
+    };
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage(request);
+  }).finally(() => worker.terminate());
+}
+
+/**
+ * The analysis worker's evidence at this size: the first run (a cold worker, as when the
+ * user opens a dataset), then `reps` warm runs; the floor `reps` times after a warm-up;
+ * and the pieces once. Keeps the last evidence for the filters.
+ */
+async function evidenceSpeed(
+  reps: number,
+  pieces: boolean,
+  warmPieces: boolean,
+): Promise<{
+  cold: EvidenceRun;
+  warm: EvidenceRun[];
+  floor: { total: number; compute: number }[];
+  floorPatterns: number;
+  floorCounted: number;
+  scored: number;
+  likelyMislabelled: number;
+  auAccuracy: number;
+  calibration: LabelEvidence['calibration'];
+  pieces: EvidencePiecesResponse | null;
+}> {
+  if (!loaded) throw new Error('the evidence needs a loaded dataset');
+  const cold = await analyseOnce();
+  log(`evidence (cold worker): ${cold.run.total.toFixed(0)} ms`);
+  const warm: EvidenceRun[] = [];
+  let evidence = cold.evidence;
+  for (let r = 0; r < reps; r++) {
+    const next = await analyseOnce();
+    warm.push(next.run);
+    evidence = next.evidence;
+    log(`evidence (warm worker): ${next.run.total.toFixed(0)} ms`);
+  }
+  loaded.issues = evidence;
+
+  const { table, meta } = loaded;
+  const floorRequest = (): EvidenceFloorRequest => ({
+    count: table.count,
+    classIds: table.classIds.slice(),
+    auStatus: table.auStatus.slice(),
+    auMask: table.auMask.slice(),
+    schemeClassIds: meta.scheme.classes.map((c) => c.id),
+    folds: 5,
+  });
+  // The floor's worker is started and warmed beforehand: the floor is the least work, not a cold start.
+  await evidenceFloor(floorRequest());
+  const floor: { total: number; compute: number }[] = [];
+  let last: EvidenceFloorResponse | null = null;
+  for (let r = 0; r < Math.max(1, reps); r++) {
+    gc();
+    await settle();
+    const t0 = now();
+    // Copied on the clock, as the app copies its columns on the clock.
+    last = await evidenceFloor(floorRequest());
+    floor.push({ total: now() - t0, compute: last.computeMs });
+  }
+
+  let piecesResult: EvidencePiecesResponse | null = null;
+  if (pieces) {
+    gc();
+    await settle();
+    piecesResult = await evidencePieces({
+      count: table.count,
+      classIds: table.classIds.slice(),
+      auStatus: table.auStatus.slice(),
+      auMask: table.auMask.slice(),
+      scheme: meta.scheme,
+      ruleSet: structuredClone(loaded.ruleSet),
+      warm: warmPieces,
+    });
+  }
+  return {
+    cold: cold.run,
+    warm,
+    floor,
+    floorPatterns: last?.patterns ?? NaN,
+    floorCounted: last?.counted ?? NaN,
+    scored: evidence.scored,
+    likelyMislabelled: evidence.likelyMislabelled,
+    auAccuracy: evidence.auModel?.accuracy ?? NaN,
+    calibration: evidence.calibration,
+    pieces: piecesResult,
   };
 }
 
@@ -339,21 +538,22 @@ interface FilterCase {
 
 const FILTER_CASES: FilterCase[] = [
   { name: 'all samples, dataset order', kind: 'filter', filter: {} },
-  { name: 'verdict fails', kind: 'filter', filter: { verdicts: ['fails'] } },
+  { name: 'verdict breaks-facs', kind: 'filter', filter: { verdicts: ['breaks-facs'] } },
   { name: 'class 3 in split 0', kind: 'filter', filter: { classIds: [3], splits: [0] } },
   { name: 'AU12 present, AU4 absent', kind: 'filter', filter: { auPresent: [12], auAbsent: [4] } },
   { name: 'AU label null', kind: 'filter', filter: { nullOnly: true } },
   {
-    name: 'flagged by label-issue score, lowest posterior first',
+    name: 'likely mislabelled (label evidence), most suspicious first',
     kind: 'filter',
-    filter: { flaggedOnly: true, sort: 'posterior-asc' },
+    filter: { flaggedOnly: true, sort: 'suspicion' },
   },
   {
-    name: 'suspect or fails, lowest score first',
+    name: 'atypical, lowest score first',
     kind: 'filter',
-    filter: { verdicts: ['suspect', 'fails'], sort: 'score-asc' },
+    filter: { verdicts: ['atypical'], sort: 'score-asc' },
   },
   { name: 'every sample, lowest score first', kind: 'filter', filter: { sort: 'score-asc' } },
+  { name: 'every sample, most suspicious first', kind: 'filter', filter: { sort: 'suspicion' } },
   {
     name: "image name contains '4242'",
     kind: 'filter',
@@ -369,6 +569,7 @@ async function filters(
 ): Promise<{ name: string; kind: string; matched: number; median: number; runs: number[] }[]> {
   if (!loaded) throw new Error('filters need a loaded dataset');
   const { table, check, issues, meta, ruleSet } = loaded;
+  if (!issues) throw new Error('filters need the label evidence (evidenceSpeed first)');
   const rows = [];
   for (const c of FILTER_CASES) {
     let run: () => number;
@@ -515,6 +716,227 @@ const EXPORT_KEYS = {
 } as const;
 
 // ---------------------------------------------------------------------------
+// Label evidence on the real RAF-CE files (issue 13): known swaps, ranked
+
+export interface QualityMeasures {
+  /** AUROC of evidence.suspicion for the swapped samples among the coded samples. */
+  auroc: number;
+  /** Share of swapped samples among the 20 most suspicious coded samples. */
+  top20: number;
+  /** Share of the coded samples in the likely-mislabelled set (flagged === 1). */
+  setShare: number;
+  /** Share of the swapped samples inside that set. */
+  swapsInSet: number;
+  flagged: number;
+  ms: number;
+  auAccuracy: number;
+  weights: Record<string, number>;
+  cut: number;
+  capped: boolean;
+}
+
+export interface QualitySeed {
+  seed: number;
+  coded: number;
+  swapped: number;
+  plain: QualityMeasures;
+  crowd: QualityMeasures & {
+    /** Swapped samples whose crowd does not lead with the swapped-to class's components. */
+    disagreeing: number;
+    /** Share of the first `disagreeing` coded samples in the app's worst-first order that are such samples. */
+    disagreeingFirst: number;
+  };
+}
+
+/**
+ * Synthetic crowd votes (RAF-ML's real distribution.txt is not among the fixtures): per
+ * sample with a class, its ORIGINAL class's two components get 0.4 and 0.3 (which gets
+ * which drawn per sample), the four other emotions 0.075 each, then every share gets
+ * uniform noise in [0, 0.04) and the row is renormalised. Seeded.
+ */
+function syntheticCrowd(table: SampleTable, scheme: LabelScheme): CrowdDistribution {
+  const n = table.count;
+  const classById = new Map(scheme.classes.map((c) => [c.id, c]));
+  const shares = new Float32Array(n * CROWD_EMOTION_COUNT).fill(NaN);
+  const has = new Uint8Array(n);
+  const random = seededRandom(13);
+  const row = new Float64Array(CROWD_EMOTION_COUNT);
+  let matched = 0;
+  for (let i = 0; i < n; i++) {
+    const labelClass = classById.get(table.classIds[i] as number);
+    if (!labelClass) continue;
+    const at = labelClass.components.map((c) => (CROWD_EMOTIONS as readonly string[]).indexOf(c));
+    if (at.length !== 2 || at.some((e) => e < 0)) continue;
+    row.fill(0.3 / (CROWD_EMOTION_COUNT - 2));
+    const first = random() < 0.5 ? 0 : 1;
+    row[at[first] as number] = 0.4;
+    row[at[1 - first] as number] = 0.3;
+    let total = 0;
+    for (let e = 0; e < CROWD_EMOTION_COUNT; e++) {
+      row[e] = (row[e] as number) + random() * 0.04;
+      total += row[e] as number;
+    }
+    for (let e = 0; e < CROWD_EMOTION_COUNT; e++)
+      shares[i * CROWD_EMOTION_COUNT + e] = (row[e] as number) / total;
+    has[i] = 1;
+    matched++;
+  }
+  return {
+    version: CROWD_DISTRIBUTION_VERSION,
+    fileName: 'synthetic-crowd.txt',
+    emotions: CROWD_EMOTIONS,
+    shares,
+    has,
+    matched,
+  };
+}
+
+function measureEvidence(
+  evidence: LabelEvidence,
+  ms: number,
+  coded: Int32Array,
+  isSwapped: Uint8Array,
+  swapped: number,
+): QualityMeasures {
+  const quality = rankingQuality(evidence.suspicion, isSwapped, coded, 20);
+  let flagged = 0;
+  let hits = 0;
+  for (const i of coded) {
+    if (evidence.flagged[i] !== 1) continue;
+    flagged++;
+    if (isSwapped[i]) hits++;
+  }
+  const weights: Record<string, number> = {};
+  for (const source of evidence.sources) weights[source.kind] = source.weight;
+  return {
+    auroc: quality.auroc,
+    top20: quality.topPrecision,
+    setShare: flagged / coded.length,
+    swapsInSet: swapped > 0 ? hits / swapped : NaN,
+    flagged,
+    ms,
+    auAccuracy: evidence.auModel?.accuracy ?? NaN,
+    weights,
+    cut: evidence.calibration?.cut ?? NaN,
+    capped: evidence.calibration?.capped ?? false,
+  };
+}
+
+/**
+ * The protocol of issue 13 on the files given to #label-files (the real RAF-CE files):
+ * import them with the app's importer; per seed, swap 5% of the AU-coded samples'
+ * classes to another class at random, weigh the evidence on the swapped labels, and see
+ * how it ranks the swaps; then again with synthetic crowd votes made from the original
+ * classes.
+ */
+async function labelQuality(seeds: number[]): Promise<{
+  samples: number;
+  coded: number;
+  format: string;
+  problems: number;
+  crowdMatched: number;
+  seeds: QualitySeed[];
+}> {
+  const files = labelFiles();
+  const inputs = await Promise.all(
+    files.map(async (file) => ({
+      name: file.name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    })),
+  );
+  const imported = importLabelFiles(inputs);
+  if (imported.format !== 'raf-ce' || imported.scheme.id !== RAFCE_SCHEME.id)
+    throw new Error(`the fixtures read as ${imported.format} / ${imported.scheme.id}, not RAF-CE`);
+  const table = imported.table;
+  const scheme = RAFCE_SCHEME;
+  const k = scheme.classes.length;
+  const columnOf = new Map(scheme.classes.map((c, column) => [c.id, column]));
+  // Classes of the AU-coded samples (column = id for RAF-CE); -1 for the others.
+  const labels = new Int16Array(table.count).fill(-1);
+  const codedList: number[] = [];
+  for (let i = 0; i < table.count; i++) {
+    const column = columnOf.get(table.classIds[i] as number);
+    if (table.auStatus[i] !== AuStatus.coded || column === undefined) continue;
+    labels[i] = column;
+    codedList.push(i);
+  }
+  const coded = Int32Array.from(codedList);
+  const crowd = syntheticCrowd(table, scheme);
+  const rows: QualitySeed[] = [];
+  for (const seed of seeds) {
+    const injected = injectSwaps(labels, k, 0.05, seed);
+    const classIds = table.classIds.slice();
+    for (const i of injected.swapped)
+      classIds[i] = (scheme.classes[injected.labels[i] as number] as { id: number }).id;
+    const columns = {
+      count: table.count,
+      classIds,
+      auStatus: table.auStatus,
+      auMask: table.auMask,
+    };
+    const swapped = injected.swapped.length;
+
+    let t0 = now();
+    const plain = assessLabels({ columns, scheme, ruleSet: RAFCE_RULE_SET });
+    const plainMs = now() - t0;
+
+    t0 = now();
+    const withCrowd = assessLabels({
+      columns,
+      scheme,
+      ruleSet: RAFCE_RULE_SET,
+      extraSources: [crowdOpinions(crowd, scheme, classIds)],
+    });
+    const crowdMs = now() - t0;
+
+    // The swaps the crowd disagrees with: it does not lead with the swapped-to class's components.
+    const disagrees = new Uint8Array(table.count);
+    let disagreeing = 0;
+    for (const i of injected.swapped) {
+      if (crowd.has[i] !== 1) continue;
+      const labelClass = scheme.classes[injected.labels[i] as number];
+      if (!labelClass) continue;
+      const shares = crowd.shares.subarray(i * CROWD_EMOTION_COUNT, (i + 1) * CROWD_EMOTION_COUNT);
+      if (crowdAgreement(shares, labelClass.components).leads === 'no') {
+        disagrees[i] = 1;
+        disagreeing++;
+      }
+    }
+    // The app's worst-first order (evidence.rank), coded samples only.
+    const order = coded
+      .filter((i) => !Number.isNaN(withCrowd.rank[i] as number))
+      .sort((a, b) => (withCrowd.rank[a] as number) - (withCrowd.rank[b] as number));
+    let first = 0;
+    for (let r = 0; r < Math.min(disagreeing, order.length); r++)
+      if (disagrees[order[r] as number]) first++;
+
+    rows.push({
+      seed,
+      coded: coded.length,
+      swapped,
+      plain: measureEvidence(plain, plainMs, coded, injected.isSwapped, swapped),
+      crowd: {
+        ...measureEvidence(withCrowd, crowdMs, coded, injected.isSwapped, swapped),
+        disagreeing,
+        disagreeingFirst: disagreeing > 0 ? first / disagreeing : NaN,
+      },
+    });
+    const last = rows[rows.length - 1] as QualitySeed;
+    log(
+      `quality seed ${seed}: AUROC ${last.plain.auroc.toFixed(3)}, top-20 ${last.plain.top20.toFixed(2)}, set ${(100 * last.plain.setShare).toFixed(1)}% holding ${(100 * last.plain.swapsInSet).toFixed(1)}% of swaps; with crowd AUROC ${last.crowd.auroc.toFixed(3)}, disagreeing first ${last.crowd.disagreeingFirst.toFixed(3)}`,
+    );
+  }
+  return {
+    samples: table.count,
+    coded: coded.length,
+    format: imported.format,
+    problems: imported.problems.length,
+    crowdMatched: crowd.matched,
+    seeds: rows,
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Review set for the key-press measure, heap
 
 async function setupReview(size: number): Promise<{ setId: string; datasetId: string }> {
@@ -551,6 +973,8 @@ async function remove(id: string): Promise<void> {
 }
 
 const api = {
+  evidenceSpeed,
+  labelQuality,
   importApp,
   importFloor,
   importBreakdown,

@@ -55,10 +55,35 @@ if (SIZES.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`bad --s
  * @param {number} n
  */
 function repsFor(n) {
-  if (SMOKE) return { import: 1, breakdown: 1, compute: 1, export: 1, presses: 10, warmPresses: 2 };
+  if (SMOKE)
+    return {
+      import: 1,
+      breakdown: 1,
+      compute: 1,
+      export: 1,
+      presses: 10,
+      warmPresses: 2,
+      evidence: 1,
+    };
   if (n >= 1_000_000)
-    return { import: 3, breakdown: 1, compute: 5, export: 3, presses: 50, warmPresses: 3 };
-  return { import: 5, breakdown: 3, compute: 7, export: 5, presses: 50, warmPresses: 3 };
+    return {
+      import: 3,
+      breakdown: 1,
+      compute: 5,
+      export: 3,
+      presses: 50,
+      warmPresses: 3,
+      evidence: 2,
+    };
+  return {
+    import: 5,
+    breakdown: 3,
+    compute: 7,
+    export: 5,
+    presses: 50,
+    warmPresses: 3,
+    evidence: 3,
+  };
 }
 
 /** Targets of issue #7 (ms, ratios, bytes). */
@@ -70,6 +95,25 @@ const TARGETS = {
   heapBytes: 500 * 1024 * 1024,
   longTaskMs: 100,
 };
+
+/** Targets of issue 13 (label evidence). */
+const EVIDENCE_TARGETS = {
+  /** Fitting and scoring 1M samples in the worker (ms); the page stays responsive (longTaskMs). */
+  ms1M: 10_000,
+  auroc: 0.92,
+  aurocAim: 0.93,
+  top20: 0.85,
+  maxSetShare: 0.15,
+  minSwapsInSet: 0.7,
+};
+
+/** The real RAF-CE files for the quality bench (issue 13). */
+const RAFCE_FIXTURES = path.resolve(
+  process.env.RAFCE_FIXTURES ?? path.join(ROOT, '../shared/fixtures/raf-ce'),
+);
+const RAFCE_FIXTURE_FILES = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'];
+/** Seeds of the swap injection; the smoke run takes the first only. */
+const QUALITY_SEEDS = SMOKE ? [1] : [1, 2, 3, 4, 5];
 
 const started = Date.now();
 /** 1-minute load averages sampled at each progress line: other work on the machine shows here. */
@@ -216,6 +260,8 @@ function fmtMs(ms) {
 /** @param {number} bytes */
 const fmtMB = (bytes) =>
   Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : 'n/a';
+/** @param {number} share */
+const fmtPct = (share) => (Number.isFinite(share) ? `${(100 * share).toFixed(1)}%` : 'n/a');
 /** @param {number} n */
 const fmtN = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
@@ -297,8 +343,15 @@ async function measureHarness(context, n, files) {
   log(`${fmtN(n)} import breakdown`);
   const breakdown = await call(page, 'importBreakdown', reps.breakdown, warm);
 
-  log(`${fmtN(n)} open, check, label issues`);
+  log(`${fmtN(n)} open, check`);
   const compute = await call(page, 'load', keptId, reps.compute, warm);
+  log(`${fmtN(n)} label evidence in the analysis worker`);
+  const evidence = await call(page, 'evidenceSpeed', reps.evidence, true, n < 1_000_000);
+  log(
+    `${fmtN(n)} evidence: first run ${fmtMs(evidence.cold.total)} (cold worker), warm ${evidence.warm.map((/** @type {any} */ r) => fmtMs(r.total)).join(', ')}; longest main-thread task ${fmtMs(Math.max(evidence.cold.longestTask, ...evidence.warm.map((/** @type {any} */ r) => r.longestTask)))}; floor ${evidence.floor.map((/** @type {any} */ f) => `${fmtMs(f.total)} (pass ${fmtMs(f.compute)})`).join(', ')}`,
+  );
+  if (evidence.pieces)
+    for (const [k, v] of Object.entries(evidence.pieces.pieces)) log(`  ${k}: ${fmtMs(v)}`);
   log(`${fmtN(n)} filters and counts`);
   const filters = await call(page, 'filters', reps.compute, warm);
   log(`${fmtN(n)} export`);
@@ -306,7 +359,9 @@ async function measureHarness(context, n, files) {
   for (const [k, v] of Object.entries(exp)) log(`  ${k}: ${fmtMs(v.median)}`);
   const review = await call(page, 'setupReview', reps.warmPresses + reps.presses + 10);
   const harnessHeap = await heapOf(context, page);
-  log(`${fmtN(n)} harness heap with table, check and issues loaded: ${fmtMB(harnessHeap.used)}`);
+  log(
+    `${fmtN(n)} harness heap with table, check and label evidence loaded: ${fmtMB(harnessHeap.used)}`,
+  );
   await call(page, 'release');
   await page.close();
   return {
@@ -323,11 +378,42 @@ async function measureHarness(context, n, files) {
       breakdown,
     },
     compute,
+    evidence,
     filters,
     export: exp,
     review,
     harnessHeap,
   };
+}
+
+/**
+ * Issue 13's protocol on the real RAF-CE files: the harness imports them with the app's
+ * importer, injects 5% swaps per seed and ranks them (bench/bench.ts, labelQuality).
+ * null when the fixtures are not there.
+ * @param {import('@playwright/test').BrowserContext} context
+ */
+async function measureQuality(context) {
+  const files = RAFCE_FIXTURE_FILES.map((f) => path.join(RAFCE_FIXTURES, f));
+  const missing = files.filter((f) => !fs.existsSync(f));
+  if (missing.length > 0) {
+    log(
+      `label evidence quality: skipped, no RAF-CE fixtures (${missing.map((f) => path.relative(ROOT, f)).join(', ')}; set RAFCE_FIXTURES)`,
+    );
+    return null;
+  }
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`quality page error: ${e.message}`));
+  await page.goto(`${BASE}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await page.setInputFiles('#label-files', files);
+  log(`label evidence quality on the RAF-CE files, seeds ${QUALITY_SEEDS.join(', ')}`);
+  const quality = await call(page, 'labelQuality', QUALITY_SEEDS);
+  for (const r of quality.seeds)
+    log(
+      `  seed ${r.seed}: AUROC ${r.plain.auroc.toFixed(3)}, top-20 ${r.plain.top20.toFixed(2)}, set ${fmtPct(r.plain.setShare)} of coded holding ${fmtPct(r.plain.swapsInSet)} of ${r.swapped} swaps (${fmtMs(r.plain.ms)}); with crowd AUROC ${r.crowd.auroc.toFixed(3)}, top-20 ${r.crowd.top20.toFixed(2)}, set ${fmtPct(r.crowd.setShare)} holding ${fmtPct(r.crowd.swapsInSet)}, disagreeing swaps first ${fmtPct(r.crowd.disagreeingFirst)} of ${r.crowd.disagreeing}`,
+    );
+  await page.close();
+  return { fixtures: path.relative(ROOT, RAFCE_FIXTURES) || '.', ...quality };
 }
 
 /**
@@ -849,6 +935,7 @@ async function main() {
       args: CHROMIUM_FLAGS,
       viewport: { width: 1400, height: 900 },
     });
+    const quality = await measureQuality(context);
     /** @type {Record<string, any>} */
     const sizes = {};
     for (const n of SIZES) {
@@ -859,6 +946,7 @@ async function main() {
     const results = {
       machine: machine(),
       sizes,
+      quality,
       smoke: SMOKE,
       seconds: (Date.now() - started) / 1000,
       loads,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LabelFlag } from '../label-evidence/assess';
 import { FlagReasonSchema } from '../review/decision';
 import {
   ExportPolicySchema,
@@ -41,6 +42,21 @@ const decisions: TestDecision[] = [
 ];
 const final = finalOf(table, decisions);
 const scores = Float32Array.from([0.9, 0.1, 0.5, 0.9, 0.9, Number.NaN, 0.2, 0.3]);
+/*
+ * The label evidence: 0-4 likely mislabelled (0 untouched, 1 accepted, 2 corrected,
+ * 3 discarded, 4 flagged), 5 insufficient data, 6 not scored, 7 none.
+ */
+const L = LabelFlag;
+const flags = Uint8Array.from([
+  L['likely-mislabelled'],
+  L['likely-mislabelled'],
+  L['likely-mislabelled'],
+  L['likely-mislabelled'],
+  L['likely-mislabelled'],
+  L['insufficient-data'],
+  L['not-scored'],
+  L.none,
+]);
 
 const R = RemovalReason;
 type Case = [string, ExportPolicyInput, RemovalReasonCode[]];
@@ -93,10 +109,45 @@ describe('selectForExport', () => {
         R.outsideSubset,
       ],
     ],
+    [
+      'likely mislabelled: untouched and flagged dropped; accepted and corrected kept',
+      { dropLikelyMislabelled: true },
+      [R.likelyMislabelled, 0, 0, R.discarded, R.likelyMislabelled, 0, 0, 0],
+    ],
+    [
+      'likely mislabelled: a kept discard is no accept, so the evidence drops it',
+      { dropLikelyMislabelled: true, dropDiscarded: false },
+      [R.likelyMislabelled, 0, 0, R.likelyMislabelled, R.likelyMislabelled, 0, 0, 0],
+    ],
+    [
+      'likely mislabelled: a dropped flag reason comes first',
+      { dropLikelyMislabelled: true, dropFlagged: ['occluded'] },
+      [R.likelyMislabelled, 0, 0, R.discarded, R.flagged, 0, 0, 0],
+    ],
+    [
+      'likely mislabelled: a low score comes first; accepted stays dropped for its score',
+      { dropLikelyMislabelled: true, minScore: 0.4 },
+      [
+        R.likelyMislabelled,
+        R.lowScore,
+        0,
+        R.discarded,
+        R.likelyMislabelled,
+        0,
+        R.lowScore,
+        R.lowScore,
+      ],
+    ],
+    [
+      'likely mislabelled with only reviewed samples',
+      { dropLikelyMislabelled: true, onlyReviewed: true },
+      [R.notReviewed, 0, 0, R.discarded, R.likelyMislabelled, R.notReviewed, 0, 0],
+    ],
   ];
 
   it.each(cases)('%s', (_, input, expected) => {
-    const selection = selectForExport(table, final, scores, ExportPolicySchema.parse(input));
+    const policy = ExportPolicySchema.parse(input);
+    const selection = selectForExport(table, final, scores, policy, flags);
     expect([...selection.removed]).toEqual(expected);
     const kept = (expected as readonly number[]).flatMap((code, i) => (code === 0 ? [i] : []));
     expect([...selection.kept]).toEqual(kept);
@@ -107,11 +158,83 @@ describe('selectForExport', () => {
     for (const [code, name] of [
       [R.discarded, 'discarded'],
       [R.flagged, 'flagged'],
+      [R.likelyMislabelled, 'likely-mislabelled'],
     ] as const) {
       expect(selection.byReason[name]).toBe(
         (expected as readonly number[]).filter((c) => c === code).length,
       );
     }
+    // On, the option drops exactly what the preview says it would drop.
+    if (policy.dropLikelyMislabelled) {
+      expect(selection.evidence.droppable).toBe(selection.byReason['likely-mislabelled']);
+    }
+  });
+
+  const likelyCases: [string, ExportPolicyInput, Uint8Array | null, object, number][] = [
+    [
+      'off: nothing dropped, the droppable counted',
+      {},
+      flags,
+      { computed: true, droppable: 2, decided: 2, kept: 4 },
+      1,
+    ],
+    [
+      'on: the droppable dropped, the decided kept',
+      { dropLikelyMislabelled: true },
+      flags,
+      { computed: true, droppable: 2, decided: 2, kept: 2 },
+      3,
+    ],
+    [
+      'on, but no evidence yet: nothing dropped for it',
+      { dropLikelyMislabelled: true },
+      null,
+      { computed: false, droppable: 0, decided: 0, kept: 0 },
+      1,
+    ],
+    [
+      'on, with no sample called likely mislabelled',
+      { dropLikelyMislabelled: true },
+      new Uint8Array(8),
+      { computed: true, droppable: 0, decided: 0, kept: 0 },
+      1,
+    ],
+  ];
+
+  it.each(likelyCases)('evidence counts, %s', (_, input, evidence, counts, removed) => {
+    const selection = selectForExport(
+      table,
+      final,
+      null,
+      ExportPolicySchema.parse(input),
+      evidence,
+    );
+    expect(selection.evidence).toEqual(counts);
+    expect(selection.removedCount).toBe(removed);
+  });
+
+  it('counts likely mislabelled drops per class and per split', () => {
+    const policy = ExportPolicySchema.parse({ dropLikelyMislabelled: true });
+    const selection = selectForExport(table, final, null, policy, flags);
+    expect(selection.byReason).toMatchObject({ discarded: 1, 'likely-mislabelled': 2 });
+    expect(selection.byClass).toEqual([
+      { classId: 0, kept: 1, removed: 1 },
+      { classId: 1, kept: 0, removed: 2 },
+      { classId: 2, kept: 3, removed: 0 },
+      { classId: 3, kept: 1, removed: 0 },
+    ]);
+    expect(selection.bySplit).toEqual([
+      { split: 0, kept: 3, removed: 1 },
+      { split: 1, kept: 2, removed: 1 },
+      { split: 2, kept: 0, removed: 1 },
+    ]);
+  });
+
+  it('without final labels every likely mislabelled sample is droppable', () => {
+    const policy = ExportPolicySchema.parse({ dropLikelyMislabelled: true });
+    const selection = selectForExport(table, null, null, policy, flags);
+    expect([...selection.kept]).toEqual([5, 6, 7]);
+    expect(selection.evidence).toEqual({ computed: true, droppable: 5, decided: 0, kept: 0 });
   });
 
   it('counts per class (corrected class) and per split, kept and removed', () => {
@@ -159,6 +282,10 @@ describe('selectForExport', () => {
       () => selectForExport(table, final, new Float32Array(3), defaultExportPolicy()),
     ],
     [
+      'evidence flags of another size',
+      () => selectForExport(table, final, null, defaultExportPolicy(), new Uint8Array(9)),
+    ],
+    [
       'a subset index outside the table',
       () =>
         selectForExport(
@@ -176,10 +303,11 @@ describe('selectForExport', () => {
 describe('ExportPolicySchema', () => {
   it('has the documented defaults', () => {
     expect(defaultExportPolicy()).toEqual({
-      version: 1,
+      version: 2,
       dropDiscarded: true,
       dropFlagged: [],
       nullAu: 'keep-uncoded',
+      dropLikelyMislabelled: false,
       minScore: null,
       onlyReviewed: false,
       applyCorrections: true,
@@ -192,10 +320,35 @@ describe('ExportPolicySchema', () => {
     ['an unknown beta', { beta: 0.5 }],
     ['an unknown flag reason', { dropFlagged: ['tired'] }],
     ['a subset that is not an Int32Array', { subset: [1, 2] }],
-    ['another version', { version: 2 }],
+    ['another version', { version: 3 }],
     ['a NaN min score', { minScore: Number.NaN }],
+    ['a dropLikelyMislabelled that is not a boolean', { dropLikelyMislabelled: 'yes' }],
   ])('rejects %s', (_, input) => {
     expect(ExportPolicySchema.safeParse(input).success).toBe(false);
+  });
+
+  it('reads a version 1 policy (before dropLikelyMislabelled) as keeping them', () => {
+    const v1 = {
+      version: 1,
+      dropDiscarded: true,
+      dropFlagged: ['occluded'],
+      nullAu: 'drop',
+      minScore: 0.3,
+      onlyReviewed: false,
+      applyCorrections: true,
+      beta: 0.99,
+      subsetSize: 12,
+    };
+    expect(SerializedPolicySchema.parse(v1)).toEqual({ ...v1, dropLikelyMislabelled: false });
+    expect(ExportPolicySchema.parse({ version: 1 }).dropLikelyMislabelled).toBe(false);
+  });
+
+  it('serializes dropLikelyMislabelled', () => {
+    const serialized = serializePolicy(ExportPolicySchema.parse({ dropLikelyMislabelled: true }));
+    expect(serialized).toMatchObject({ version: 2, dropLikelyMislabelled: true });
+    expect(SerializedPolicySchema.parse(JSON.parse(JSON.stringify(serialized)))).toEqual(
+      serialized,
+    );
   });
 
   it('serializes the subset as its size', () => {
@@ -220,8 +373,40 @@ describe('describePolicy', () => {
     [{ applyCorrections: false }, /corrections are NOT applied/],
     [{ subset: new Int32Array(5) }, /Only the 5 samples/],
     [{ beta: 0.9999 }, /beta = 0.9999/],
+    [{}, /likely mislabelled are kept: evidence is a reason to look, and the reviewer decides/],
+    [
+      { dropLikelyMislabelled: true },
+      /likely mislabelled are dropped, unless a reviewer accepted or corrected them/,
+    ],
   ])('%o says %s', (input, pattern) => {
     expect(describePolicy(ExportPolicySchema.parse(input)).join('\n')).toMatch(pattern);
+  });
+
+  it.each<[string, ExportPolicyInput, Uint8Array | null, RegExp]>([
+    ['off, evidence computed', {}, flags, /likely mislabelled are kept: evidence is a reason/],
+    ['off, no evidence', {}, null, /likely mislabelled are kept: evidence is a reason/],
+    [
+      'on, no evidence',
+      { dropLikelyMislabelled: true },
+      null,
+      /to be dropped, but the evidence is not computed yet: no sample is dropped for it/,
+    ],
+    [
+      'on, two decided samples',
+      { dropLikelyMislabelled: true },
+      flags,
+      /dropped, unless a reviewer accepted or corrected them: a human decision beats the model\. 2 such samples are kept/,
+    ],
+  ])('with the selection, %s', (_, input, evidence, pattern) => {
+    const policy = ExportPolicySchema.parse(input);
+    const selection = selectForExport(table, final, null, policy, evidence);
+    expect(describePolicy(policy, selection.evidence).join('\n')).toMatch(pattern);
+  });
+
+  it('says nothing of decided samples when there are none', () => {
+    const policy = ExportPolicySchema.parse({ dropLikelyMislabelled: true });
+    const selection = selectForExport(table, null, null, policy, flags);
+    expect(describePolicy(policy, selection.evidence).join('\n')).not.toMatch(/such sample/);
   });
 });
 
@@ -230,10 +415,11 @@ describe('removalReasonName', () => {
     [0, null],
     [1, 'outside-subset'],
     [6, 'low-score'],
+    [7, 'likely-mislabelled'],
   ])('%i -> %s', (code, name) => {
     expect(removalReasonName(code)).toBe(name);
   });
   it('throws on an unknown code', () => {
-    expect(() => removalReasonName(7)).toThrow(RangeError);
+    expect(() => removalReasonName(8)).toThrow(RangeError);
   });
 });

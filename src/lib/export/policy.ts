@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelFlag } from '../label-evidence/assess';
 import { AuStatus, type SampleTable } from '../labels/types';
 import {
   FLAG_REASON_LABELS,
@@ -23,8 +24,14 @@ export const BetaSchema = z.union([
 ]);
 export type Beta = z.infer<typeof BetaSchema>;
 
+/**
+ * Policy versions, append-only: 1 had no `dropLikelyMislabelled` (it reads as false,
+ * which is what a version 1 policy did); 2 added it.
+ */
+export const EXPORT_POLICY_VERSION = 2;
+
 export const ExportPolicySchema = z.object({
-  version: z.literal(1).default(1),
+  version: z.union([z.literal(1), z.literal(2)]).default(EXPORT_POLICY_VERSION),
   /** Drop samples whose latest decision is 'discard'. */
   dropDiscarded: z.boolean().default(true),
   /**
@@ -36,6 +43,12 @@ export const ExportPolicySchema = z.object({
   nullAu: z.enum(['keep-uncoded', 'drop']).default('keep-uncoded'),
   /** Drop samples whose check score is below this; NaN scores (not scored) are never dropped by it. */
   minScore: z.number().nullable().default(null),
+  /**
+   * Drop samples the label evidence calls likely mislabelled. Default false: evidence
+   * is a reason to look, the reviewer decides. A sample a reviewer accepted or corrected
+   * is never dropped for it; without evidence (not computed yet) nothing is.
+   */
+  dropLikelyMislabelled: z.boolean().default(false),
   /** Keep only samples with a decision (accepted, corrected, or flagged and not dropped). */
   onlyReviewed: z.boolean().default(false),
   /** Write corrected labels; false writes the original labels (decisions still decide what is dropped). */
@@ -74,6 +87,7 @@ export const RemovalReason = {
   notReviewed: 4,
   nullAu: 5,
   lowScore: 6,
+  likelyMislabelled: 7,
 } as const;
 export type RemovalReasonCode = (typeof RemovalReason)[keyof typeof RemovalReason];
 
@@ -85,6 +99,7 @@ export const RemovalReasonNameSchema = z.enum([
   'not-reviewed',
   'null-au',
   'low-score',
+  'likely-mislabelled',
 ]);
 export type RemovalReasonName = z.infer<typeof RemovalReasonNameSchema>;
 
@@ -98,6 +113,7 @@ export const REMOVAL_REASON_LABELS: Readonly<Record<RemovalReasonName, string>> 
   'not-reviewed': 'not reviewed (only reviewed samples exported)',
   'null-au': 'AU label is null (not coded)',
   'low-score': 'check score below the minimum',
+  'likely-mislabelled': 'likely mislabelled (evidence)',
 };
 
 export function removalReasonName(code: number): RemovalReasonName | null {
@@ -127,6 +143,20 @@ export interface GroupCounts {
   removed: number;
 }
 
+export interface EvidenceCounts {
+  /** False when no flags were given (the evidence is not computed yet): nothing is dropped for it. */
+  computed: boolean;
+  /**
+   * Samples `dropLikelyMislabelled` drops, or would drop when it is off: called likely
+   * mislabelled, not accepted or corrected by a reviewer, not removed for another reason.
+   */
+  droppable: number;
+  /** Samples called likely mislabelled that a reviewer accepted or corrected: never dropped for it. */
+  decided: number;
+  /** Exported samples the evidence calls likely mislabelled (the option is off, or they were decided). */
+  kept: number;
+}
+
 export interface ExportSelection {
   /** Indices of the exported samples, ascending (input order). */
   kept: Int32Array;
@@ -140,6 +170,8 @@ export interface ExportSelection {
   keptFlagged: number;
   /** Kept samples whose AU label is null (exported as not coded). */
   keptNullAu: number;
+  /** The label evidence's flags as given (null = not computed yet) and what they do to the export. */
+  evidence: EvidenceCounts;
   /** By the class written (corrected when corrections apply), ascending id; -1 = no class. */
   byClass: ({ classId: number } & GroupCounts)[];
   /** By split id, ascending; -1 = no split. */
@@ -179,11 +211,16 @@ export function selectForExport(
   final: FinalLabels | null,
   checkScore: ArrayLike<number> | null,
   policy: ExportPolicy,
+  /** LabelEvidence.flagged (LabelFlag codes); null when the evidence is not computed yet. */
+  flagged: ArrayLike<number> | null = null,
 ): ExportSelection {
   checkFinal(table, final);
   const n = table.count;
   if (checkScore && checkScore.length !== n) {
     throw new Error(`check scores hold ${checkScore.length} samples, the table ${n}`);
+  }
+  if (flagged && flagged.length !== n) {
+    throw new Error(`evidence flags hold ${flagged.length} samples, the table ${n}`);
   }
   let inSubset: Uint8Array | null = null;
   if (policy.subset) {
@@ -203,12 +240,16 @@ export function selectForExport(
   const otherCode = FlagReasonSchema.options.indexOf('other');
   const labels = exportLabels(table, final, policy);
   const minScore = policy.minScore;
+  const likely = LabelFlag['likely-mislabelled'];
 
   const removed = new Uint8Array(n);
   const kept = new Int32Array(n);
   let keptCount = 0;
   let keptFlagged = 0;
   let keptNullAu = 0;
+  let droppable = 0;
+  let decided = 0;
+  let keptLikely = 0;
   const reasonCounts = new Int32Array(REMOVAL_REASON_NAMES.length);
   const classKept = new Map<number, number>();
   const classRemoved = new Map<number, number>();
@@ -234,6 +275,13 @@ export function selectForExport(
       } else if (minScore !== null && checkScore && (checkScore[i] as number) < minScore) {
         // NaN < x is false: samples that were not scored are never dropped here.
         reason = RemovalReason.lowScore;
+      } else if (flagged && flagged[i] === likely) {
+        // A human decision beats the model: accepted and corrected samples stay.
+        if (state === SampleState.accepted || state === SampleState.corrected) decided++;
+        else {
+          droppable++;
+          if (policy.dropLikelyMislabelled) reason = RemovalReason.likelyMislabelled;
+        }
       }
     }
     const classId = labels.classIds[i] as number;
@@ -242,6 +290,7 @@ export function selectForExport(
       kept[keptCount++] = i;
       if (state === SampleState.flagged) keptFlagged++;
       if (labels.auStatus[i] === AuStatus.null) keptNullAu++;
+      if (flagged && flagged[i] === likely) keptLikely++;
       bump(classKept, classId);
       bump(splitKept, split);
     } else {
@@ -265,13 +314,17 @@ export function selectForExport(
     byReason,
     keptFlagged,
     keptNullAu,
+    evidence: { computed: flagged !== null, droppable, decided, kept: keptLikely },
     byClass: grouped('classId', classKept, classRemoved),
     bySplit: grouped('split', splitKept, splitRemoved),
   };
 }
 
-/** The policy in plain sentences, for the preview and the README. */
-export function describePolicy(policy: ExportPolicy): string[] {
+/**
+ * The policy in plain sentences, for the preview and the README. With the selection's
+ * evidence counts, the sentence on likely mislabelled samples says what happened to them.
+ */
+export function describePolicy(policy: ExportPolicy, evidence?: EvidenceCounts): string[] {
   const lines: string[] = [];
   if (policy.subset) {
     lines.push(
@@ -306,6 +359,7 @@ export function describePolicy(policy: ExportPolicy): string[] {
       `Samples whose check score is below ${policy.minScore} are dropped; samples without a score are kept.`,
     );
   }
+  lines.push(describeLikelyMislabelled(policy, evidence));
   if (policy.onlyReviewed) lines.push('Only reviewed samples (with a decision) are exported.');
   lines.push(
     policy.applyCorrections
@@ -314,4 +368,18 @@ export function describePolicy(policy: ExportPolicy): string[] {
   );
   lines.push(`Class weights use beta = ${policy.beta} (effective number of samples).`);
   return lines;
+}
+
+function describeLikelyMislabelled(policy: ExportPolicy, evidence?: EvidenceCounts): string {
+  const subject = 'Samples the label evidence calls likely mislabelled';
+  if (!policy.dropLikelyMislabelled) {
+    return `${subject} are kept: evidence is a reason to look, and the reviewer decides.`;
+  }
+  if (evidence && !evidence.computed) {
+    return `${subject} are to be dropped, but the evidence is not computed yet: no sample is dropped for it.`;
+  }
+  const line = `${subject} are dropped, unless a reviewer accepted or corrected them: a human decision beats the model.`;
+  if (!evidence || evidence.decided === 0) return line;
+  const them = evidence.decided === 1 ? '1 such sample is' : `${evidence.decided} such samples are`;
+  return `${line} ${them} kept for that reason.`;
 }

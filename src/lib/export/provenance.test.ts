@@ -30,7 +30,11 @@ const final = finalOf(table, [
   { sample: 2, kind: 'flag', flagReason: 'ambiguous', at: T },
 ]);
 
-function input(policyInput: ExportPolicyInput, exportedAt?: number): ReviewLogInput {
+function input(
+  policyInput: ExportPolicyInput,
+  exportedAt?: number,
+  flagged: Uint8Array | null = null,
+): ReviewLogInput {
   const policy = ExportPolicySchema.parse(policyInput);
   return {
     dataset: 'My set',
@@ -39,7 +43,7 @@ function input(policyInput: ExportPolicyInput, exportedAt?: number): ReviewLogIn
     splitNames: { 0: 'train', 1: 'test' },
     table,
     final,
-    selection: selectForExport(table, final, null, policy),
+    selection: selectForExport(table, final, null, policy, flagged),
     policy,
     ...(exportedAt === undefined ? {} : { exportedAt }),
   };
@@ -116,6 +120,35 @@ describe('buildProvenance', () => {
     ],
   ])('sample %i', (sample, expected) => {
     expect(provenance.samples.find((s) => s.sample === sample)).toMatchObject(expected);
+  });
+
+  it('records dropLikelyMislabelled in the policy, its drops and the sentence', () => {
+    // The evidence calls a (corrected), c (flagged) and d (untouched) likely mislabelled.
+    const flagged = Uint8Array.of(1, 0, 1, 1);
+    const on = buildProvenance(input({ dropLikelyMislabelled: true }, undefined, flagged));
+    expect(ProvenanceSchema.parse(JSON.parse(JSON.stringify(on)))).toEqual(on);
+    expect(on.policy).toMatchObject({ version: 2, dropLikelyMislabelled: true });
+    expect(on.summary).toMatchObject({ exported: 1, removed: 3 });
+    expect(on.summary.byReason).toMatchObject({ discarded: 1, 'likely-mislabelled': 2 });
+    expect(on.samples.map((s) => [s.sample, s.removedBecause])).toEqual([
+      [0, null],
+      [1, 'discarded'],
+      [2, 'likely-mislabelled'],
+    ]);
+    expect(on.samples[2]?.reasons).toEqual([
+      'flagged: Ambiguous',
+      'removed: likely mislabelled (evidence)',
+    ]);
+    expect(on.policyDescription.join(' ')).toMatch(/1 such sample is kept/);
+
+    const off = buildProvenance(input({}, undefined, flagged));
+    expect(off.policy).toMatchObject({ dropLikelyMislabelled: false });
+    expect(off.summary.byReason).toMatchObject({ 'likely-mislabelled': 0 });
+    expect(off.policyDescription.join(' ')).toMatch(/likely mislabelled are kept/);
+
+    const notYet = buildProvenance(input({ dropLikelyMislabelled: true }));
+    expect(notYet.summary.byReason).toMatchObject({ 'likely-mislabelled': 0 });
+    expect(notYet.policyDescription.join(' ')).toMatch(/evidence is not computed yet/);
   });
 
   it('lists touched samples only', () => {

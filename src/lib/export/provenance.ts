@@ -176,7 +176,7 @@ export function buildProvenance(input: ReviewLogInput): Provenance {
     splitNames: { ...input.splitNames },
     exportedAt: input.exportedAt === undefined ? null : isoTime(input.exportedAt),
     policy: serializePolicy(input.policy),
-    policyDescription: describePolicy(input.policy),
+    policyDescription: describePolicy(input.policy, selection.evidence),
     correctionsApplied: input.policy.applyCorrections,
     summary: {
       total: selection.total,

@@ -51,6 +51,17 @@ export function hasUnknownAuToken(parsed: AuParse): boolean {
   return parsed.unknown.length > 0 || parsed.tokens.some((token) => !isKnownToken(token));
 }
 
+/** The same AU (or action descriptor) coded twice, e.g. `26+26` or `12+L12`. */
+export function hasDuplicateAuToken(parsed: AuParse): boolean {
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    const key = `${token.kind}${token.au}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 const MISSING_MESSAGE: Readonly<Record<Exclude<FileRole, 'combined'>, string>> = {
   emotion: 'kept without an emotion label (class -1)',
   au: 'its AUs are absent (neither coded nor null)',
@@ -275,7 +286,9 @@ export function buildSampleTable(sources: readonly LabelSource[]): {
     valueLo[id] = lo;
     valueHi[id] = hi;
     valueStatus[id] = parsed.status === 'null' ? AuStatus.null : AuStatus.coded;
-    valueFlags[id] = hasUnknownAuToken(parsed) ? SampleFlag.unknownAuToken : 0;
+    valueFlags[id] =
+      (hasUnknownAuToken(parsed) ? SampleFlag.unknownAuToken : 0) |
+      (hasDuplicateAuToken(parsed) ? SampleFlag.duplicateAuToken : 0);
   });
   const globalIds = new Int32Array(count).fill(-1);
   const { auRaw, auStatus, auMask, flags } = table;

@@ -59,7 +59,7 @@ export const AuStatus = { absent: 0, null: 1, coded: 2 } as const;
 export type AuStatusCode = (typeof AuStatus)[keyof typeof AuStatus];
 
 /** Bits of SampleTable.flags. */
-export const SampleFlag = { unknownAuToken: 1, hasImage: 2 } as const;
+export const SampleFlag = { unknownAuToken: 1, hasImage: 2, duplicateAuToken: 4 } as const;
 
 /**
  * The samples of a dataset as columns: one entry per sample, in the input's order.

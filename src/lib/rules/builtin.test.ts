@@ -14,7 +14,7 @@ import {
   REFERENCE_RARELY,
 } from './builtin';
 import { checkSample } from './check';
-import { classRuleOf, RuleSetSchema } from './schema';
+import { classRuleOf, FACS_EXCLUSIVE_PAIRS, RuleSetSchema } from './schema';
 
 describe('built-in rule sets', () => {
   it.each([
@@ -117,6 +117,27 @@ describe('built-in rule sets', () => {
     for (const ruleSet of BUILTIN_RULE_SETS) expect(ruleSet.rarely).toEqual(REFERENCE_RARELY);
   });
 
+  it.each(BUILTIN_RULE_SETS.map((r) => [r.id, r] as const))(
+    '%s holds the FACS exclusive pairs',
+    (_, ruleSet) => {
+      expect(ruleSet.exclusive).toEqual(FACS_EXCLUSIVE_PAIRS);
+    },
+  );
+
+  // No source's face contradicts FACS: not the prototype, nor the prototype with every variant.
+  it.each(
+    BUILTIN_RULE_SETS.flatMap((ruleSet) =>
+      ruleSet.classes.map((r) => [ruleSet.id, r.classId, ruleSet] as const),
+    ),
+  )('%s class %i: prototype and variants together break no FACS pair', (_, classId, ruleSet) => {
+    const rule = classRuleOf(ruleSet, classId)!;
+    const aus = [...rule.required, ...rule.variants.map((v) => v.au)];
+    const pairs = ruleSet.exclusive.filter(([a, b]) => aus.includes(a) && aus.includes(b));
+    expect(pairs).toEqual([]);
+    const result = checkSample({ aus, status: 'coded', unknownTokens: 0, classId }, ruleSet);
+    expect(result.verdict).not.toBe('breaks-facs');
+  });
+
   // Every prototype a source gives must itself pass its class's rule.
   it.each<[string, number, number[]]>([
     ...RAFCE_RULE_SET.classes.map(
@@ -142,6 +163,23 @@ describe('built-in rule sets', () => {
     const ruleSet = classId <= 7 && !_.startsWith('RAF-CE') ? RAFDB_BASIC_RULE_SET : RAFCE_RULE_SET;
     const result = checkSample({ aus, status: 'coded', unknownTokens: 0, classId }, ruleSet);
     expect(result.verdict, JSON.stringify(result.reasons)).toBe('fits');
+  });
+});
+
+describe('built-in rule sets and FACS contradictions', () => {
+  // A source's face with one exclusive AU added: it breaks FACS, whatever else fits.
+  it.each<[string, number, number[], 'RAF-CE' | 'basic']>([
+    ['EMFACS surprise 1+2+5+26 with 27 as well', 1, [1, 2, 5, 26, 27], 'basic'],
+    ['EMFACS fear with 43 beside 5', 2, [1, 2, 4, 5, 7, 20, 26, 43], 'basic'],
+    ['neutral with a blink inside closed eyes', 7, [43, 45], 'basic'],
+    ['happily surprised with 26 and 27', 0, [1, 2, 12, 25, 26, 27], 'RAF-CE'],
+    ['happily fearful with 26 and 27', 12, [1, 2, 12, 25, 26, 27], 'RAF-CE'],
+    ['sadly surprised with 41 and 42', 4, [1, 4, 25, 26, 41, 42], 'RAF-CE'],
+  ])('%s breaks FACS', (_, classId, aus, set) => {
+    const ruleSet = set === 'basic' ? RAFDB_BASIC_RULE_SET : RAFCE_RULE_SET;
+    const result = checkSample({ aus, status: 'coded', unknownTokens: 0, classId }, ruleSet);
+    expect(result.verdict).toBe('breaks-facs');
+    expect(result.reasons.map((r) => r.kind)).toEqual(['exclusive-pair']);
   });
 });
 

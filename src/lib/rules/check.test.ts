@@ -18,8 +18,9 @@ import {
   type SampleCheckInput,
   type Verdict,
 } from './check';
+import { SampleFlag } from '../labels/types';
 import { ausOfMask } from './mask';
-import { classRuleOf, RuleSetSchema, type RuleSet } from './schema';
+import { classRuleOf, FACS_EXCLUSIVE_PAIRS, RuleSetSchema, type RuleSet } from './schema';
 import { tableOf, type TestRow } from './test-support';
 
 /** A small rule set in which every rule kind can be seen. */
@@ -94,52 +95,52 @@ const CASES: Case[] = [
     0.75,
   ],
   [
-    'two missing required AUs are suspect',
+    'two missing required AUs are atypical',
     { classId: 0, aus: [1, 12] },
-    'suspect',
+    'atypical',
     ['required-missing'],
     0.5,
   ],
   [
-    'fewer than half the required AUs fail',
+    'fewer than half the required AUs are atypical',
     { classId: 0, aus: [12, 26] },
-    'fails',
+    'atypical',
     ['required-missing'],
     0.25,
   ],
   [
-    'a component without its hallmark fails',
+    'a component without its hallmark is atypical',
     { classId: 0, aus: [1, 2, 25, 26] },
-    'fails',
+    'atypical',
     ['required-missing', 'component-missing'],
     0.75 * 0.5,
   ],
   [
-    'both components missing fail harder',
+    'both components missing: atypical, scored lower',
     { classId: 0, aus: [25] },
-    'fails',
+    'atypical',
     ['required-missing', 'component-missing'],
     0.25 * 0.25,
   ],
   [
-    'a discouraged pair is suspect',
+    'a discouraged pair is atypical',
     { classId: 0, aus: [1, 2, 4, 12, 25] },
-    'suspect',
+    'atypical',
     ['discouraged-pair'],
     0.7,
   ],
   [
-    'a globally rare pair is suspect',
+    'a globally rare pair is atypical',
     { classId: 0, aus: [1, 2, 12, 17, 25] },
-    'suspect',
+    'atypical',
     ['rare-pair'],
     0.9,
   ],
   ['a rare pair the class expects is not', { classId: 3, aus: [10, 17] }, 'fits', [], 1],
   [
-    'unreadable tokens make it suspect',
+    'unreadable tokens break the coding',
     { classId: 0, aus: [1, 2, 12, 25], unknownTokens: 2 },
-    'suspect',
+    'breaks-facs',
     ['unknown-token'],
     0.9,
   ],
@@ -149,27 +150,108 @@ const CASES: Case[] = [
   ['the no-emotion class', { classId: -1, aus: [1] }, 'no-rule', [], NaN],
   ['any-of groups met', { classId: 1, aus: [9, 17] }, 'fits', [], 1],
   ['one any-of group unmet is noted', { classId: 1, aus: [9] }, 'fits', ['any-of-missing'], 0.5],
-  ['no any-of group met fails', { classId: 1, aus: [] }, 'fails', ['any-of-missing'], 0],
+  ['no any-of group met is atypical', { classId: 1, aus: [] }, 'atypical', ['any-of-missing'], 0],
   ['a stand-in hallmark: sadly angry 4+15 fits', { classId: 2, aus: [4, 15] }, 'fits', [], 1],
   [
     'the general hallmark still counts (anger by AU23; 15+23 is a rare pair)',
     { classId: 2, aus: [15, 23] },
-    'suspect',
+    'atypical',
     ['required-missing', 'rare-pair'],
     0.5 * 0.9,
   ],
   [
-    'neither hallmark nor stand-in fails',
+    'neither hallmark nor stand-in is atypical',
     { classId: 2, aus: [15, 17] },
-    'fails',
+    'atypical',
     ['required-missing', 'component-missing'],
     0.25,
   ],
   ['AUs beyond the mask are ignored', { classId: 0, aus: [1, 2, 12, 25, 70, 0] }, 'fits', [], 1],
+
+  // Contradictions of FACS itself: 'breaks-facs' whatever the class, the score unchanged.
+  // Class 3's prototype 10+17 fits, so only the pair added to it counts.
+  ...FACS_EXCLUSIVE_PAIRS.map(([a, b]): Case => [
+    `AU${a} with AU${b} (mutually exclusive) breaks FACS`,
+    { classId: 3, aus: [10, 17, a, b] },
+    'breaks-facs',
+    ['exclusive-pair'],
+    1,
+  ]),
+  ['one AU of an exclusive pair alone fits', { classId: 3, aus: [10, 17, 26] }, 'fits', [], 1],
+  [
+    'three degrees of eye closure at once: three exclusive pairs, one reason kind',
+    { classId: 3, aus: [10, 17, 41, 42, 43] },
+    'breaks-facs',
+    ['exclusive-pair'],
+    1,
+  ],
+  [
+    'an exclusive pair wins over an atypical finding',
+    { classId: 0, aus: [12, 26, 27] },
+    'breaks-facs',
+    ['required-missing', 'exclusive-pair'],
+    0.25,
+  ],
+  [
+    'an AU coded twice breaks FACS',
+    { classId: 0, aus: [1, 2, 12, 25], duplicateTokens: true },
+    'breaks-facs',
+    ['duplicate-token'],
+    1,
+  ],
+  [
+    'an AU coded twice wins over an atypical finding',
+    { classId: 0, aus: [25], duplicateTokens: true },
+    'breaks-facs',
+    ['required-missing', 'component-missing', 'duplicate-token'],
+    0.25 * 0.25,
+  ],
+  [
+    'every contradiction at once',
+    { classId: 0, aus: [1, 2, 12, 25, 43, 45], unknownTokens: 1, duplicateTokens: true },
+    'breaks-facs',
+    ['exclusive-pair', 'duplicate-token', 'unknown-token'],
+    0.9,
+  ],
+  [
+    'no rule, but an exclusive pair: breaks FACS',
+    { classId: 9, aus: [26, 27] },
+    'breaks-facs',
+    ['exclusive-pair'],
+    NaN,
+  ],
+  [
+    'no emotion class, an exclusive pair across the mask words',
+    { classId: -1, aus: [5, 43] },
+    'breaks-facs',
+    ['exclusive-pair'],
+    NaN,
+  ],
+  [
+    'no rule, an AU coded twice',
+    { classId: 9, aus: [1], duplicateTokens: true },
+    'breaks-facs',
+    ['duplicate-token'],
+    NaN,
+  ],
+  [
+    'no rule, unreadable tokens',
+    { classId: 9, aus: [1], unknownTokens: 1 },
+    'breaks-facs',
+    ['unknown-token'],
+    NaN,
+  ],
+  [
+    'a null label is not coded, whatever its flags',
+    { classId: 0, status: 'null', duplicateTokens: true, unknownTokens: 1 },
+    'not-coded',
+    ['null-au'],
+    NaN,
+  ],
 ];
 
 function input(partial: Case[1]): SampleCheckInput {
-  return { aus: [], status: 'coded', unknownTokens: 0, ...partial };
+  return { aus: [], status: 'coded', unknownTokens: 0, duplicateTokens: false, ...partial };
 }
 
 describe('checkSample', () => {
@@ -230,8 +312,45 @@ describe('checkSample', () => {
       { classId: 0, aus: [1, 2, 12, 25], unknownTokens: 1 },
       ['1 AU token the app cannot read: the AUs checked may be incomplete'],
     ],
+    [
+      "each exclusive pair, in the rule set's order",
+      { classId: 3, aus: [10, 17, 41, 42, 43] },
+      [
+        'AU41 with AU42: FACS never scores these two together on one face',
+        'AU41 with AU43: FACS never scores these two together on one face',
+        'AU42 with AU43: FACS never scores these two together on one face',
+      ],
+    ],
+    [
+      'a duplicate token',
+      { classId: 0, aus: [1, 2, 12, 25], duplicateTokens: true },
+      ['the same AU is coded twice in this label'],
+    ],
+    [
+      'contradictions without a rule: pair, duplicate, unreadable',
+      { classId: 9, aus: [26, 27], duplicateTokens: true, unknownTokens: 2 },
+      [
+        'AU26 with AU27: FACS never scores these two together on one face',
+        'the same AU is coded twice in this label',
+        '2 AU tokens the app cannot read: the AUs checked may be incomplete',
+      ],
+    ],
   ])('%s', (_, partial, messages) => {
     expect(checkSample(input(partial), RULES).reasons.map((r) => r.message)).toEqual(messages);
+  });
+
+  it('names the AUs of an exclusive-pair reason', () => {
+    const result = checkSample(input({ classId: 3, aus: [10, 17, 5, 43] }), RULES);
+    expect(result.reasons).toMatchObject([{ kind: 'exclusive-pair', aus: [5, 43] }]);
+  });
+
+  it.each<[string, [number, number][], number[], Verdict]>([
+    ['no exclusive pairs: the check is off', [], [10, 17, 26, 27], 'fits'],
+    ["a pair of the rule set's own", [[10, 17]], [10, 17], 'breaks-facs'],
+    ['only the pairs listed count', [[1, 2]], [10, 17, 26, 27], 'fits'],
+  ])('takes the exclusive pairs from the rule set: %s', (_, exclusive, aus, verdict) => {
+    const ruleSet = RuleSetSchema.parse({ ...RULES, exclusive });
+    expect(checkSample(input({ classId: 3, aus }), ruleSet).verdict).toBe(verdict);
   });
 
   it('names the component and the AUs of a component-missing reason', () => {
@@ -274,6 +393,10 @@ describe('checkTable', () => {
     };
   });
   const table = tableOf(rows);
+  // The import sets the duplicate flag; tableOf has no field for it.
+  CASES.forEach(([, partial], i) => {
+    if (partial.duplicateTokens) table.flags[i]! |= SampleFlag.duplicateAuToken;
+  });
   const columns = checkTable(table, RULES);
 
   it.each(CASES.map((c, i) => [c[0], i] as const))('agrees with checkSample: %s', (_, i) => {
@@ -301,9 +424,17 @@ describe('checkTable', () => {
   });
 
   it('codes verdicts and reasons by their index', () => {
-    expect(VerdictCode).toEqual({ fits: 0, suspect: 1, fails: 2, 'not-coded': 3, 'no-rule': 4 });
+    expect(VerdictCode).toEqual({
+      fits: 0,
+      atypical: 1,
+      'breaks-facs': 2,
+      'not-coded': 3,
+      'no-rule': 4,
+    });
     expect(ReasonBit['required-missing']).toBe(1);
     expect(ReasonBit['rare-pair']).toBe(64);
+    expect(ReasonBit['exclusive-pair']).toBe(128);
+    expect(ReasonBit['duplicate-token']).toBe(256);
     expect(reasonKinds(ReasonBit['null-au'] | ReasonBit['any-of-missing'])).toEqual([
       'any-of-missing',
       'null-au',
@@ -312,18 +443,25 @@ describe('checkTable', () => {
   });
 
   it('checks AUs above 32 through the second mask word', () => {
+    // 44 and 45 (squint, blink) are not exclusive; 43 and 45 are, see the pair cases.
     const rules = RuleSetSchema.parse({
       ...RULES,
-      classes: [{ ...RULES.classes[3], classId: 0, required: [43, 45] }],
+      classes: [{ ...RULES.classes[3], classId: 0, required: [44, 45] }],
     });
     const t = tableOf([
-      { classId: 0, aus: [43, 45] },
-      { classId: 0, aus: [43] },
+      { classId: 0, aus: [44, 45] },
+      { classId: 0, aus: [44] },
       { classId: 0, aus: [1] },
+      { classId: 0, aus: [43, 44, 45] },
     ]);
     const result = checkTable(t, rules);
-    expect(Array.from(result.verdict, verdictName)).toEqual(['fits', 'fits', 'fails']);
-    expect(Array.from(result.missing)).toEqual([0, 0, 0, 1 << 12, 0, (1 << 10) | (1 << 12)]);
+    expect(Array.from(result.verdict, verdictName)).toEqual([
+      'fits',
+      'fits',
+      'atypical',
+      'breaks-facs',
+    ]);
+    expect(Array.from(result.missing)).toEqual([0, 0, 0, 1 << 12, 0, (1 << 11) | (1 << 12), 0, 0]);
   });
 });
 
@@ -336,11 +474,32 @@ describe('reasonsOf', () => {
     ]);
     expect(reasonsOf(table, 0, RULES)).toEqual({ verdict: 'fits', score: 1, reasons: [] });
     expect(reasonsOf(table, 1, RULES)).toMatchObject({
-      verdict: 'suspect',
+      verdict: 'breaks-facs',
       reasons: [
         { kind: 'unknown-token', message: expect.stringMatching(/^1 AU token /) as unknown },
       ],
     });
     expect(reasonsOf(table, 2, RULES).verdict).toBe('not-coded');
+  });
+
+  it('reads the duplicate-token flag of the table', () => {
+    const table = tableOf([
+      { classId: 0, aus: [1, 2, 12, 25] },
+      { classId: 9, aus: [26] },
+    ]);
+    table.flags[0]! |= SampleFlag.duplicateAuToken;
+    table.flags[1]! |= SampleFlag.duplicateAuToken;
+    expect(reasonsOf(table, 0, RULES)).toEqual({
+      verdict: 'breaks-facs',
+      score: 1,
+      reasons: [
+        { kind: 'duplicate-token', aus: [], message: 'the same AU is coded twice in this label' },
+      ],
+    });
+    expect(reasonsOf(table, 1, RULES)).toMatchObject({
+      verdict: 'breaks-facs',
+      reasons: [{ kind: 'duplicate-token' }],
+    });
+    expect(checkTable(table, RULES).verdict[1]).toBe(VerdictCode['breaks-facs']);
   });
 });

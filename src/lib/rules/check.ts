@@ -5,35 +5,37 @@ import { ausOfMask, maskOf, popcount, type AuMask } from './mask';
 import type { AuPair, ClassRule, Hallmarks, RuleSet } from './schema';
 
 /**
- * Checks each sample's AUs against the rule of its class.
+ * Checks each sample's AUs against FACS and against the rule of its class.
  *
  * Verdicts, from the most to the least severe:
- *  - 'fails': the AUs contradict the label: a component of the class shows none of its
- *    hallmarks (nor the class's stand-in for them, see componentEvidence), or fewer than
- *    half of the rule's units (required AUs and any-of groups) are present.
- *  - 'suspect': a reason to look, i.e. something a genuine sample of the class rarely
- *    shows: two or more units missing, a discouraged pair, a globally rare pair that the
- *    class does not expect, or AU tokens the app cannot read (the mask may be incomplete).
+ *  - 'breaks-facs': the coding contradicts itself: a pair FACS scores as mutually
+ *    exclusive (AU26 with AU27, eyes closed with a blink ...), the same AU coded twice,
+ *    or tokens outside the AU grammar. These are wrong whatever the emotion.
+ *  - 'atypical': the AUs are unlike the posed faces the literature describes for the
+ *    class (a component without its hallmark, required AUs or any-of groups missing, a
+ *    discouraged or rare pair). In-the-wild compound faces are often atypical (on RAF-CE
+ *    most coded samples are): a reason to look, graded by the score, never proof of a
+ *    wrong label. Which labels are likely wrong is the evidence layer's call.
  *  - 'fits': otherwise. One missing unit is tolerated: "prototypical" means used by more
  *    than 70% of subjects, so with four required AUs present at ~90% each a third of
  *    genuine samples miss one. It is still listed as a reason (a note), so it can be found.
  *  - 'not-coded': the AU label is `null` or absent; nothing to check.
  *  - 'no-rule': the rule set has no rule for the sample's class (or it has no class).
  *
- * Score (0 = surely wrong ... 1 = fits), for ranking within a verdict:
+ * Score (0 = nothing like the literature ... 1 = typical), for ranking within a verdict:
  *   coverage = units present / units (1 when the rule has none)
  *   score = coverage x 0.5^(components missing) x 0.7^(discouraged pairs)
  *           x 0.9^(rare pairs) x 0.9 (if unknown tokens)
  * NaN for 'not-coded' and 'no-rule': there is no evidence either way.
  */
 
-export const VERDICTS = ['fits', 'suspect', 'fails', 'not-coded', 'no-rule'] as const;
+export const VERDICTS = ['fits', 'atypical', 'breaks-facs', 'not-coded', 'no-rule'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 /** Verdict -> code in CheckColumns.verdict (its index in VERDICTS). */
 export const VerdictCode = {
   fits: 0,
-  suspect: 1,
-  fails: 2,
+  atypical: 1,
+  'breaks-facs': 2,
   'not-coded': 3,
   'no-rule': 4,
 } as const satisfies Record<Verdict, number>;
@@ -46,6 +48,8 @@ export const REASON_KINDS = [
   'null-au',
   'unknown-token',
   'rare-pair',
+  'exclusive-pair',
+  'duplicate-token',
 ] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 /** Reason kind -> its bit in CheckColumns.reasons (bit = index in REASON_KINDS). */
@@ -80,6 +84,8 @@ export interface SampleCheckInput {
   aus: number[];
   status: 'absent' | 'null' | 'coded';
   unknownTokens: number;
+  /** The same AU coded twice. */
+  duplicateTokens?: boolean;
   classId: number;
 }
 
@@ -114,6 +120,7 @@ interface CompiledClass {
 export interface CompiledRuleSet {
   ruleSet: RuleSet;
   byClassId: Map<number, CompiledClass>;
+  exclusive: CompiledPair[];
 }
 
 function pairOf(pair: AuPair): CompiledPair {
@@ -181,6 +188,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
       byClassId: new Map(
         ruleSet.classes.map((rule) => [rule.classId, compileClass(rule, ruleSet)]),
       ),
+      exclusive: ruleSet.exclusive.map(pairOf),
     };
     compiledCache.set(ruleSet, compiled);
   }
@@ -204,17 +212,42 @@ interface Findings {
   discouraged: AuPair[];
   rare: AuPair[];
   componentsMissing: BasicEmotion[];
+  exclusive: AuPair[];
 }
+
+/** Reason bits of the hard contradictions, which need no class rule. */
+function hardReasons(
+  compiled: CompiledRuleSet,
+  lo: number,
+  hi: number,
+  unknownTokens: boolean,
+  duplicateTokens: boolean,
+  findings: Findings | null,
+): number {
+  let reasons = 0;
+  for (const pair of compiled.exclusive) {
+    if (!coversAll(lo, hi, pair)) continue;
+    reasons |= ReasonBit['exclusive-pair'];
+    findings?.exclusive.push(pair.pair);
+  }
+  if (unknownTokens) reasons |= ReasonBit['unknown-token'];
+  if (duplicateTokens) reasons |= ReasonBit['duplicate-token'];
+  return reasons;
+}
+
+const HARD_REASONS =
+  ReasonBit['exclusive-pair'] | ReasonBit['unknown-token'] | ReasonBit['duplicate-token'];
 
 function evaluateCoded(
   rules: CompiledClass,
   lo: number,
   hi: number,
-  unknownTokens: boolean,
+  hard: number,
   out: Evaluation,
   findings: Findings | null,
 ): void {
-  let reasons = 0;
+  const unknownTokens = (hard & ReasonBit['unknown-token']) !== 0;
+  let reasons = hard;
   const missingLo = (rules.required.lo & ~lo) >>> 0;
   const missingHi = (rules.required.hi & ~hi) >>> 0;
   let missingUnits = popcount(missingLo) + popcount(missingHi);
@@ -251,8 +284,6 @@ function evaluateCoded(
     findings?.rare.push(pair.pair);
   }
 
-  if (unknownTokens) reasons |= ReasonBit['unknown-token'];
-
   const coverage = rules.units > 0 ? (rules.units - missingUnits) / rules.units : 1;
   out.score =
     coverage *
@@ -261,10 +292,14 @@ function evaluateCoded(
     RARE_PAIR_FACTOR ** rare *
     (unknownTokens ? UNKNOWN_TOKEN_FACTOR : 1);
   out.verdict =
-    componentsMissing > 0 || coverage < FAIL_COVERAGE
-      ? VerdictCode.fails
-      : missingUnits > TOLERATED_MISSING_UNITS || discouraged > 0 || rare > 0 || unknownTokens
-        ? VerdictCode.suspect
+    (hard & HARD_REASONS) !== 0
+      ? VerdictCode['breaks-facs']
+      : componentsMissing > 0 ||
+          coverage < FAIL_COVERAGE ||
+          missingUnits > TOLERATED_MISSING_UNITS ||
+          discouraged > 0 ||
+          rare > 0
+        ? VerdictCode.atypical
         : VerdictCode.fits;
   out.reasons = reasons;
   out.missingLo = missingLo;
@@ -278,6 +313,7 @@ function evaluate(
   lo: number,
   hi: number,
   unknownTokens: boolean,
+  duplicateTokens: boolean,
   out: Evaluation,
   findings: Findings | null,
 ): CompiledClass | undefined {
@@ -290,13 +326,14 @@ function evaluate(
     out.reasons = ReasonBit['null-au'];
     return undefined;
   }
+  const hard = hardReasons(compiled, lo, hi, unknownTokens, duplicateTokens, findings);
   const rules = compiled.byClassId.get(classId);
   if (!rules) {
-    out.verdict = VerdictCode['no-rule'];
-    if (unknownTokens) out.reasons = ReasonBit['unknown-token'];
+    out.verdict = hard !== 0 ? VerdictCode['breaks-facs'] : VerdictCode['no-rule'];
+    out.reasons = hard;
     return undefined;
   }
-  evaluateCoded(rules, lo, hi, unknownTokens, out, findings);
+  evaluateCoded(rules, lo, hi, hard, out, findings);
   return rules;
 }
 
@@ -321,6 +358,7 @@ export function checkTable(table: SampleTable, ruleSet: RuleSet): CheckColumns {
       table.auMask[2 * i] as number,
       table.auMask[2 * i + 1] as number,
       ((table.flags[i] as number) & SampleFlag.unknownAuToken) !== 0,
+      ((table.flags[i] as number) & SampleFlag.duplicateAuToken) !== 0,
       out,
       null,
     );
@@ -340,7 +378,13 @@ export function checkSample(input: SampleCheckInput, ruleSet: RuleSet): SampleCh
   const compiled = compileRuleSet(ruleSet);
   const { lo, hi } = maskOf(input.aus);
   const out = newEvaluation();
-  const findings: Findings = { anyOfMissing: [], discouraged: [], rare: [], componentsMissing: [] };
+  const findings: Findings = {
+    anyOfMissing: [],
+    discouraged: [],
+    rare: [],
+    componentsMissing: [],
+    exclusive: [],
+  };
   const unknown = input.unknownTokens > 0;
   const rules = evaluate(
     compiled,
@@ -349,6 +393,7 @@ export function checkSample(input: SampleCheckInput, ruleSet: RuleSet): SampleCh
     lo,
     hi,
     unknown,
+    input.duplicateTokens ?? false,
     out,
     findings,
   );
@@ -406,6 +451,20 @@ export function checkSample(input: SampleCheckInput, ruleSet: RuleSet): SampleCh
       message: `AU${a} with AU${b}: a pair that rarely occurs together`,
     });
   }
+  for (const [a, b] of findings.exclusive) {
+    reasons.push({
+      kind: 'exclusive-pair',
+      aus: [a, b],
+      message: `AU${a} with AU${b}: FACS never scores these two together on one face`,
+    });
+  }
+  if ((out.reasons & ReasonBit['duplicate-token']) !== 0) {
+    reasons.push({
+      kind: 'duplicate-token',
+      aus: [],
+      message: 'the same AU is coded twice in this label',
+    });
+  }
   if ((out.reasons & ReasonBit['unknown-token']) !== 0) {
     reasons.push({
       kind: 'unknown-token',
@@ -433,6 +492,7 @@ export function reasonsOf(table: SampleTable, i: number, ruleSet: RuleSet): Samp
         ((table.flags[i] as number) & SampleFlag.unknownAuToken) !== 0
           ? Math.max(1, unknownTokens)
           : 0,
+      duplicateTokens: ((table.flags[i] as number) & SampleFlag.duplicateAuToken) !== 0,
       classId: table.classIds[i] as number,
     },
     ruleSet,

@@ -7,9 +7,9 @@ import {
   applyFilter,
   SampleFilterSchema,
   SavedFilterSchema,
+  type IssueColumns,
   type SampleFilterInput,
 } from './filter';
-import { scoreLabelIssues, type LabelIssueColumns } from './label-issues';
 import { RuleSetSchema } from './schema';
 import { comparatorSort, tableOf } from './test-support';
 
@@ -46,16 +46,25 @@ const rules = RuleSetSchema.parse({
 const table = tableOf([
   { classId: 0, aus: [1, 2, 12, 25], split: 0 }, // 0 fits, score 1
   { classId: 0, aus: [1, 12, 25], split: 1 }, // 1 fits, 0.75, required-missing
-  { classId: 0, aus: [12], split: 0 }, // 2 fails, 0.25
+  { classId: 0, aus: [12], split: 0 }, // 2 atypical, 0.25
   { classId: 0, aus: null, split: 2 }, // 3 not coded
   { classId: 1, aus: [4, 15], split: 0 }, // 4 fits, 1
-  { classId: 1, aus: [1, 2, 12, 25], split: 1 }, // 5 fails, 0: labelled 1, looks like 0
-  { classId: 1, aus: [4, 12, 15], split: 2 }, // 6 suspect (rare 12+15), 0.9
+  { classId: 1, aus: [1, 2, 12, 25], split: 1 }, // 5 atypical, 0: labelled 1, looks like 0
+  { classId: 1, aus: [4, 12, 15], split: 2 }, // 6 atypical (rare 12+15), 0.9
   { classId: 1, split: 0 }, // 7 absent
   { classId: 5, aus: [4], split: 0 }, // 8 no rule
+  { classId: 0, aus: [1, 2, 12, 25, 26, 27], split: 1 }, // 9 breaks FACS (26+27), 1
 ]);
 const check = checkTable(table, rules);
-const issues = scoreLabelIssues(table, rules);
+/**
+ * What the label evidence would say, by hand (LabelFlag codes: 0 none, 1 likely
+ * mislabelled, 2 insufficient data, 3 not scored): 5 and 2 are flagged, 6 is in a class
+ * too small to flag; rank is the worst-first place of the scored samples.
+ */
+const issues: IssueColumns = {
+  flagged: Uint8Array.from([0, 0, 1, 3, 0, 1, 2, 3, 3, 0]),
+  rank: Float32Array.from([5, 3, 1, NaN, 6, 0, 2, NaN, NaN, 4]),
+};
 
 function run(partial: Omit<SampleFilterInput, 'version'>): number[] {
   return Array.from(
@@ -65,15 +74,32 @@ function run(partial: Omit<SampleFilterInput, 'version'>): number[] {
 
 describe('applyFilter', () => {
   it('sanity: the table checks as the comments say', () => {
-    expect(Array.from(check.verdict)).toEqual([0, 0, 2, 3, 0, 2, 1, 3, 4]);
-    expect(Array.from(issues.flagged)).toEqual([0, 0, 0, 3, 0, 1, 0, 3, 3]);
+    expect(Array.from(check.verdict, (v) => VERDICTS[v])).toEqual([
+      'fits',
+      'fits',
+      'atypical',
+      'not-coded',
+      'fits',
+      'atypical',
+      'atypical',
+      'not-coded',
+      'no-rule',
+      'breaks-facs',
+    ]);
   });
 
   it.each<[string, Omit<SampleFilterInput, 'version'>, number[]]>([
-    ['everything', {}, [0, 1, 2, 3, 4, 5, 6, 7, 8]],
-    ['one verdict', { verdicts: ['fails'] }, [2, 5]],
-    ['several verdicts', { verdicts: ['suspect', 'not-coded'] }, [3, 6, 7]],
+    ['everything', {}, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]],
+    ['one verdict', { verdicts: ['atypical'] }, [2, 5, 6]],
+    ['breaking FACS', { verdicts: ['breaks-facs'] }, [9]],
+    ['several verdicts', { verdicts: ['breaks-facs', 'not-coded'] }, [3, 7, 9]],
+    [
+      "the old 'fails' and 'suspect' find the atypical",
+      { verdicts: ['fails', 'suspect'] },
+      [2, 5, 6],
+    ],
     ['a reason', { reasons: ['rare-pair'] }, [6]],
+    ['an exclusive pair', { reasons: ['exclusive-pair'] }, [9]],
     ['any of several reasons', { reasons: ['rare-pair', 'null-au'] }, [3, 6, 7]],
     [
       'a tolerated absence is still findable',
@@ -81,30 +107,58 @@ describe('applyFilter', () => {
       [1],
     ],
     ['a score range, bounds included', { score: { min: 0.25, max: 0.9 } }, [1, 2, 6]],
-    ['a score range never matches NaN', { score: { min: 0, max: 1 } }, [0, 1, 2, 4, 5, 6]],
+    ['a score range never matches NaN', { score: { min: 0, max: 1 } }, [0, 1, 2, 4, 5, 6, 9]],
     ['classes', { classIds: [1, 5] }, [4, 5, 6, 7, 8]],
-    ['splits', { splits: [1, 2] }, [1, 3, 5, 6]],
-    ['AUs present (all of them)', { auPresent: [12, 25] }, [0, 1, 5]],
+    ['splits', { splits: [1, 2] }, [1, 3, 5, 6, 9]],
+    ['AUs present (all of them)', { auPresent: [12, 25] }, [0, 1, 5, 9]],
     ['AUs absent: coded samples only, never the null ones', { auAbsent: [12] }, [4, 8]],
     ['present and absent', { auPresent: [1], auAbsent: [2] }, [1]],
     ['null only', { nullOnly: true }, [3]],
-    ['not null: coded only', { notNull: true }, [0, 1, 2, 4, 5, 6, 8]],
-    ['flagged only', { flaggedOnly: true }, [5]],
+    ['not null: coded only', { notNull: true }, [0, 1, 2, 4, 5, 6, 8, 9]],
+    ['flagged only: likely mislabelled, not insufficient data', { flaggedOnly: true }, [2, 5]],
     ['conditions combine', { classIds: [0], verdicts: ['fits'], splits: [1] }, [1]],
-    ['sorted by score, worst first, NaN last', { sort: 'score-asc' }, [5, 2, 1, 6, 0, 4, 3, 7, 8]],
-    ['sorted by score, best first, NaN last', { sort: 'score-desc' }, [0, 4, 6, 1, 2, 5, 3, 7, 8]],
-    ['sorted by given-class posterior', { sort: 'posterior-asc', classIds: [1] }, [5, 6, 4, 7]],
+    [
+      'sorted by score, worst first, NaN last',
+      { sort: 'score-asc' },
+      [5, 2, 1, 6, 0, 4, 9, 3, 7, 8],
+    ],
+    [
+      'sorted by score, best first, NaN last',
+      { sort: 'score-desc' },
+      [0, 4, 9, 6, 1, 2, 5, 3, 7, 8],
+    ],
+    ['sorted by suspicion, unscored last', { sort: 'suspicion' }, [5, 2, 6, 1, 9, 0, 4, 3, 7, 8]],
+    ['sorted by suspicion within a class', { sort: 'suspicion', classIds: [1] }, [5, 6, 4, 7]],
+    ['flagged, most suspicious first', { sort: 'suspicion', flaggedOnly: true }, [5, 2]],
+    [
+      "a saved 'posterior-asc' sorts by suspicion too",
+      { sort: 'posterior-asc' },
+      [5, 2, 6, 1, 9, 0, 4, 3, 7, 8],
+    ],
   ])('%s', (_, partial, expected) => {
     expect(run(partial)).toEqual(expected);
   });
 
-  it('without label-issue scores: flaggedOnly matches nothing, posterior sort keeps order', () => {
-    const flagged = SampleFilterSchema.parse({ version: 1, flaggedOnly: true });
-    expect(Array.from(applyFilter(table, check, null, flagged))).toEqual([]);
-    const sorted = SampleFilterSchema.parse({ version: 1, sort: 'posterior-asc' });
-    expect(Array.from(applyFilter(table, check, null, sorted))).toEqual([
-      0, 1, 2, 3, 4, 5, 6, 7, 8,
-    ]);
+  it.each(['suspicion', 'posterior-asc'] as const)(
+    'without label evidence: flaggedOnly matches nothing, %s keeps dataset order',
+    (sort) => {
+      const flagged = SampleFilterSchema.parse({ version: 1, flaggedOnly: true });
+      expect(Array.from(applyFilter(table, check, null, flagged))).toEqual([]);
+      const sorted = SampleFilterSchema.parse({ version: 1, sort });
+      expect(Array.from(applyFilter(table, check, null, sorted))).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+      ]);
+    },
+  );
+
+  it('flaggedOnly keeps only the likely-mislabelled code, never the other flags', () => {
+    const flags = [0, 1, 2, 3, 1, 0, 2, 3, 1, 0];
+    const handMade: IssueColumns = {
+      flagged: Uint8Array.from(flags),
+      rank: new Float32Array(flags.length).fill(NaN),
+    };
+    const flaggedOnly = SampleFilterSchema.parse({ version: 1, flaggedOnly: true });
+    expect(Array.from(applyFilter(table, check, handMade, flaggedOnly))).toEqual([1, 4, 8]);
   });
 
   it('returns an Int32Array', () => {
@@ -126,7 +180,7 @@ describe('applyFilter sorts as the comparator sort did', () => {
         maxLength: n,
       }),
       score: fc.array(key, { minLength: n, maxLength: n }),
-      posterior: fc.array(key, { minLength: n, maxLength: n }),
+      rank: fc.array(key, { minLength: n, maxLength: n }),
       flagged: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
     }),
   );
@@ -147,14 +201,9 @@ describe('applyFilter sorts as the comparator sort did', () => {
           reasons: new Uint16Array(n),
           missing: new Uint32Array(2 * n),
         };
-        const randomIssues: LabelIssueColumns = {
-          posterior: Float32Array.from(c.posterior),
-          likeliest: new Int16Array(n),
-          likeliestPosterior: new Float32Array(n),
-          suggested: new Int16Array(n),
+        const randomIssues: IssueColumns = {
+          rank: Float32Array.from(c.rank),
           flagged: Uint8Array.from(c.flagged),
-          classes: [],
-          vocabulary: [],
         };
         const filterOf = (sort: SampleFilterInput['sort']) =>
           SampleFilterSchema.parse({ version: 1, ...partial, sort });
@@ -163,7 +212,8 @@ describe('applyFilter sorts as the comparator sort did', () => {
           Array.from(applyFilter(randomTable, randomCheck, randomIssues, filterOf(sort)));
         expect(sorted('score-asc')).toEqual(comparatorSort(matched, randomCheck.score, 1));
         expect(sorted('score-desc')).toEqual(comparatorSort(matched, randomCheck.score, -1));
-        expect(sorted('posterior-asc')).toEqual(comparatorSort(matched, randomIssues.posterior, 1));
+        expect(sorted('suspicion')).toEqual(comparatorSort(matched, randomIssues.rank, 1));
+        expect(sorted('posterior-asc')).toEqual(comparatorSort(matched, randomIssues.rank, 1));
       }),
       { numRuns: 200 },
     );
@@ -192,6 +242,7 @@ describe('SampleFilterSchema and SavedFilterSchema', () => {
     ['no version', {}],
     ['a future version', { version: 2 }],
     ['an unknown verdict', { version: 1, verdicts: ['ok'] }],
+    ['a verdict that is not a string', { version: 1, verdicts: [1] }],
     ['an unknown reason', { version: 1, reasons: ['bad'] }],
     ['an inverted score range', { version: 1, score: { min: 0.8, max: 0.2 } }],
     ['AU 0', { version: 1, auPresent: [0] }],
@@ -201,10 +252,36 @@ describe('SampleFilterSchema and SavedFilterSchema', () => {
     expect(SampleFilterSchema.safeParse(data).success).toBe(false);
   });
 
+  it.each<[string, unknown, string[]]>([
+    ['the verdicts of today', ['breaks-facs', 'atypical'], ['breaks-facs', 'atypical']],
+    ["the old 'fails' and 'suspect' are both atypical now", ['fails', 'suspect'], ['atypical']],
+    ["the old 'suspect' alone", ['suspect'], ['atypical']],
+    ['old and new names, one verdict each', ['atypical', 'fails', 'fits'], ['atypical', 'fits']],
+    ['a verdict twice', ['fits', 'fits'], ['fits']],
+  ])('reads verdicts: %s', (_, verdicts, expected) => {
+    expect(SampleFilterSchema.parse({ version: 1, verdicts }).verdicts).toEqual(expected);
+  });
+
+  it('reads a filter saved with the old verdicts, through JSON', () => {
+    const text = JSON.stringify({
+      name: 'Failing train',
+      filter: { version: 1, verdicts: ['fails', 'suspect'], splits: [0] },
+    });
+    const saved = SavedFilterSchema.parse(JSON.parse(text));
+    expect(saved.filter.verdicts).toEqual(['atypical']);
+    expect(saved.filter.splits).toEqual([0]);
+    expect(SavedFilterSchema.parse(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+  });
+
   it.each<[string, unknown, boolean]>([
     [
       'a named filter',
       { name: 'Failing train', filter: { version: 1, verdicts: ['fails'], splits: [0] } },
+      true,
+    ],
+    [
+      "a named filter with today's verdicts and sort",
+      { name: 'Broken', filter: { version: 1, verdicts: ['breaks-facs'], sort: 'suspicion' } },
       true,
     ],
     ['a blank name', { name: '  ', filter: { version: 1 } }, false],

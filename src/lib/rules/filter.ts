@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuStatus, type SampleTable } from '../labels/types';
 import { REASON_KINDS, ReasonBit, VERDICTS, VerdictCode, type CheckColumns } from './check';
-import { IssueFlag, type LabelIssueColumns } from './label-issues';
+import { LIKELY_MISLABELLED_FLAG } from './overview';
 import { maskOf } from './mask';
 import { RuleAuSchema } from './schema';
 import { sortIndicesByKey } from './sort-by-key';
@@ -14,14 +14,40 @@ import { sortIndicesByKey } from './sort-by-key';
 
 export const SAMPLE_FILTER_VERSION = 1;
 
-export const SampleSortSchema = z.enum(['index', 'score-asc', 'score-desc', 'posterior-asc']);
+/**
+ * 'suspicion': the evidence's worst-first order (most likely mislabelled first);
+ * 'posterior-asc' is kept for filters saved before it and means the same order.
+ */
+export const SampleSortSchema = z.enum([
+  'index',
+  'suspicion',
+  'score-asc',
+  'score-desc',
+  'posterior-asc',
+]);
+
+/**
+ * Verdicts of filters saved before the check was split into "breaks FACS" and
+ * "atypical": both of the old posed-face verdicts mean "atypical" now.
+ */
+const LEGACY_VERDICTS: Readonly<Record<string, string>> = {
+  fails: 'atypical',
+  suspect: 'atypical',
+};
+const VerdictSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? (LEGACY_VERDICTS[value] ?? value) : value),
+  z.enum(VERDICTS),
+);
 export type SampleSort = z.infer<typeof SampleSortSchema>;
 
 export const SampleFilterSchema = z
   .object({
     version: z.literal(SAMPLE_FILTER_VERSION),
     /** Any of these verdicts. */
-    verdicts: z.array(z.enum(VERDICTS)).default([]),
+    verdicts: z
+      .array(VerdictSchema)
+      .default([])
+      .transform((verdicts) => [...new Set(verdicts)]),
     /** At least one of these reason kinds. */
     reasons: z.array(z.enum(REASON_KINDS)).default([]),
     /** Check score within [min, max], inclusive; samples without a score (NaN) never match. */
@@ -45,9 +71,9 @@ export const SampleFilterSchema = z
     nullOnly: z.boolean().default(false),
     /** Only samples with a coded AU label (neither `null` nor absent). */
     notNull: z.boolean().default(false),
-    /** Only samples the label-issue score flags. */
+    /** Only samples the evidence calls likely mislabelled. */
     flaggedOnly: z.boolean().default(false),
-    /** 'score-*': check score, NaN last; 'posterior-asc': given-class posterior, NaN last. */
+    /** 'score-*': check score, NaN last; 'suspicion' / 'posterior-asc': worst first, unscored last. */
     sort: SampleSortSchema.default('index'),
   })
   .refine((f) => !(f.nullOnly && f.notNull), {
@@ -72,16 +98,23 @@ function bitsOf<T extends string>(names: readonly T[], bit: (name: T) => number)
   return bits;
 }
 
+/** What filtering needs of the label evidence (structural: rules does not import it). */
+export interface IssueColumns {
+  flagged: Uint8Array;
+  /** Worst-first place, 0 = most suspicious; NaN when not scored. */
+  rank: Float32Array;
+}
+
 /**
  * Indices of the matching samples, sorted. One pass over the columns, then the sort: an
  * O(n) radix sort by the Float32 key (NaN last, ties by sample index; see sort-by-key.ts).
  * `issues` may be null (not computed yet): flaggedOnly then matches nothing and
- * 'posterior-asc' falls back to dataset order.
+ * 'suspicion' falls back to dataset order.
  */
 export function applyFilter(
   table: SampleTable,
   check: CheckColumns,
-  issues: LabelIssueColumns | null,
+  issues: IssueColumns | null,
   filter: SampleFilter,
 ): Int32Array {
   const verdictBits = bitsOf(filter.verdicts, (v) => 1 << VerdictCode[v]);
@@ -116,7 +149,7 @@ export function applyFilter(
       }
       if ((lo & absent.lo) !== 0 || (hi & absent.hi) !== 0) continue;
     }
-    if (filter.flaggedOnly && (!issues || issues.flagged[i] !== IssueFlag.flagged)) continue;
+    if (filter.flaggedOnly && (!issues || issues.flagged[i] !== LIKELY_MISLABELLED_FLAG)) continue;
     out[m++] = i;
   }
   const indices = out.slice(0, m);
@@ -128,7 +161,8 @@ export function applyFilter(
       return sortIndicesByKey(indices, check.score, 1);
     case 'score-desc':
       return sortIndicesByKey(indices, check.score, -1);
+    case 'suspicion':
     case 'posterior-asc':
-      return issues ? sortIndicesByKey(indices, issues.posterior, 1) : indices;
+      return issues ? sortIndicesByKey(indices, issues.rank, 1) : indices;
   }
 }

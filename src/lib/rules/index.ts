@@ -3,6 +3,6 @@ export * from './schema';
 export * from './builtin';
 export * from './describe';
 export * from './check';
-export * from './label-issues';
+export * from './expected-rates';
 export * from './overview';
 export * from './filter';

@@ -2,10 +2,19 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { assessLabels, LabelFlag } from '../label-evidence/assess';
+import { FACS_AU_NAMES } from '../labels/au';
 import { importLabelFiles } from '../labels/import';
 import { className, RAFCE_SCHEME, splitName } from '../labels/schemes';
 import { RAFCE_REAL_DIR, realRafCeFile } from '../labels/test-fixtures';
-import { AuStatus, LabelSchemeSchema, type LabelScheme, type SampleTable } from '../labels/types';
+import { textColumnToArray } from '../labels/text-column';
+import {
+  AuStatus,
+  LabelSchemeSchema,
+  SampleFlag,
+  type LabelScheme,
+  type SampleTable,
+} from '../labels/types';
 import {
   RAFCE_RULE_SET,
   REFERENCE_HALLMARKS,
@@ -13,11 +22,18 @@ import {
   REFERENCE_TOGETHER,
 } from './builtin';
 import { checkTable, VERDICTS, type CheckColumns } from './check';
-import { IssueFlag, ruleAus, scoreLabelIssues, type LabelIssueColumns } from './label-issues';
+import { ruleAus } from './expected-rates';
 import { ausOfMask } from './mask';
-import { buildOverview, expectedMarkName, samplesForCell, type Overview } from './overview';
-import { classRuleOf, RuleSetSchema, type RuleSet } from './schema';
-import { tableOf, type TestRow } from './test-support';
+import {
+  buildOverview,
+  expectedMarkName,
+  LIKELY_MISLABELLED_FLAG,
+  samplesForCell,
+  type FlagColumns,
+  type Overview,
+} from './overview';
+import { classRuleOf, FACS_EXCLUSIVE_PAIRS, RuleSetSchema, type RuleSet } from './schema';
+import { tableOf } from './test-support';
 
 describe('buildOverview on a hand-made table', () => {
   const scheme = LabelSchemeSchema.parse({
@@ -60,18 +76,27 @@ describe('buildOverview on a hand-made table', () => {
   });
   const table = tableOf([
     { classId: 0, aus: [6, 12], split: 0 }, // fits
-    { classId: 0, aus: [12], split: 0 }, // fits
-    { classId: 0, aus: [15], split: 1 }, // fails
+    { classId: 0, aus: [12], split: 0 }, // an AU coded twice (flag below): breaks FACS
+    { classId: 0, aus: [15], split: 1 }, // component missing: atypical
     { classId: 0, aus: null, split: 1 },
     { classId: 1, aus: [4, 15], split: 0 }, // fits
-    { classId: 1, aus: [12, 15], split: 2 }, // fits with one missing, rare pair: suspect
+    { classId: 1, aus: [12, 15], split: 2 }, // fits with one missing, rare pair: atypical
     { classId: 1, aus: null, split: 2 },
     { classId: 1, aus: null, split: 2 },
     { classId: 1, split: 0 }, // absent
     { classId: -1, aus: [43], split: -1 }, // no rule
   ]);
+  table.flags[1]! |= SampleFlag.duplicateAuToken;
   const check = checkTable(table, rules);
-  const issues = scoreLabelIssues(table, rules);
+  /** The evidence by hand: 2 and 5 likely mislabelled; class 2 (no samples) too small. */
+  const issues: FlagColumns = {
+    flagged: Uint8Array.from([0, 0, 1, 3, 0, 1, 3, 3, 3, 3]),
+    classes: [
+      { classId: 0, scored: 3, insufficient: false },
+      { classId: 1, scored: 2, insufficient: false },
+      { classId: 2, scored: 0, insufficient: true },
+    ],
+  };
   const overview = buildOverview(table, scheme, { 0: 'train', 1: 'test' }, rules, check, issues);
 
   it('counts nulls by class and by split, with shares', () => {
@@ -105,26 +130,67 @@ describe('buildOverview on a hand-made table', () => {
     expect(overview.nullShare).toBe(0.3);
   });
 
-  it('ranks classes by failing share and by null rate', () => {
+  it('counts verdicts per class, with shares', () => {
     expect(
-      overview.classQuality.map((r) => [r.classId, r.checked, r.fits, r.suspect, r.fails]),
+      overview.classQuality.map((r) => [r.classId, r.checked, r.fits, r.atypical, r.breaksFacs]),
     ).toEqual([
-      [0, 3, 2, 0, 1],
+      [0, 3, 1, 1, 1],
       [1, 2, 1, 1, 0],
       [2, 0, 0, 0, 0],
       [-1, 0, 0, 0, 0],
     ]);
-    expect(overview.classQuality[0]?.failShare).toBeCloseTo(1 / 3, 9);
-    expect(overview.classQuality[2]?.failShare).toBeNaN();
-    expect(overview.rankedByFailShare).toEqual([0, 1, 2, -1]);
-    expect(overview.rankedByNullRate).toEqual([1, 0, -1, 2]);
+    expect(overview.classQuality.map((r) => [r.atypicalShare, r.breaksFacsShare])).toEqual([
+      [1 / 3, 1 / 3],
+      [1 / 2, 0],
+      [NaN, NaN],
+      [NaN, NaN],
+    ]);
     expect(overview.verdictCounts).toEqual({
-      fits: 3,
-      suspect: 1,
-      fails: 1,
+      fits: 2,
+      atypical: 2,
+      'breaks-facs': 1,
       'not-coded': 4,
       'no-rule': 1,
     });
+  });
+
+  it('takes the flags and the scored counts from the evidence, and ranks by flagged share', () => {
+    expect(
+      overview.classQuality.map((r) => [
+        r.classId,
+        r.scored,
+        r.flagged,
+        r.flaggedShare,
+        r.insufficientData,
+      ]),
+    ).toEqual([
+      [0, 3, 1, 1 / 3, false],
+      [1, 2, 1, 1 / 2, false],
+      [2, 0, 0, NaN, true],
+      [-1, 0, 0, NaN, false],
+    ]);
+    expect(overview.flagged).toBe(2);
+    expect(overview.rankedByFlaggedShare).toEqual([1, 0, 2, -1]);
+    expect(overview.rankedByNullRate).toEqual([1, 0, -1, 2]);
+  });
+
+  it.each<[string, number[], number]>([
+    ['none', [0, 0, 0, 0], 0],
+    ['only likely mislabelled counts', [1, 2, 3, 1], 2],
+    ['every sample', [1, 1, 1, 1], 4],
+  ])('counts the likely-mislabelled code only: %s', (_, flags, expected) => {
+    const small = tableOf(flags.map(() => ({ classId: 0, aus: [12] })));
+    const flagged: FlagColumns = {
+      flagged: Uint8Array.from(flags),
+      classes: [{ classId: 0, scored: flags.length, insufficient: false }],
+    };
+    const o = buildOverview(small, scheme, {}, rules, checkTable(small, rules), flagged);
+    expect([o.flagged, o.classQuality[0]?.flagged, o.classQuality[0]?.flaggedShare]).toEqual([
+      expected,
+      expected,
+      expected / flags.length,
+    ]);
+    expect(LIKELY_MISLABELLED_FLAG).toBe(LabelFlag['likely-mislabelled']);
   });
 
   it('lays out class x AU rates with what is expected in each cell', () => {
@@ -202,10 +268,18 @@ describe('buildOverview on a hand-made table', () => {
     expect(Array.from(samplesForCell(table, classId, au))).toEqual(expected);
   });
 
-  it('works without label-issue scores', () => {
+  it('works without label evidence', () => {
     const without = buildOverview(table, scheme, {}, rules, check, null);
     expect(without.flagged).toBe(0);
-    expect(without.classQuality.every((r) => r.flagged === 0 && !r.insufficientData)).toBe(true);
+    for (const row of without.classQuality) {
+      expect([row.scored, row.flagged, row.flaggedShare, row.insufficientData]).toEqual([
+        0,
+        0,
+        NaN,
+        false,
+      ]);
+    }
+    expect(without.rankedByFlaggedShare).toEqual([0, 1, 2, -1]);
   });
 });
 
@@ -234,8 +308,29 @@ function ausOf(value: string): Set<number> {
   return aus;
 }
 
-/** The fail rule, restated with sets (see check.ts): a component without evidence, or < half required. */
-function failsByHand(classId: number, aus: Set<number>): boolean {
+/**
+ * The hard contradictions, restated by hand (see check.ts): a FACS-exclusive pair, the same
+ * AU (or AD) coded twice, or a token outside the grammar or not a FACS code. Sides are
+ * merged, as the AU mask merges them.
+ */
+function breaksFacsByHand(value: string): boolean {
+  const seen = new Set<string>();
+  for (const raw of value.split('+')) {
+    const token = raw.trim();
+    const m = /^(?:[LRBT]?(\d{1,3})[A-E]?|AD(\d{1,3}))$/i.exec(token);
+    if (!m) return true;
+    const au = Number(m[1] ?? m[2]);
+    if (!Object.hasOwn(FACS_AU_NAMES, au)) return true;
+    const key = `${m[1] === undefined ? 'AD' : 'AU'}${au}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  const aus = ausOf(value);
+  return FACS_EXCLUSIVE_PAIRS.some(([a, b]) => aus.has(a) && aus.has(b));
+}
+
+/** The rule the posed faces set, restated with sets: a component without evidence, or < half required. */
+function componentOrHalfMissing(classId: number, aus: Set<number>): boolean {
   const rule = classRuleOf(RAFCE_RULE_SET, classId)!;
   const present = rule.required.filter((au) => aus.has(au)).length;
   if (present * 2 < rule.required.length) return true;
@@ -249,6 +344,23 @@ function failsByHand(classId: number, aus: Set<number>): boolean {
     const standIn = rule.required.filter((au) => alternatives.flat().includes(au));
     return standIn.length > 0 && !standIn.every((au) => aus.has(au));
   });
+}
+
+/** Atypical by hand: the above, or two required AUs missing, or a rare pair the class does not expect. */
+function atypicalByHand(classId: number, aus: Set<number>): boolean {
+  const rule = classRuleOf(RAFCE_RULE_SET, classId)!;
+  const missing = rule.required.filter((au) => !aus.has(au)).length;
+  const expected = new Set([...rule.required, ...rule.variants.map((v) => v.au)]);
+  const rare = REFERENCE_RARELY.some(
+    ([a, b]) => aus.has(a) && aus.has(b) && !(expected.has(a) && expected.has(b)),
+  );
+  return componentOrHalfMissing(classId, aus) || missing > 1 || rare;
+}
+
+function verdictByHand(classId: number, value: string): string {
+  if (value === 'null') return 'not-coded';
+  if (breaksFacsByHand(value)) return 'breaks-facs';
+  return atypicalByHand(classId, ausOf(value)) ? 'atypical' : 'fits';
 }
 
 describe('buildOverview on the real RAF-CE files, against a count by hand', () => {
@@ -268,14 +380,18 @@ describe('buildOverview on the real RAF-CE files, against a count by hand', () =
   ]);
   const { table } = imported;
   const check = checkTable(table, RAFCE_RULE_SET);
-  const issues = scoreLabelIssues(table, RAFCE_RULE_SET);
+  const evidence = assessLabels({ columns: table, scheme: RAFCE_SCHEME, ruleSet: RAFCE_RULE_SET });
   const overview = buildOverview(
     table,
     RAFCE_SCHEME,
     imported.splitNames,
     RAFCE_RULE_SET,
     check,
-    issues,
+    evidence,
+  );
+  const names = textColumnToArray(table.names);
+  const flaggedNames = new Set(
+    names.filter((_, i) => evidence.flagged[i] === LabelFlag['likely-mislabelled']),
   );
 
   it('has the reference figures (4,549 samples, 251 null)', () => {
@@ -334,31 +450,68 @@ describe('buildOverview on the real RAF-CE files, against a count by hand', () =
     expect(Array.from(samplesForCell(table, classId, au))).toHaveLength(withAu);
   });
 
+  it('breaks FACS where the text does: the pairs, the duplicates, the unreadable tokens', () => {
+    const byHand = samples.filter((s) => s.au !== 'null' && breaksFacsByHand(s.au));
+    // 26+26, 43+43; 5 with 43 (twice); BL18, RB18, L12L.
+    expect(byHand).toHaveLength(7);
+    expect(overview.verdictCounts['breaks-facs']).toBe(7);
+  });
+
   it.each(RAFCE_SCHEME.classes.map((c) => [c.name, c.id] as const))(
-    'failing share of %s',
+    'verdicts of %s',
     (_, classId) => {
       const coded = samples.filter((s) => s.classId === classId && s.au !== 'null');
-      const fails = coded.filter((s) => failsByHand(classId, ausOf(s.au))).length;
+      const count = (verdict: string) =>
+        coded.filter((s) => verdictByHand(classId, s.au) === verdict).length;
       const row = overview.classQuality.find((r) => r.classId === classId)!;
-      expect(row.checked).toBe(coded.length);
-      expect(row.fails).toBe(fails);
-      expect(row.failShare).toBeCloseTo(fails / coded.length, 12);
+      expect([row.checked, row.fits, row.atypical, row.breaksFacs]).toEqual([
+        coded.length,
+        count('fits'),
+        count('atypical'),
+        count('breaks-facs'),
+      ]);
+      expect(row.atypicalShare).toBeCloseTo(count('atypical') / coded.length, 12);
+      expect(row.breaksFacsShare).toBeCloseTo(count('breaks-facs') / coded.length, 12);
     },
   );
 
-  it('ranks classes by failing share and null rate as the hand counts do', () => {
+  it.each(RAFCE_SCHEME.classes.map((c) => [c.name, c.id] as const))(
+    'flagged share of %s, as the evidence says',
+    (_, classId) => {
+      const mine = samples.filter((s) => s.classId === classId);
+      const flagged = names.filter(
+        (name, i) => table.classIds[i] === classId && flaggedNames.has(name),
+      ).length;
+      const fromEvidence = evidence.classes.find((c) => c.classId === classId)!;
+      const row = overview.classQuality.find((r) => r.classId === classId)!;
+      expect(row.flagged).toBe(flagged);
+      expect(row.flagged).toBe(fromEvidence.flagged);
+      expect(row.scored).toBe(fromEvidence.scored);
+      expect(row.scored).toBeLessThanOrEqual(mine.length);
+      expect(row.flaggedShare).toBeCloseTo(flagged / fromEvidence.scored, 12);
+      expect(row.insufficientData).toBe(fromEvidence.insufficient);
+    },
+  );
+
+  it('ranks classes by flagged share and null rate as the hand counts do', () => {
     const byHand = RAFCE_SCHEME.classes.map((c) => {
       const mine = samples.filter((s) => s.classId === c.id);
       const coded = mine.filter((s) => s.au !== 'null');
+      const scored = evidence.classes.find((e) => e.classId === c.id)!.scored;
+      const flagged = names.filter(
+        (name, i) => table.classIds[i] === c.id && flaggedNames.has(name),
+      ).length;
       return {
         id: c.id,
-        fail: coded.filter((s) => failsByHand(c.id, ausOf(s.au))).length / coded.length,
+        flagged: flagged / scored,
         nulls: (mine.length - coded.length) / mine.length,
       };
     });
-    const order = (key: 'fail' | 'nulls') =>
+    const order = (key: 'flagged' | 'nulls') =>
       [...byHand].sort((a, b) => b[key] - a[key] || a.id - b.id).map((r) => r.id);
-    expect(overview.rankedByFailShare).toEqual(order('fail'));
+    expect(overview.flagged).toBe(flaggedNames.size);
+    expect(overview.flagged).toBe(evidence.likelyMislabelled);
+    expect(overview.rankedByFlaggedShare).toEqual(order('flagged'));
     expect(overview.rankedByNullRate).toEqual(order('nulls'));
   });
 
@@ -384,7 +537,7 @@ function recount(
   scheme: LabelScheme,
   ruleSet: RuleSet,
   check: CheckColumns,
-  issues: LabelIssueColumns | null,
+  issues: FlagColumns | null,
 ) {
   const all = Array.from({ length: table.count }, (_, i) => i);
   const classIds = scheme.classes.map((c) => c.id);
@@ -392,7 +545,8 @@ function recount(
   const splits = [...new Set(table.splits)].sort((a, b) => a - b);
   const isCoded = (i: number) => table.auStatus[i] === AuStatus.coded;
   const isNull = (i: number) => table.auStatus[i] === AuStatus.null;
-  const isFlagged = (i: number) => issues?.flagged[i] === IssueFlag.flagged;
+  const isFlagged = (i: number) => issues?.flagged[i] === LabelFlag['likely-mislabelled'];
+  const evidenceOf = (classId: number) => issues?.classes.find((c) => c.classId === classId);
   const ausOf = (i: number) => ausOfMask(table.auMask[2 * i]!, table.auMask[2 * i + 1]!);
   const count = (indices: number[], keep: (i: number) => boolean) => indices.filter(keep).length;
   const ofClass = (classId: number) => all.filter((i) => table.classIds[i] === classId);
@@ -401,6 +555,11 @@ function recount(
   const seen = [...new Set(codedSamples.flatMap(ausOf))].sort((a, b) => a - b);
   const columns = [...new Set([...ruleAus(ruleSet), ...seen])].sort((a, b) => a - b);
   const withAus = (i: number, aus: number[]) => aus.every((au) => ausOf(i).includes(au));
+  const flaggedShareOf = (classId: number) => {
+    const scored = evidenceOf(classId)?.scored ?? 0;
+    return scored > 0 ? count(ofClass(classId), isFlagged) / scored : NaN;
+  };
+  const scoredClasses = classIds.filter((id) => !Number.isNaN(flaggedShareOf(id)));
 
   return {
     samples: table.count,
@@ -409,6 +568,11 @@ function recount(
     absentCount: count(all, (i) => !isNull(i) && !isCoded(i)),
     verdictCounts: Object.fromEntries(VERDICTS.map((v) => [v, count(all, verdictIs(v))])),
     flagged: count(all, isFlagged),
+    // A stable sort: ties keep the class order; classes nothing was scored in go last.
+    rankedByFlaggedShare: [
+      ...scoredClasses.sort((a, b) => flaggedShareOf(b) - flaggedShareOf(a)),
+      ...classIds.filter((id) => Number.isNaN(flaggedShareOf(id))),
+    ],
     nullByClass: classIds.map((classId) => {
       const mine = ofClass(classId);
       return {
@@ -433,12 +597,16 @@ function recount(
     }),
     classQuality: classIds.map((classId) => {
       const mine = ofClass(classId);
+      const scored = evidenceOf(classId)?.scored ?? 0;
       return {
         classId,
         fits: count(mine, verdictIs('fits')),
-        suspect: count(mine, verdictIs('suspect')),
-        fails: count(mine, verdictIs('fails')),
+        atypical: count(mine, verdictIs('atypical')),
+        breaksFacs: count(mine, verdictIs('breaks-facs')),
+        scored,
         flagged: count(mine, isFlagged),
+        flaggedShare: scored > 0 ? count(mine, isFlagged) / scored : NaN,
+        insufficientData: evidenceOf(classId)?.insufficient ?? false,
       };
     }),
     auRates: {
@@ -472,15 +640,30 @@ function figures(overview: Overview) {
     absentCount: overview.absentCount,
     verdictCounts: overview.verdictCounts,
     flagged: overview.flagged,
+    rankedByFlaggedShare: overview.rankedByFlaggedShare,
     nullByClass: overview.nullByClass,
     nullBySplit: overview.nullBySplit,
-    classQuality: overview.classQuality.map(({ classId, fits, suspect, fails, flagged }) => ({
-      classId,
-      fits,
-      suspect,
-      fails,
-      flagged,
-    })),
+    classQuality: overview.classQuality.map(
+      ({
+        classId,
+        fits,
+        atypical,
+        breaksFacs,
+        scored,
+        flagged,
+        flaggedShare,
+        insufficientData,
+      }) => ({
+        classId,
+        fits,
+        atypical,
+        breaksFacs,
+        scored,
+        flagged,
+        flaggedShare,
+        insufficientData,
+      }),
+    ),
     auRates: {
       classIds: auRates.classIds,
       aus: auRates.aus,
@@ -498,24 +681,45 @@ function figures(overview: Overview) {
 
 describe('buildOverview on random tables, against a plain recount', () => {
   // Scheme ids, others (-1, the Int16 extremes) and both mask words' edge bits.
-  const row: fc.Arbitrary<TestRow> = fc.record({
+  // AUs 26+27 and 43+45 make FACS-exclusive pairs; duplicates and unreadable tokens too.
+  const row = fc.record({
     classId: fc.constantFrom(-1, 0, 1, 4, 13, 14, 99, -32768, 32767),
     split: fc.constantFrom(-1, 0, 1, 2, 7, -128, 127),
     aus: fc.oneof(
       fc.constant(null),
       fc.constant(undefined),
-      fc.uniqueArray(fc.constantFrom(1, 2, 4, 6, 12, 15, 25, 26, 31, 32, 33, 43, 63, 64), {
+      fc.uniqueArray(fc.constantFrom(1, 2, 4, 6, 12, 15, 25, 26, 27, 31, 32, 33, 43, 45, 63, 64), {
         maxLength: 8,
       }),
     ),
+    unknownToken: fc.boolean(),
+    duplicate: fc.boolean(),
+    /** A LabelFlag code, as the evidence would give it. */
+    flag: fc.integer({ min: 0, max: 3 }),
   });
+
+  /** Evidence by hand: the codes drawn, each class's scored count, small classes insufficient. */
+  function flagColumns(rows: { classId: number; flag: number }[]): FlagColumns {
+    return {
+      flagged: Uint8Array.from(rows, (r) => r.flag),
+      classes: RAFCE_SCHEME.classes.map((c) => {
+        const scored = rows.filter(
+          (r) => r.classId === c.id && r.flag !== LabelFlag['not-scored'],
+        ).length;
+        return { classId: c.id, scored, insufficient: scored < 3 };
+      }),
+    };
+  }
 
   it('every per-sample count matches', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 120 }), fc.boolean(), (rows, withIssues) => {
         const table = tableOf(rows);
+        rows.forEach((r, i) => {
+          if (r.duplicate) table.flags[i]! |= SampleFlag.duplicateAuToken;
+        });
         const check = checkTable(table, RAFCE_RULE_SET);
-        const issues = withIssues ? scoreLabelIssues(table, RAFCE_RULE_SET) : null;
+        const issues = withIssues ? flagColumns(rows) : null;
         const overview = buildOverview(
           table,
           RAFCE_SCHEME,

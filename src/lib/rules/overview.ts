@@ -1,12 +1,12 @@
 import { className, splitName } from '../labels/schemes';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import { VerdictCode, VERDICTS, type CheckColumns, type Verdict } from './check';
-import { expectedAuRate, IssueFlag, ruleAus, type LabelIssueColumns } from './label-issues';
+import { expectedAuRate, ruleAus } from './expected-rates';
 import { classRuleOf, type RuleSet } from './schema';
 
 /**
- * The dataset at a glance: where the `null` AU labels are, which classes fail their
- * rules most, how often each class shows each AU against what is expected, and which
+ * The dataset at a glance: where the `null` AU labels are, which classes hold the most
+ * likely mislabelled samples, how often each class shows each AU against what is expected, and which
  * AUs occur together. Built in one pass over the columns; its size depends on the
  * number of classes and AUs, never on the number of samples.
  */
@@ -41,17 +41,36 @@ export interface ClassQualityRow {
   /** Samples that were checked: coded, and the class has a rule. */
   checked: number;
   fits: number;
-  suspect: number;
-  fails: number;
-  /** fails / checked; NaN when nothing was checked. */
-  failShare: number;
-  suspectShare: number;
+  /** Unlike the literature's posed faces (a graded finding, not a wrong label). */
+  atypical: number;
+  /** AU codings that contradict FACS itself. */
+  breaksFacs: number;
+  /** atypical / checked; NaN when nothing was checked. */
+  atypicalShare: number;
+  breaksFacsShare: number;
   nullShare: number;
-  /** Samples flagged by the label-issue score. */
+  /** Samples the evidence scored (an AU model, the crowd ...). */
+  scored: number;
+  /** Samples in the evidence's "likely mislabelled" set. */
   flagged: number;
-  /** The label-issue score had too few samples of this class to flag any. */
+  /** flagged / scored; NaN when none was scored. */
+  flaggedShare: number;
+  /** Too few samples of this class for the evidence to flag any. */
   insufficientData: boolean;
 }
+
+/**
+ * What the overview needs of the label evidence: the per-sample flag (1 = likely
+ * mislabelled) and per-class counts. Structural, so that the rules layer does not
+ * depend on the evidence layer that reads it.
+ */
+export interface FlagColumns {
+  flagged: Uint8Array;
+  classes: readonly { classId: number; scored: number; insufficient: boolean }[];
+}
+
+/** The flag code of a likely mislabelled sample (LabelFlag in the evidence layer). */
+export const LIKELY_MISLABELLED_FLAG = 1;
 
 /** Class x AU rates, row-major (classIds.length rows, aus.length columns). */
 export interface AuRateMatrix {
@@ -102,8 +121,8 @@ export interface Overview {
   nullByClass: NullByClassRow[];
   nullBySplit: NullBySplitRow[];
   classQuality: ClassQualityRow[];
-  /** Class ids, highest share of failing samples first (classes with nothing checked last). */
-  rankedByFailShare: number[];
+  /** Class ids, highest share of likely mislabelled samples first (classes with nothing scored last). */
+  rankedByFlaggedShare: number[];
   /** Class ids, highest null rate first. */
   rankedByNullRate: number[];
   auRates: AuRateMatrix;
@@ -139,7 +158,7 @@ export function buildOverview(
   splitNames: SplitNames,
   ruleSet: RuleSet,
   check: CheckColumns,
-  issues: LabelIssueColumns | null,
+  issues: FlagColumns | null,
 ): Overview {
   const n = table.count;
   const tableClassIds = table.classIds;
@@ -195,7 +214,7 @@ export function buildOverview(
     const verdictCell = r * verdictKinds + verdict;
     classVerdicts[verdictCell] = (classVerdicts[verdictCell] as number) + 1;
     verdictTotals[verdict] = (verdictTotals[verdict] as number) + 1;
-    if (flaggedColumn !== null && flaggedColumn[i] === IssueFlag.flagged) {
+    if (flaggedColumn !== null && flaggedColumn[i] === LIKELY_MISLABELLED_FLAG) {
       classFlagged[r] = (classFlagged[r] as number) + 1;
       flagged++;
     }
@@ -269,20 +288,24 @@ export function buildOverview(
   const classQuality: ClassQualityRow[] = classIds.map((classId, r) => {
     const v = (code: number) => classVerdicts[r * VERDICTS.length + code] as number;
     const fits = v(VerdictCode.fits);
-    const suspect = v(VerdictCode.suspect);
-    const fails = v(VerdictCode.fails);
-    const checked = fits + suspect + fails;
+    const atypical = v(VerdictCode.atypical);
+    const breaksFacs = v(VerdictCode['breaks-facs']);
+    const checked = fits + atypical + breaksFacs;
+    const scored = issueClass.get(classId)?.scored ?? 0;
+    const flaggedHere = classFlagged[r] as number;
     return {
       classId,
       name: nameOf(classId),
       checked,
       fits,
-      suspect,
-      fails,
-      failShare: checked > 0 ? fails / checked : NaN,
-      suspectShare: checked > 0 ? suspect / checked : NaN,
+      atypical,
+      breaksFacs,
+      atypicalShare: checked > 0 ? atypical / checked : NaN,
+      breaksFacsShare: checked > 0 ? breaksFacs / checked : NaN,
       nullShare: share(classNull[r] as number, classSamples[r] as number),
-      flagged: classFlagged[r] as number,
+      scored,
+      flagged: flaggedHere,
+      flaggedShare: scored > 0 ? flaggedHere / scored : NaN,
       insufficientData: issueClass.get(classId)?.insufficient ?? false,
     };
   });
@@ -355,7 +378,7 @@ export function buildOverview(
     nullByClass,
     nullBySplit,
     classQuality,
-    rankedByFailShare: rankBy(classQuality, (row) => row.failShare),
+    rankedByFlaggedShare: rankBy(classQuality, (row) => row.flaggedShare),
     rankedByNullRate: rankBy(nullByClass, (row) => (row.samples > 0 ? row.nullShare : NaN)),
     auRates: { classIds, aus, coded: classCoded, present: cellPresent, observed, mark, expected },
     coOccurrence: { aus: seen, coded, auCount, pairCount, marked },

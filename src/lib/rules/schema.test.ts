@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULE_SETS, RAFCE_RULE_SET } from './builtin';
 import {
   classRuleOf,
+  FACS_EXCLUSIVE_PAIRS,
   parseRuleSetJson,
   ruleSetToJson,
   RuleSetSchema,
@@ -78,6 +79,30 @@ describe('parseRuleSetJson', () => {
     ],
     ['a pair of one AU', withChange((d) => (d.rarely = [[12, 12]])), 'rarely[0]', /two different/],
     [
+      'an exclusive pair of one AU',
+      withChange(
+        (d) =>
+          (d.exclusive = [
+            [26, 27],
+            [43, 43],
+          ]),
+      ),
+      'exclusive[1]',
+      /two different/,
+    ],
+    [
+      'an exclusive pair beyond the mask',
+      withChange((d) => (d.exclusive = [[26, 65]])),
+      'exclusive[0][1]',
+      /1-64/,
+    ],
+    [
+      'an exclusive pair of three AUs',
+      withChange((d) => (d.exclusive = [[41, 42, 43]])),
+      'exclusive[0]',
+      /.+/,
+    ],
+    [
       'an unknown component',
       withChange((d) => ((d as Data).classes[0]!.components = ['joy'])),
       'classes[0].components[0]',
@@ -121,6 +146,34 @@ describe('parseRuleSetJson', () => {
     });
   });
 
+  it('fills the FACS exclusive pairs when a file (written before them) has none', () => {
+    const text = withChange((d) => delete d.exclusive);
+    const result = parseRuleSetJson(text, 'r.json');
+    expect('ruleSet' in result && result.ruleSet.exclusive).toEqual(FACS_EXCLUSIVE_PAIRS);
+    expect(result).toEqual({ ruleSet: RAFCE_RULE_SET });
+  });
+
+  it('gives each rule set its own copy of the default pairs', () => {
+    const first = RuleSetSchema.parse(JSON.parse(withChange((d) => delete d.exclusive)));
+    first.exclusive[0]![0] = 1;
+    first.exclusive.push([1, 2]);
+    const second = RuleSetSchema.parse(JSON.parse(withChange((d) => delete d.exclusive)));
+    expect(second.exclusive).toEqual(FACS_EXCLUSIVE_PAIRS);
+    expect(FACS_EXCLUSIVE_PAIRS[0]).toEqual([26, 27]);
+    expect(FACS_EXCLUSIVE_PAIRS).toHaveLength(8);
+  });
+
+  it.each<[string, [number, number][]]>([
+    ['an empty list (the check turned off)', []],
+    ['a list of its own', [[1, 2]]],
+    ['the FACS pairs plus one', [...FACS_EXCLUSIVE_PAIRS, [10, 17]]],
+  ])('keeps %s through a round trip', (_, exclusive) => {
+    const ruleSet = RuleSetSchema.parse({ ...RAFCE_RULE_SET, exclusive });
+    const result = parseRuleSetJson(ruleSetToJson(ruleSet), 'r.json');
+    expect('ruleSet' in result && result.ruleSet.exclusive).toEqual(exclusive);
+    expect(result).toEqual({ ruleSet });
+  });
+
   it('ignores a byte-order mark', () => {
     expect(parseRuleSetJson(`\uFEFF${ruleSetToJson(RAFCE_RULE_SET)}`, 'r.json')).toEqual({
       ruleSet: RAFCE_RULE_SET,
@@ -142,9 +195,15 @@ describe('ruleSetToJson', () => {
     const ruleSet = RuleSetSchema.parse({ ...RAFCE_RULE_SET, source: 'pairs like [1,2] [3, 4]' });
     const json = ruleSetToJson(ruleSet);
     expect(json).toContain('"required": [1, 2, 12, 25]');
+    expect(json).toContain('"exclusive": [\n    [26, 27],\n    [41, 42],');
     expect(json).toContain('"source": "pairs like [1,2] [3, 4]"');
     expect(json.endsWith('}\n')).toBe(true);
     expect(JSON.parse(json)).toEqual(ruleSet);
+  });
+
+  it('writes the exclusive pairs after the rarely pairs, before the settings', () => {
+    const keys = Object.keys(JSON.parse(ruleSetToJson(RAFCE_RULE_SET)) as object);
+    expect(keys.slice(-4)).toEqual(['together', 'rarely', 'exclusive', 'settings']);
   });
 });
 

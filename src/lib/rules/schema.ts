@@ -76,6 +76,23 @@ export const HallmarksSchema = z.object(
 /** Per basic emotion, its hallmark alternatives; an empty list means "nothing to check". */
 export type Hallmarks = z.infer<typeof HallmarksSchema>;
 
+/**
+ * AU pairs that FACS never scores together on one face: AU27 (mouth stretch) is scored
+ * instead of AU26 (jaw drop); AU41 lid droop, 42 slit and 43 eyes closed are degrees of
+ * one closure, and a closed eye cannot also blink (45), wink (46) or have its upper lid
+ * raised (5). A sample with such a pair breaks the coding, whatever its emotion.
+ */
+export const FACS_EXCLUSIVE_PAIRS: [number, number][] = [
+  [26, 27],
+  [41, 42],
+  [41, 43],
+  [42, 43],
+  [43, 45],
+  [43, 46],
+  [45, 46],
+  [5, 43],
+];
+
 export const RuleSettingsSchema = z.object({
   /** Classes with fewer samples get "insufficient data" instead of label-issue flags. */
   minClassSamples: z.number().int().min(1).default(10),
@@ -102,6 +119,10 @@ export const RuleSetSchema = z
     together: z.array(AuPairSchema),
     /** AU pairs that rarely appear together (soft rule for every class). */
     rarely: z.array(AuPairSchema),
+    /** AU pairs FACS scores as mutually exclusive: a hard contradiction, not a soft rule. */
+    exclusive: z
+      .array(AuPairSchema)
+      .default(() => FACS_EXCLUSIVE_PAIRS.map(([a, b]): [number, number] => [a, b])),
     settings: RuleSettingsSchema.prefault({}),
   })
   .superRefine((ruleSet, ctx) => {
@@ -183,6 +204,7 @@ export function ruleSetToJson(ruleSet: RuleSet): string {
     ) as Hallmarks,
     together: valid.together,
     rarely: valid.rarely,
+    exclusive: valid.exclusive,
     settings: {
       minClassSamples: valid.settings.minClassSamples,
       priorBlend: valid.settings.priorBlend,

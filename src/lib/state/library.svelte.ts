@@ -26,7 +26,9 @@ import {
 } from '../rules/builtin';
 import type { CheckColumns } from '../rules/check';
 import type { SampleFilter } from '../rules/filter';
-import type { LabelIssueColumns } from '../rules/label-issues';
+import type { LabelEvidence } from '../label-evidence/assess';
+import type { CrowdDistribution } from '../label-evidence/crowd-file';
+import { deleteCrowd, getCrowd, saveCrowd } from '../store/crowd';
 import type { Overview } from '../rules/overview';
 import { analyseInWorker } from '../workers/analysis-client';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
@@ -70,13 +72,15 @@ export class DatasetLibrary {
   open = $derived(this.datasets.find((d) => d.id === this.openId) ?? null);
 
   /**
-   * Every sample checked against the rule set, the label-issue scores and the
-   * overview: computed in a worker, and again whenever a rule or a name changes.
-   * null while the first analysis runs.
+   * Every sample checked against the rule set, the evidence about every label and the
+   * overview: computed in a worker, and again whenever a rule, a name or the crowd votes
+   * change. null while the first analysis runs; the check comes before the evidence.
    */
   check = $state.raw<CheckColumns | null>(null);
-  issues = $state.raw<LabelIssueColumns | null>(null);
+  issues = $state.raw<LabelEvidence | null>(null);
   overview = $state.raw<Overview | null>(null);
+  /** Crowd votes stored beside the open dataset (RAF-ML distribution.txt), if any. */
+  crowd = $state.raw<CrowdDistribution | null>(null);
   analysing = $state(false);
   private analysisRun = 0;
 
@@ -108,13 +112,15 @@ export class DatasetLibrary {
     this.status = 'loading';
     try {
       const meta = this.datasets.find((d) => d.id === id);
-      const [table, stored, filters, folder] = await Promise.all([
+      const [table, stored, filters, folder, crowd] = await Promise.all([
         loadSampleTable(id),
         getRuleSet(id),
         listSavedFilters(id),
         getImageFolder(id),
+        getCrowd(id),
         this.review.load(id),
       ]);
+      this.crowd = crowd ?? null;
       this.folder = folder ? { record: folder, pathOf: null } : null;
       this.folderNeedsPermission = null;
       this.images.clear();
@@ -200,29 +206,52 @@ export class DatasetLibrary {
     const run = ++this.analysisRun;
     this.analysing = true;
     const { names: _names, auRaw: _auRaw, ...columns } = table;
-    const response = await analyseInWorker({
-      // Copies: the page keeps its own columns.
-      columns: {
-        ...columns,
-        classIds: columns.classIds.slice(),
-        splits: columns.splits.slice(),
-        auStatus: columns.auStatus.slice(),
-        auMask: columns.auMask.slice(),
-        flags: columns.flags.slice(),
+    const response = await analyseInWorker(
+      {
+        // Copies: the page keeps its own columns.
+        columns: {
+          ...columns,
+          classIds: columns.classIds.slice(),
+          splits: columns.splits.slice(),
+          auStatus: columns.auStatus.slice(),
+          auMask: columns.auMask.slice(),
+          flags: columns.flags.slice(),
+        },
+        ruleSet: $state.snapshot(ruleSet) as RuleSet,
+        scheme: $state.snapshot(open.scheme),
+        splitNames: $state.snapshot(open.splitNames),
+        crowd: this.crowd,
       },
-      ruleSet: $state.snapshot(ruleSet) as RuleSet,
-      scheme: $state.snapshot(open.scheme),
-      splitNames: $state.snapshot(open.splitNames),
-    });
+      (answer) => {
+        if (run !== this.analysisRun) return;
+        this.check = answer.check;
+        // The previous evidence stays shown until the new one arrives.
+        if (!this.issues) this.overview = answer.overview;
+      },
+    );
     if (run !== this.analysisRun) return;
     this.analysing = false;
     if (!response.ok) {
-      this.error = `The consistency check failed: ${response.error}`;
+      this.error = `The analysis failed: ${response.error}`;
       return;
     }
-    this.check = response.check;
-    this.issues = response.issues;
+    this.issues = response.evidence;
     this.overview = response.overview;
+  }
+
+  /** Stores crowd votes beside the open dataset (replacing earlier ones) and weighs them in. */
+  async setCrowd(crowd: CrowdDistribution): Promise<void> {
+    if (!this.openId) return;
+    await saveCrowd(this.openId, crowd);
+    this.crowd = crowd;
+    await this.analyse();
+  }
+
+  async removeCrowd(): Promise<void> {
+    if (!this.openId) return;
+    await deleteCrowd(this.openId);
+    this.crowd = null;
+    await this.analyse();
   }
 
   async saveFilter(name: string, filter: SampleFilter): Promise<void> {

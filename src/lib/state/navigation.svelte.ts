@@ -1,4 +1,5 @@
 export type View =
+  | 'diagnosis'
   | 'report'
   | 'samples'
   | 'overview'
@@ -10,6 +11,7 @@ export type View =
   | 'import';
 
 const views: View[] = [
+  'diagnosis',
   'report',
   'samples',
   'overview',

@@ -59,8 +59,8 @@ async function snapshot() {
 }
 
 describe('db schema', () => {
-  it('declares version 6 with its tables and their keys', () => {
-    expect(db.verno).toBe(6);
+  it('declares version 7 with its tables and their keys', () => {
+    expect(db.verno).toBe(7);
     const spec = Object.fromEntries(
       db.tables.map((t) => [
         t.name,
@@ -83,6 +83,7 @@ describe('db schema', () => {
       assignments: 'sessionId',
       imageFolders: 'datasetId',
       thumbnails: '[datasetId+key], datasetId, usedAt',
+      crowd: 'datasetId',
     });
   });
 

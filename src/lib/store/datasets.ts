@@ -253,7 +253,7 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
         db.thumbnails,
       ] as const;
       const team = [db.teamSessions, db.teamBundles, db.assignments] as const;
-      const byDatasetId = [db.datasets, db.ruleSets, db.imageFolders] as const;
+      const byDatasetId = [db.datasets, db.ruleSets, db.imageFolders, db.crowd] as const;
       await db.transaction('rw', [...byDatasetId, ...perDataset, ...team], async () => {
         for (const table of byDatasetId) await table.delete(id);
         for (const table of perDataset) await table.where('datasetId').equals(id).delete();

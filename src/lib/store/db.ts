@@ -13,6 +13,7 @@ import type { EvidenceBox } from '../review/evidence';
 
 import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team-records';
 import type { ThumbnailRecord } from './thumbnail-records';
+import type { CrowdRecord } from './crowd-records';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -33,6 +34,7 @@ export class AuReviewDb extends Dexie {
   declare teamBundles: Table<TeamBundleRecord, [string, string]>;
   declare assignments: EntityTable<AssignmentRecord, 'sessionId'>;
   declare thumbnails: Table<ThumbnailRecord, [string, string]>;
+  declare crowd: EntityTable<CrowdRecord, 'datasetId'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -76,6 +78,11 @@ export class AuReviewDb extends Dexie {
     // delete them with their dataset, `usedAt` to evict the least recently used.
     this.version(6).stores({
       thumbnails: '[datasetId+key], datasetId, usedAt',
+    });
+    // Version 7: crowd label distributions (RAF-ML distribution.txt), one record per
+    // dataset holding every sample's shares (see crowd-records.ts).
+    this.version(7).stores({
+      crowd: 'datasetId',
     });
   }
 }

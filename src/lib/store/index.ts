@@ -48,3 +48,11 @@ export {
   type ThumbnailStore,
   type ThumbnailStoreOptions,
 } from './thumbnails';
+export {
+  CROWD_RECORD_VERSION,
+  CrowdRecordSchema,
+  deleteCrowd,
+  getCrowd,
+  saveCrowd,
+  type CrowdRecord,
+} from './crowd';

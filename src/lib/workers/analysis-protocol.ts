@@ -1,6 +1,7 @@
 import type { LabelScheme, SampleTable, SplitNames } from '../labels/types';
+import type { CrowdDistribution } from '../label-evidence/crowd-file';
+import type { LabelEvidence } from '../label-evidence/assess';
 import type { CheckColumns } from '../rules/check';
-import type { LabelIssueColumns } from '../rules/label-issues';
 import type { Overview } from '../rules/overview';
 import type { RuleSet } from '../rules/schema';
 
@@ -13,8 +14,15 @@ export interface AnalysisRequest {
   ruleSet: RuleSet;
   scheme: LabelScheme;
   splitNames: SplitNames;
+  /** Crowd votes stored beside the dataset, aligned to its samples. */
+  crowd: CrowdDistribution | null;
 }
 
+/**
+ * Two answers per request: the check and an overview first (a single pass, fast), then
+ * the label evidence (model fits, seconds at a million samples) with the overview again.
+ */
 export type AnalysisResponse =
-  | { id: number; ok: true; check: CheckColumns; issues: LabelIssueColumns; overview: Overview }
+  | { id: number; ok: true; phase: 'check'; check: CheckColumns; overview: Overview }
+  | { id: number; ok: true; phase: 'evidence'; evidence: LabelEvidence; overview: Overview }
   | { id: number; ok: false; error: string };

@@ -5,12 +5,17 @@ import type { ExportInput } from '../export/bundle';
  * The export input with the final labels replaced by the decisions in effect, and
  * the sample table by the stored dataset's id: the worker reads the table from
  * IndexedDB itself, because copying a million samples to it held the page for most
- * of a second.
+ * of a second. The worker makes the selection itself, with the evidence flags.
  */
 export type ExportRequest = Omit<ExportInput, 'final' | 'selection' | 'table'> & {
   id: number;
   datasetId: string;
   decisions: Decision[];
+  /**
+   * LabelEvidence.flagged (LabelFlag codes) for the policy's dropLikelyMislabelled;
+   * null when the evidence is not computed yet. The client sends a copy.
+   */
+  flagged: Uint8Array | null;
 };
 
 export type ExportResponse =

@@ -1,0 +1,500 @@
+import { AuStatus, type LabelScheme } from '../labels/types';
+import type { RuleSet } from '../rules/schema';
+import type { AuColumns } from './au-design';
+import { DEFAULT_AU_MODEL_OPTIONS, fitAuModelOutOfFold, type AuModelOptions } from './au-model';
+import { confidentLearning } from './confident-learning';
+import type { ClassOpinions, SourceKind, SourceQuality } from './opinion';
+import { meanLogLikelihood, poolAt, type WeightedSource } from './pool';
+import { ruleOpinions } from './rules-source';
+import { injectSwaps, rankingQuality } from './swaps';
+
+/**
+ * Every source of evidence about the emotion labels, combined, with confident learning
+ * over the combination and a "likely mislabelled" set whose cut is calibrated on the
+ * dataset itself: known swaps are injected into a copy of the labels, the whole analysis
+ * runs on the copy, and the cut is the suspicion that catches `recallTarget` of them
+ * (never more than `maxFlaggedShare` of the scored samples).
+ *
+ * Suspicion is 1 - p(given class) under the pooled evidence (confident learning's
+ * self-confidence). When labels are swapped at random it is the Bayes-optimal ranking
+ * for a given model: the chance that a label was swapped falls as p(given) rises.
+ */
+
+export const LabelFlag = {
+  none: 0,
+  'likely-mislabelled': 1,
+  'insufficient-data': 2,
+  'not-scored': 3,
+} as const;
+export type LabelFlagName = keyof typeof LabelFlag;
+
+export interface EvidenceOptions {
+  auModel: AuModelOptions;
+  /** Classes with fewer scored samples than this get 'insufficient-data', not flags. */
+  minClassSamples: number;
+  calibration: {
+    /** Share of the scored labels swapped in the calibration copy. */
+    injectedShare: number;
+    seed: number;
+    /** The cut catches this share of the injected swaps. */
+    recallTarget: number;
+    /** The likely-mislabelled set never holds more than this share of the scored samples. */
+    maxFlaggedShare: number;
+  };
+  /** Weights tried for the literature and the crowd; the data's own likelihood picks one. */
+  weightGrid: number[];
+}
+
+export const DEFAULT_EVIDENCE_OPTIONS: EvidenceOptions = {
+  auModel: DEFAULT_AU_MODEL_OPTIONS,
+  minClassSamples: 10,
+  calibration: { injectedShare: 0.05, seed: 20231, recallTarget: 0.75, maxFlaggedShare: 0.15 },
+  weightGrid: [0, 0.25, 0.5, 1, 2, 4],
+};
+
+export interface EvidenceInput {
+  columns: AuColumns;
+  scheme: LabelScheme;
+  ruleSet: RuleSet;
+  /** Per-sample opinions that come with the dataset (crowd votes, a trained model's predictions ...). */
+  extraSources?: ClassOpinions[];
+}
+
+export interface SourceSummary {
+  kind: SourceKind;
+  name: string;
+  quality: SourceQuality;
+  /** Its weight in the pooled evidence. */
+  weight: number;
+  /** Samples it has an opinion on. */
+  covers: number;
+  /** Its per-sample opinions (dictionary-encoded), for the sample view. */
+  opinions: ClassOpinions;
+}
+
+export interface ClassEvidence {
+  classId: number;
+  /** Scored samples labelled with the class. */
+  scored: number;
+  /** Confident learning's threshold t_j. */
+  threshold: number;
+  insufficient: boolean;
+  /** Samples of the class in the likely-mislabelled set. */
+  flagged: number;
+  /** Confident learning's estimate of the class's wrong labels (calibrated joint, off-diagonal row sum). */
+  estimatedIssues: number;
+  /** Share of the class's AU-coded samples the AU model puts in the class (out of fold). */
+  auRecall: number;
+  auCoded: number;
+}
+
+export interface CalibrationReport {
+  injectedShare: number;
+  seed: number;
+  injected: number;
+  recallTarget: number;
+  /** The suspicion cut applied to the real labels. */
+  cut: number;
+  /** On the copy: the share of injected swaps at or above the cut, and of samples flagged. */
+  recallOnCopy: number;
+  flaggedShareOnCopy: number;
+  /** On the copy: injected swaps among the flagged (a lower bound: real errors count as misses). */
+  precisionOnCopy: number;
+  aurocOnCopy: number;
+  top20PrecisionOnCopy: number;
+  /** The cut was raised to keep the set within maxFlaggedShare. */
+  capped: boolean;
+}
+
+export interface LabelEvidence {
+  classIds: number[];
+  sources: SourceSummary[];
+  /** Per sample: the pooled probability of the given class; NaN when not scored. */
+  posterior: Float32Array;
+  /** Per sample: the likeliest class id under the pool; -1 when not scored. */
+  likeliest: Int16Array;
+  likeliestPosterior: Float32Array;
+  /** Per sample: the likeliest class other than the given one, when the sample is flagged; -1 otherwise. */
+  suggested: Int16Array;
+  /** Per sample: 1 - posterior (higher = more suspicious); NaN when not scored. */
+  suspicion: Float32Array;
+  /** Per sample: its place in the worst-first order (0 = most suspicious); NaN when not scored. */
+  rank: Float32Array;
+  /** LabelFlag codes. */
+  flagged: Uint8Array;
+  /** Per sample: 1 when confident learning prunes it (its raw estimate; see cl.estimatedIssues). */
+  confidentIssue: Uint8Array;
+  classes: ClassEvidence[];
+  cl: {
+    thresholds: number[];
+    confidentJoint: number[][];
+    calibratedJoint: number[][];
+    estimatedIssues: number;
+    offDiagonalCount: number;
+  };
+  /** The AU model's out-of-fold confusion: rows = given class, columns = its likeliest class. */
+  auConfusion: number[][];
+  auModel: { accuracy: number; used: number; vocabulary: number[]; folds: number } | null;
+  calibration: CalibrationReport | null;
+  scored: number;
+  likelyMislabelled: number;
+}
+
+interface Scores {
+  posterior: Float32Array;
+  likeliest: Int16Array;
+  likeliestPosterior: Float32Array;
+  suspicion: Float32Array;
+  given: Int16Array;
+  sources: WeightedSource[];
+  summaries: SourceSummary[];
+  auModelResult: ReturnType<typeof fitAuModelOutOfFold> | null;
+}
+
+function givenColumns(columns: AuColumns, classIds: readonly number[]): Int16Array {
+  const column = new Map(classIds.map((id, c) => [id, c]));
+  const given = new Int16Array(columns.count).fill(-1);
+  for (let i = 0; i < columns.count; i++) {
+    const c = column.get(columns.classIds[i] as number);
+    if (c !== undefined) given[i] = c;
+  }
+  return given;
+}
+
+function countCovered(opinions: ClassOpinions): number {
+  let covers = 0;
+  for (let i = 0; i < opinions.rowOf.length; i++) if ((opinions.rowOf[i] as number) >= 0) covers++;
+  return covers;
+}
+
+/** The AU model (fitted to `labels`), the literature and the extra sources, weighted and pooled. */
+function scoreWith(
+  input: EvidenceInput,
+  classIds: number[],
+  labels: Int16Array,
+  options: EvidenceOptions,
+  fixedWeights: number[] | null,
+): Scores {
+  const { columns, ruleSet } = input;
+  const k = classIds.length;
+  // The AU model fits the labels given to it: those of AU-coded samples.
+  const auLabels = labels.slice();
+  for (let i = 0; i < columns.count; i++)
+    if (columns.auStatus[i] !== AuStatus.coded) auLabels[i] = -1;
+  let auModelResult: ReturnType<typeof fitAuModelOutOfFold> | null = null;
+  let coded = 0;
+  for (let i = 0; i < auLabels.length; i++) if ((auLabels[i] as number) >= 0) coded++;
+  if (coded >= options.auModel.folds * 2 && k >= 2) {
+    auModelResult = fitAuModelOutOfFold(columns, classIds, options.auModel, auLabels);
+  }
+  const rules = ruleOpinions(columns, ruleSet, classIds);
+  const candidates: ClassOpinions[] = [
+    ...(auModelResult ? [auModelResult.opinions] : []),
+    rules,
+    ...(input.extraSources ?? []),
+  ];
+
+  // Weights: the AU model counts once; every other source's weight is the one under which
+  // the labels are likeliest (all sources are out of sample, so this cannot reward a
+  // source for having seen the labels). Without an AU model the literature leads.
+  const weights = fixedWeights ?? candidates.map((s) => (s === auModelResult?.opinions ? 1 : 0));
+  if (!fixedWeights) {
+    if (!auModelResult) weights[0] = 1;
+    const scratch = new Float64Array(k);
+    for (let s = 1; s < candidates.length; s++) {
+      let best = weights[s] as number;
+      let bestLikelihood = -Infinity;
+      for (const w of options.weightGrid) {
+        const trial = candidates.map((opinions, t) => ({
+          opinions,
+          weight: t === s ? w : (weights[t] as number),
+        }));
+        if (trial.every((t) => t.weight === 0)) continue;
+        const likelihood = meanLogLikelihood(trial, labels, scratch);
+        if (likelihood > bestLikelihood + 1e-9) {
+          bestLikelihood = likelihood;
+          best = w;
+        }
+      }
+      weights[s] = best;
+    }
+  }
+  const sources = candidates.map((opinions, s) => ({ opinions, weight: weights[s] as number }));
+
+  const n = columns.count;
+  const posterior = new Float32Array(n).fill(NaN);
+  const likeliest = new Int16Array(n).fill(-1);
+  const likeliestPosterior = new Float32Array(n).fill(NaN);
+  const suspicion = new Float32Array(n).fill(NaN);
+  const pooled = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const y = labels[i] as number;
+    if (y < 0 || !poolAt(sources, i, pooled)) continue;
+    let best = 0;
+    for (let c = 1; c < k; c++) if ((pooled[c] as number) > (pooled[best] as number)) best = c;
+    posterior[i] = pooled[y] as number;
+    likeliest[i] = best;
+    likeliestPosterior[i] = pooled[best] as number;
+    suspicion[i] = 1 - (pooled[y] as number);
+  }
+  return {
+    posterior,
+    likeliest,
+    likeliestPosterior,
+    suspicion,
+    given: labels,
+    sources,
+    summaries: sources.map(({ opinions, weight }) => ({
+      kind: opinions.kind,
+      name: opinions.name,
+      quality: opinions.quality,
+      weight,
+      covers: countCovered(opinions),
+      opinions,
+    })),
+    auModelResult,
+  };
+}
+
+/** Value at quantile q (0-1) of the finite values, by sorting a copy. */
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = values.slice().sort((a, b) => a - b);
+  const at = Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))));
+  return sorted[at] as number;
+}
+
+function calibrate(
+  input: EvidenceInput,
+  classIds: number[],
+  given: Int16Array,
+  weights: number[],
+  options: EvidenceOptions,
+): { cutOnCopy: number; report: Omit<CalibrationReport, 'cut' | 'capped'> } | null {
+  const { injectedShare, seed, recallTarget } = options.calibration;
+  const injected = injectSwaps(given, classIds.length, injectedShare, seed);
+  if (injected.swapped.length < 5) return null;
+  const copy = scoreWith(input, classIds, injected.labels, options, weights);
+  const swappedScores: number[] = [];
+  for (const i of injected.swapped) {
+    const s = copy.suspicion[i] as number;
+    if (!Number.isNaN(s)) swappedScores.push(s);
+  }
+  if (swappedScores.length < 5) return null;
+  const cutOnCopy = quantile(swappedScores, 1 - recallTarget);
+  let scored = 0;
+  let flagged = 0;
+  let hits = 0;
+  const candidates: number[] = [];
+  for (let i = 0; i < given.length; i++) {
+    const s = copy.suspicion[i] as number;
+    if (Number.isNaN(s)) continue;
+    scored++;
+    candidates.push(i);
+    if (s >= cutOnCopy) {
+      flagged++;
+      if (injected.isSwapped[i]) hits++;
+    }
+  }
+  const quality = rankingQuality(copy.suspicion, injected.isSwapped, candidates, 20);
+  return {
+    cutOnCopy,
+    report: {
+      injectedShare,
+      seed,
+      injected: swappedScores.length,
+      recallTarget,
+      recallOnCopy: hits / swappedScores.length,
+      flaggedShareOnCopy: scored > 0 ? flagged / scored : 0,
+      precisionOnCopy: flagged > 0 ? hits / flagged : 0,
+      aurocOnCopy: quality.auroc,
+      top20PrecisionOnCopy: quality.topPrecision,
+    },
+  };
+}
+
+/** Order of the scored samples, most suspicious first; ties by the literature's doubt, then by index. */
+function worstFirstRank(suspicion: Float32Array, tieBreak: Float32Array): Float32Array {
+  const scored: number[] = [];
+  for (let i = 0; i < suspicion.length; i++)
+    if (!Number.isNaN(suspicion[i] as number)) scored.push(i);
+  const order = Int32Array.from(scored).sort(
+    (a, b) =>
+      (suspicion[b] as number) - (suspicion[a] as number) ||
+      (tieBreak[b] as number) - (tieBreak[a] as number) ||
+      a - b,
+  );
+  const rank = new Float32Array(suspicion.length).fill(NaN);
+  order.forEach((i, r) => (rank[i] = r));
+  return rank;
+}
+
+export function assessLabels(
+  input: EvidenceInput,
+  options: EvidenceOptions = DEFAULT_EVIDENCE_OPTIONS,
+): LabelEvidence {
+  const classIds = input.scheme.classes.map((c) => c.id);
+  const k = classIds.length;
+  const n = input.columns.count;
+  const given = givenColumns(input.columns, classIds);
+  const real = scoreWith(input, classIds, given, options, null);
+  const weights = real.sources.map((s) => s.weight);
+
+  const cl = confidentLearning({
+    classes: k,
+    given: Int16Array.from(given, (y, i) => (Number.isNaN(real.posterior[i] as number) ? -1 : y)),
+    probabilityOf: (() => {
+      const scratch = new Float64Array(k);
+      return (i: number) => {
+        poolAt(real.sources, i, scratch);
+        return scratch;
+      };
+    })(),
+  });
+
+  // Class sizes among the scored samples; tiny classes get no flags.
+  const scoredPerClass = new Array<number>(k).fill(0);
+  let scored = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(real.suspicion[i] as number)) continue;
+    scored++;
+    const y = given[i] as number;
+    scoredPerClass[y] = (scoredPerClass[y] as number) + 1;
+  }
+  const insufficient = scoredPerClass.map((count) => count < options.minClassSamples);
+
+  const calibration = calibrate(input, classIds, given, weights, options);
+  let cut = calibration?.cutOnCopy ?? Infinity;
+  let capped = false;
+  const eligible: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = real.suspicion[i] as number;
+    if (!Number.isNaN(s) && !insufficient[given[i] as number]) eligible.push(s);
+  }
+  const maxFlagged = Math.floor(options.calibration.maxFlaggedShare * scored);
+  const wouldFlag = eligible.filter((s) => s >= cut).length;
+  if (wouldFlag > maxFlagged) {
+    capped = true;
+    // The smallest cut that keeps the set within the cap (ties at the cut stay out).
+    const sorted = eligible.slice().sort((a, b) => b - a);
+    cut = maxFlagged > 0 ? (sorted[maxFlagged] as number) + 1e-9 : Infinity;
+  }
+
+  const flagged = new Uint8Array(n).fill(LabelFlag['not-scored']);
+  const suggested = new Int16Array(n).fill(-1);
+  const flaggedPerClass = new Array<number>(k).fill(0);
+  let likelyMislabelled = 0;
+  for (let i = 0; i < n; i++) {
+    const s = real.suspicion[i] as number;
+    if (Number.isNaN(s)) continue;
+    const y = given[i] as number;
+    if (insufficient[y]) {
+      flagged[i] = LabelFlag['insufficient-data'];
+      continue;
+    }
+    // A sample whose given class is still the likeliest is not called mislabelled.
+    if (s >= cut && (real.likeliest[i] as number) !== y) {
+      flagged[i] = LabelFlag['likely-mislabelled'];
+      suggested[i] = classIds[real.likeliest[i] as number] as number;
+      flaggedPerClass[y] = (flaggedPerClass[y] as number) + 1;
+      likelyMislabelled++;
+    } else {
+      flagged[i] = LabelFlag.none;
+    }
+  }
+
+  // Ties (same AU pattern, same class) are broken by what the literature thinks of the label.
+  const literature = real.sources.find((s) => s.opinions.kind === 'rules')?.opinions;
+  const tieBreak = new Float32Array(n);
+  if (literature) {
+    for (let i = 0; i < n; i++) {
+      const row = literature.rowOf[i] as number;
+      const y = given[i] as number;
+      tieBreak[i] = row >= 0 && y >= 0 ? 1 - (literature.probs[row * k + y] as number) : 0;
+    }
+  }
+  const rank = worstFirstRank(real.suspicion, tieBreak);
+
+  // The AU model's own out-of-fold confusion and per-class recall.
+  const auConfusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const auOpinions = real.auModelResult?.opinions;
+  if (auOpinions) {
+    for (let i = 0; i < n; i++) {
+      const row = auOpinions.rowOf[i] as number;
+      if (row < 0) continue;
+      let best = 0;
+      for (let c = 1; c < k; c++)
+        if (
+          (auOpinions.probs[row * k + c] as number) > (auOpinions.probs[row * k + best] as number)
+        )
+          best = c;
+      const y = given[i] as number;
+      (auConfusion[y] as number[])[best] = ((auConfusion[y] as number[])[best] as number) + 1;
+    }
+  }
+
+  const likeliestIds = Int16Array.from(real.likeliest, (c) =>
+    c >= 0 ? (classIds[c] as number) : -1,
+  );
+  return {
+    classIds,
+    sources: real.summaries,
+    posterior: real.posterior,
+    likeliest: likeliestIds,
+    likeliestPosterior: real.likeliestPosterior,
+    suggested,
+    suspicion: real.suspicion,
+    rank,
+    flagged,
+    confidentIssue: cl.issue,
+    classes: classIds.map((classId, c) => {
+      const row = auConfusion[c] as number[];
+      const auCoded = row.reduce((a, b) => a + b, 0);
+      const calibratedRow = cl.calibratedJoint[c] as number[];
+      return {
+        classId,
+        scored: scoredPerClass[c] as number,
+        threshold: cl.thresholds[c] as number,
+        insufficient: insufficient[c] as boolean,
+        flagged: flaggedPerClass[c] as number,
+        estimatedIssues: Math.round(calibratedRow.reduce((a, b, j) => (j === c ? a : a + b), 0)),
+        auRecall: auCoded > 0 ? (row[c] as number) / auCoded : NaN,
+        auCoded,
+      };
+    }),
+    cl: {
+      thresholds: cl.thresholds,
+      confidentJoint: cl.confidentJoint,
+      calibratedJoint: cl.calibratedJoint,
+      estimatedIssues: cl.estimatedIssues,
+      offDiagonalCount: cl.offDiagonalCount,
+    },
+    auConfusion,
+    auModel: real.auModelResult
+      ? {
+          accuracy: real.auModelResult.accuracy,
+          used: real.auModelResult.used,
+          vocabulary: real.auModelResult.design.vocabulary,
+          folds: options.auModel.folds,
+        }
+      : null,
+    calibration: calibration ? { ...calibration.report, cut, capped } : null,
+    scored,
+    likelyMislabelled,
+  };
+}
+
+/** The buffers of a LabelEvidence a worker hands over without copying. */
+export function evidenceTransferables(evidence: LabelEvidence): ArrayBuffer[] {
+  return [
+    evidence.posterior,
+    evidence.likeliest,
+    evidence.likeliestPosterior,
+    evidence.suggested,
+    evidence.suspicion,
+    evidence.rank,
+    evidence.flagged,
+    evidence.confidentIssue,
+    ...evidence.sources.flatMap((s) => [s.opinions.rowOf, s.opinions.probs]),
+  ].map((column) => column.buffer as ArrayBuffer);
+}

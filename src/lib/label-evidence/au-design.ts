@@ -1,0 +1,141 @@
+import { AuStatus, type SampleTable } from '../labels/types';
+
+/** The columns the evidence reads: classes and AUs, never names or AU texts. */
+export type AuColumns = Pick<SampleTable, 'count' | 'classIds' | 'auStatus' | 'auMask'>;
+import { forEachAu } from '../rules/mask';
+import type { GroupedRows } from './softmax-regression';
+
+/**
+ * The AU presence vector of every coded sample as grouped rows for the fitter: one row per
+ * distinct pattern of the AUs in the vocabulary. Features are the vocabulary's AUs, and
+ * optionally the pairs of them that co-occur often enough to be estimated (a compound
+ * face is often told by two AUs together, which a model of single AUs adds up instead).
+ */
+
+export interface AuDesignOptions {
+  /** An AU joins the vocabulary when at least this many coded samples show it. */
+  minAuSamples: number;
+  /** A pair becomes a feature when at least this many coded samples show both; 0 = no pairs. */
+  minPairSamples: number;
+}
+
+export const DEFAULT_DESIGN_OPTIONS: AuDesignOptions = { minAuSamples: 5, minPairSamples: 0 };
+
+export interface AuDesign {
+  vocabulary: number[];
+  pairs: [number, number][];
+  /** Features: vocabulary.length + pairs.length. */
+  featureCount: number;
+  rows: GroupedRows;
+  /** Per sample, its row; -1 when the sample is not coded or has no class among classIds. */
+  rowOf: Int32Array;
+  /** Per sample, its class's column in classIds; -1 when not used. */
+  labelOf: Int16Array;
+  classIds: number[];
+}
+
+export function buildAuDesign(
+  table: AuColumns,
+  classIds: readonly number[],
+  options: AuDesignOptions = DEFAULT_DESIGN_OPTIONS,
+): AuDesign {
+  const n = table.count;
+  const column = new Map(classIds.map((id, c) => [id, c]));
+  const labelOf = new Int16Array(n).fill(-1);
+  const auCounts = new Int32Array(65);
+  for (let i = 0; i < n; i++) {
+    if (table.auStatus[i] !== AuStatus.coded) continue;
+    const c = column.get(table.classIds[i] as number);
+    if (c === undefined) continue;
+    labelOf[i] = c;
+    forEachAu(table.auMask[2 * i] as number, table.auMask[2 * i + 1] as number, (au) => {
+      auCounts[au] = (auCounts[au] as number) + 1;
+    });
+  }
+  const vocabulary: number[] = [];
+  for (let au = 1; au <= 64; au++)
+    if ((auCounts[au] as number) >= options.minAuSamples) vocabulary.push(au);
+  let keepLo = 0;
+  let keepHi = 0;
+  for (const au of vocabulary) {
+    if (au <= 32) keepLo |= 1 << (au - 1);
+    else keepHi |= 1 << (au - 33);
+  }
+  keepLo >>>= 0;
+  keepHi >>>= 0;
+  const featureOfAu = new Int16Array(65).fill(-1);
+  vocabulary.forEach((au, f) => (featureOfAu[au] = f));
+
+  // Distinct patterns, keyed by their two mask words.
+  const rowOf = new Int32Array(n).fill(-1);
+  const byHi = new Map<number, Map<number, number>>();
+  const patterns: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    if ((labelOf[i] as number) < 0) continue;
+    const lo = ((table.auMask[2 * i] as number) & keepLo) >>> 0;
+    const hi = ((table.auMask[2 * i + 1] as number) & keepHi) >>> 0;
+    let byLo = byHi.get(hi);
+    if (!byLo) byHi.set(hi, (byLo = new Map()));
+    let row = byLo.get(lo);
+    if (row === undefined) {
+      row = patterns.length;
+      byLo.set(lo, row);
+      patterns.push([lo, hi]);
+    }
+    rowOf[i] = row;
+  }
+
+  const pairs: [number, number][] = [];
+  if (options.minPairSamples > 0) {
+    const v = vocabulary.length;
+    const pairCounts = new Int32Array(v * v);
+    const present: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if ((rowOf[i] as number) < 0) continue;
+      present.length = 0;
+      forEachAu(table.auMask[2 * i] as number, table.auMask[2 * i + 1] as number, (au) => {
+        const f = featureOfAu[au] as number;
+        if (f >= 0) present.push(f);
+      });
+      for (let a = 0; a < present.length; a++)
+        for (let b = a + 1; b < present.length; b++) {
+          const at = (present[a] as number) * v + (present[b] as number);
+          pairCounts[at] = (pairCounts[at] as number) + 1;
+        }
+    }
+    for (let a = 0; a < v; a++)
+      for (let b = a + 1; b < v; b++)
+        if ((pairCounts[a * v + b] as number) >= options.minPairSamples)
+          pairs.push([vocabulary[a] as number, vocabulary[b] as number]);
+  }
+  const pairFeature = new Map<number, number>();
+  pairs.forEach(([a, b], p) => pairFeature.set(a * 100 + b, vocabulary.length + p));
+
+  const featureStart = new Int32Array(patterns.length + 1);
+  const features: number[] = [];
+  const present: number[] = [];
+  patterns.forEach(([lo, hi], r) => {
+    featureStart[r] = features.length;
+    present.length = 0;
+    forEachAu(lo, hi, (au) => present.push(au));
+    for (const au of present) features.push(featureOfAu[au] as number);
+    if (pairs.length > 0) {
+      for (let a = 0; a < present.length; a++)
+        for (let b = a + 1; b < present.length; b++) {
+          const f = pairFeature.get((present[a] as number) * 100 + (present[b] as number));
+          if (f !== undefined) features.push(f);
+        }
+    }
+  });
+  featureStart[patterns.length] = features.length;
+
+  return {
+    vocabulary,
+    pairs,
+    featureCount: vocabulary.length + pairs.length,
+    rows: { count: patterns.length, featureStart, features: Int32Array.from(features) },
+    rowOf,
+    labelOf,
+    classIds: [...classIds],
+  };
+}

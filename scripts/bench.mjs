@@ -611,7 +611,7 @@ const EXPORT = {
 const esc = (v) => v.replace(/\|/g, '\\|');
 
 /**
- * @param {{ machine: ReturnType<typeof machine>, sizes: Record<string, any>, smoke: boolean, seconds: number, loads: number[] }} results
+ * @param {{ machine: ReturnType<typeof machine>, sizes: Record<string, any>, quality: any, smoke: boolean, seconds: number, loads: number[] }} results
  */
 function markdown(results) {
   const { sizes } = results;
@@ -749,6 +749,8 @@ function markdown(results) {
   );
   out.push('');
 
+  out.push(...evidenceMarkdown(sizes, ns, results.quality));
+
   // Review
   out.push('### Review: key press to the next sample painted');
   out.push('');
@@ -845,11 +847,13 @@ function markdown(results) {
   out.push(
     'is ArrayBuffer storage (the typed-array columns; DevTools `Runtime.getHeapUsage`). App:',
   );
-  out.push('the built app with the dataset open on the samples grid (table, check, label issues,');
+  out.push(
+    'the built app with the dataset open on the samples grid (table, check, label evidence,',
+  );
   out.push(
     'grid), and again after the review presses (plus final labels, decisions). Harness: the',
   );
-  out.push('harness page holding the table, its check and its label issues, no UI.');
+  out.push('harness page holding the table, its check and its label evidence, no UI.');
   out.push('');
   out.push('| samples | app, samples grid | app, after review | harness | target | result |');
   out.push('|---|---|---|---|---|---|');
@@ -868,6 +872,197 @@ function markdown(results) {
   out.push('');
   out.push('<!-- bench:end -->');
   return out.join('\n');
+}
+
+/** Keys of the evidence pieces (bench/evidence-pieces.worker.ts, PIECES). */
+const PIECES = {
+  assess: 'assessLabels alone (no check, no overview, no messages)',
+  design: 'buildAuDesign (AU patterns as grouped rows)',
+  fit: 'fitAuModelOutOfFold: one out-of-fold fit (5 models, design included)',
+  rules: 'ruleOpinions (the literature as class probabilities)',
+  pool: 'one poolAt pass over every sample (AU model and literature)',
+};
+
+/**
+ * "met (every seed)", "met on the mean; ..." or "**missed** ...": `good` tells whether a
+ * value meets the target.
+ * @param {number[]} values per seed
+ * @param {(v: number) => boolean} good
+ * @param {(v: number) => string} fmt
+ * @param {number[]} seeds
+ */
+function seedVerdict(values, good, fmt, seeds) {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (!Number.isFinite(mean)) return 'not measured';
+  const bad = values.map((v, k) => [v, seeds[k]]).filter(([v]) => !good(/** @type {number} */ (v)));
+  const which = bad
+    .map(([v, seed]) => `seed ${seed}: ${fmt(/** @type {number} */ (v))}`)
+    .join(', ');
+  if (good(mean)) return bad.length === 0 ? 'met' : `met on the mean; missed by ${which}`;
+  return `**missed** (mean ${fmt(mean)}${bad.length < values.length ? `; met by ${values.length - bad.length} of ${values.length} seeds` : ''})`;
+}
+
+/**
+ * The label-evidence part of the report (issue 13): speed per size, then the detector's
+ * quality on the real RAF-CE files.
+ * @param {Record<string, any>} sizes
+ * @param {number[]} ns
+ * @param {any} quality
+ */
+function evidenceMarkdown(sizes, ns, quality) {
+  const out = [];
+  out.push('### Label evidence (issue 13)');
+  out.push('');
+  out.push('**Speed.** App: the analysis worker as the library runs it when a dataset opens');
+  out.push('(`analyseInWorker`: the columns copied and posted; the worker checks every sample');
+  out.push("and answers 'check' with an overview, then runs `assessLabels` and answers");
+  out.push("'evidence' with the overview again), timed from posting to the 'evidence' answer:");
+  out.push('the first run on a new worker (as when the app opens a dataset), then warm runs');
+  out.push('(as after a rule edit). Floor: the same columns copied and posted to a worker that');
+  out.push('makes one pass counting every coded sample in its (AU pattern, fold, class) cell');
+  out.push('(bench/evidence-floor.worker.ts): what any out-of-fold fit must do before fitting.');
+  out.push('Main thread: tasks over 50 ms during every run (Long Tasks API). Targets: under');
+  out.push(
+    `${EVIDENCE_TARGETS.ms1M / 1000} s at 1M, no main-thread task over ${TARGETS.longTaskMs} ms.`,
+  );
+  out.push('');
+  out.push(
+    '| samples | first run (new worker) | warm runs (median) | of which check answer | floor: round trip / pass | ratio (warm / floor) | longest main-thread task | target | result |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|---|');
+  for (const n of ns) {
+    const e = sizes[n].evidence;
+    if (!e) continue;
+    const all = [e.cold, ...e.warm];
+    const warmMs = e.warm.length > 0 ? median(e.warm.map((/** @type {any} */ r) => r.total)) : NaN;
+    const checkMs = median(all.map((/** @type {any} */ r) => r.check));
+    const floorMs = median(e.floor.map((/** @type {any} */ f) => f.total));
+    const passMs = median(e.floor.map((/** @type {any} */ f) => f.compute));
+    const longest = Math.max(0, ...all.map((/** @type {any} */ r) => r.longestTask));
+    const longCount = all.reduce(
+      (/** @type {number} */ a, /** @type {any} */ r) => a + r.longTasks,
+      0,
+    );
+    const target = n >= 1_000_000;
+    const why = e.pieces
+      ? `assessLabels alone ${fmtMs(e.pieces.pieces[PIECES.assess])}, of which two out-of-fold fits (the labels and the calibration copy) about ${fmtMs(2 * e.pieces.pieces[PIECES.fit])}`
+      : '';
+    const result = target
+      ? `time, first run: ${verdict(e.cold.total, EVIDENCE_TARGETS.ms1M, fmtMs, why)}; warm: ${verdict(warmMs, EVIDENCE_TARGETS.ms1M, fmtMs, '')}; main thread: ${verdict(longest, TARGETS.longTaskMs, fmtMs, 'a task on the main thread')}`
+      : `main thread: ${verdict(longest, TARGETS.longTaskMs, fmtMs, 'a task on the main thread')}`;
+    out.push(
+      `| ${fmtN(n)} | ${fmtMs(e.cold.total)} | ${fmtMs(warmMs)} (×${e.warm.length}) | ${fmtMs(checkMs)} | ${fmtMs(floorMs)} / ${fmtMs(passMs)} | ${(warmMs / floorMs).toFixed(0)}× | ${longest > 0 ? `${fmtMs(longest)} (${longCount} over 50 ms)` : 'none over 50 ms'} | ${target ? `< ${EVIDENCE_TARGETS.ms1M / 1000} s` : '(1M only)'} | ${result} |`,
+    );
+  }
+  out.push('');
+  const withPieces = ns.filter((n) => sizes[n].evidence?.pieces);
+  if (withPieces.length > 0) {
+    out.push(
+      'Where the time goes: the pieces timed alone in a worker of their own, once (after an',
+    );
+    out.push('untimed run below 1M). `assessLabels` fits the out-of-fold AU model and reads the');
+    out.push(
+      'literature twice: on the labels and on the calibration copy; the rest is pooling, the',
+    );
+    out.push('choice of weights, confident learning, the cut and the ranking.');
+    out.push('');
+    out.push(`| piece | ${withPieces.map(fmtN).join(' | ')} |`);
+    out.push(`|---|${withPieces.map(() => '---').join('|')}|`);
+    /** @param {number} n @param {string} k */
+    const piece = (n, k) => sizes[n].evidence.pieces.pieces[k];
+    for (const k of Object.values(PIECES))
+      out.push(`| ${esc(k)} | ${withPieces.map((n) => fmtMs(piece(n, k))).join(' | ')} |`);
+    out.push(
+      `| rest of assessLabels (its time less two fits and two literature passes) | ${withPieces.map((n) => fmtMs(piece(n, PIECES.assess) - 2 * (piece(n, PIECES.fit) + piece(n, PIECES.rules)))).join(' | ')} |`,
+    );
+    out.push(
+      `| distinct AU patterns (the fit's rows) / AU vocabulary | ${withPieces.map((n) => `${sizes[n].evidence.pieces.patterns.toLocaleString('en')} / ${sizes[n].evidence.pieces.vocabulary}`).join(' | ')} |`,
+    );
+    out.push(
+      `| AU model out-of-fold accuracy | ${withPieces.map((n) => fmtPct(sizes[n].evidence.auAccuracy)).join(' | ')} |`,
+    );
+    out.push(
+      `| likely mislabelled (share of scored samples) | ${withPieces.map((n) => `${sizes[n].evidence.likelyMislabelled.toLocaleString('en')} (${fmtPct(sizes[n].evidence.likelyMislabelled / sizes[n].evidence.scored)})`).join(' | ')} |`,
+    );
+    out.push('');
+  }
+
+  out.push('**Detector quality on the real RAF-CE files.**');
+  out.push('');
+  if (!quality) {
+    out.push(
+      'Not measured: the RAF-CE files were not found (`../shared/fixtures/raf-ce` beside the',
+    );
+    out.push('repository, or `RAFCE_FIXTURES`).');
+    out.push('');
+    return out;
+  }
+  const seeds = quality.seeds.map((/** @type {any} */ r) => r.seed);
+  out.push(
+    `The three files in \`${quality.fixtures}\` read by the app's importer (\`importLabelFiles\`: ${quality.samples.toLocaleString('en')} samples, ${quality.coded.toLocaleString('en')} AU-coded, ${quality.problems} problems reported). Per seed, 5% of the coded samples' classes swapped to another class at random (\`injectSwaps\`), \`assessLabels\` run on the swapped labels (RAF-CE scheme and rule set), and its ranking judged on the coded samples: AUROC of \`suspicion\` for the swaps, the share of swaps among the 20 most suspicious, the share of coded samples in the "likely mislabelled" set and the share of swaps inside it. "With crowd": the same with **synthetic** crowd votes (RAF-ML's real file is not among the fixtures) made from each image's original class (its two components 0.4 and 0.3, the rest spread, plus seeded noise; ${quality.crowdMatched.toLocaleString('en')} samples) and passed as an extra source; "disagreeing first": of the swaps whose crowd does not lead with the swapped-to class's components (N), the share of the first N coded samples of the app's worst-first order that are such swaps.`,
+  );
+  out.push('');
+  out.push(
+    '| seed | swaps | AUROC | top-20 precision | set (of coded) | swaps in set | weights (AU model / literature) | with crowd: AUROC | top-20 | set | swaps in set | crowd weight | disagreeing first (N) |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  /** @param {number} v */
+  const f3 = (v) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+  /** @param {number} v */
+  const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+  /** @param {number | undefined} v */
+  const w = (v) => (v === undefined ? '-' : String(v));
+  for (const r of quality.seeds)
+    out.push(
+      `| ${r.seed} | ${r.swapped} | ${f3(r.plain.auroc)} | ${f2(r.plain.top20)} | ${fmtPct(r.plain.setShare)} | ${fmtPct(r.plain.swapsInSet)} | ${w(r.plain.weights['au-model'])} / ${w(r.plain.weights.rules)} | ${f3(r.crowd.auroc)} | ${f2(r.crowd.top20)} | ${fmtPct(r.crowd.setShare)} | ${fmtPct(r.crowd.swapsInSet)} | ${w(r.crowd.weights.crowd)} | ${fmtPct(r.crowd.disagreeingFirst)} (${r.crowd.disagreeing}) |`,
+    );
+  /** @param {(r: any) => number} get */
+  const values = (get) => quality.seeds.map(get);
+  /** @param {number[]} v */
+  const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+  if (quality.seeds.length > 1) {
+    /** @param {(r: any) => number} get @param {(v: number) => string} fmt */
+    const m = (get, fmt) => fmt(mean(values(get)));
+    /** @param {(r: any) => number} get @param {(v: number) => string} fmt @param {boolean} high worst is the highest */
+    const worst = (get, fmt, high) =>
+      fmt(high ? Math.max(...values(get)) : Math.min(...values(get)));
+    out.push(
+      `| mean | | ${m((r) => r.plain.auroc, f3)} | ${m((r) => r.plain.top20, f2)} | ${m((r) => r.plain.setShare, fmtPct)} | ${m((r) => r.plain.swapsInSet, fmtPct)} | | ${m((r) => r.crowd.auroc, f3)} | ${m((r) => r.crowd.top20, f2)} | ${m((r) => r.crowd.setShare, fmtPct)} | ${m((r) => r.crowd.swapsInSet, fmtPct)} | | ${m((r) => r.crowd.disagreeingFirst, fmtPct)} |`,
+    );
+    out.push(
+      `| worst (min; max for the set) | | ${worst((r) => r.plain.auroc, f3, false)} | ${worst((r) => r.plain.top20, f2, false)} | ${worst((r) => r.plain.setShare, fmtPct, true)} | ${worst((r) => r.plain.swapsInSet, fmtPct, false)} | | ${worst((r) => r.crowd.auroc, f3, false)} | ${worst((r) => r.crowd.top20, f2, false)} | ${worst((r) => r.crowd.setShare, fmtPct, true)} | ${worst((r) => r.crowd.swapsInSet, fmtPct, false)} | | ${worst((r) => r.crowd.disagreeingFirst, fmtPct, false)} |`,
+    );
+  }
+  out.push('');
+  const T = EVIDENCE_TARGETS;
+  out.push(
+    `Targets of the issue, without crowd votes (the result is judged on the mean of the ${seeds.length} seed${seeds.length > 1 ? 's' : ''}; a seed that misses is named):`,
+  );
+  out.push('');
+  out.push('| measure | target | mean | result |');
+  out.push('|---|---|---|---|');
+  const auroc = values((r) => r.plain.auroc);
+  out.push(
+    `| AUROC of the suspicion for the swaps | ≥ ${T.auroc} (aim ${T.aurocAim}) | ${f3(mean(auroc))} | ${seedVerdict(auroc, (v) => v >= T.auroc, f3, seeds)}${mean(auroc) >= T.auroc ? `; aim ${T.aurocAim}: ${mean(auroc) >= T.aurocAim ? 'met' : 'not reached'}` : ''} |`,
+  );
+  const top = values((r) => r.plain.top20);
+  out.push(
+    `| top-20 precision | ≥ ${T.top20} | ${f2(mean(top))} | ${seedVerdict(top, (v) => v >= T.top20, f2, seeds)} |`,
+  );
+  const set = values((r) => r.plain.setShare);
+  out.push(
+    `| "likely mislabelled" set, share of coded samples | ≤ ${fmtPct(T.maxSetShare)} | ${fmtPct(mean(set))} | ${seedVerdict(set, (v) => v <= T.maxSetShare + 1e-9, fmtPct, seeds)} |`,
+  );
+  const held = values((r) => r.plain.swapsInSet);
+  out.push(
+    `| swaps inside that set | ≥ ${fmtPct(T.minSwapsInSet)} | ${fmtPct(mean(held))} | ${seedVerdict(held, (v) => v >= T.minSwapsInSet, fmtPct, seeds)} |`,
+  );
+  const first = values((r) => r.crowd.disagreeingFirst);
+  out.push(
+    `| with (synthetic) crowd votes: the swaps the crowd disagrees with come first | all of them (100%) | ${fmtPct(mean(first))} | ${seedVerdict(first, (v) => v >= 1 - 1e-9, fmtPct, seeds)} |`,
+  );
+  out.push('');
+  return out;
 }
 
 /**

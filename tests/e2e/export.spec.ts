@@ -172,3 +172,43 @@ test('the current filter exports alone, and the same options give the same bytes
   expect(emotion).toHaveLength(shown);
   expect(emotion.every((line) => line.endsWith(' 3'))).toBe(true);
 });
+
+test('the evidence option drops likely mislabelled samples, previewed with counts', async ({
+  page,
+}) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Export');
+  const option = page.getByRole('checkbox', {
+    name: 'Drop samples the evidence calls likely mislabelled',
+  });
+  const hint = page.getByTestId('export-likely-mislabelled');
+  const sentences = page.getByRole('region', { name: 'Preview' }).getByRole('listitem');
+  await expect(option).not.toBeChecked();
+  // The analysis computes the evidence after the demo opens.
+  await expect(hint).toHaveText(/^Would drop \d+ samples?\./, { timeout: 30_000 });
+  const would = Number(/^Would drop (\d+)/.exec((await hint.textContent()) ?? '')?.[1]);
+  await expect(page.getByTestId('export-removed')).toHaveText('0');
+  await expect(sentences.filter({ hasText: 'likely mislabelled are kept' })).toHaveCount(1);
+
+  await option.check();
+  await expect(hint).toHaveText(new RegExp(`^Drops ${would} samples?\\.`));
+  await expect(page.getByTestId('export-removed')).toHaveText(String(would));
+  await expect(page.getByTestId('export-kept')).toHaveText(String(200 - would));
+  await expect(
+    sentences.filter({ hasText: 'likely mislabelled are dropped, unless a reviewer accepted' }),
+  ).toHaveCount(1);
+  expect(would).toBeGreaterThan(0);
+  await expect(
+    page
+      .getByRole('table', { name: 'Removed by reason' })
+      .getByRole('row', { name: /likely mislabelled \(evidence\)/ }),
+  ).toContainText(String(would));
+
+  const files = await downloadExport(page);
+  const provenance = JSON.parse(text(files, 'provenance.json'));
+  expect(provenance.policy).toMatchObject({ version: 2, dropLikelyMislabelled: true });
+  expect(provenance.summary.byReason['likely-mislabelled']).toBe(would);
+  const emotion = text(files, 'labels/RAFCE_emolabel.txt').trim().split('\n');
+  expect(emotion).toHaveLength(200 - would);
+});

@@ -9,8 +9,8 @@ test('editing a rule changes every count at once, persists, and resets to the bu
   const app = new AuReviewApp(page);
   await app.open();
   await app.goTo('Overview');
-  const fitsBefore = await count(app.overview.verdictCount('fits').textContent());
-  expect(fitsBefore).toBeGreaterThan(100);
+  const atypicalBefore = await count(app.overview.verdictCount('atypical').textContent());
+  expect(atypicalBefore).toBeLessThan(100);
 
   await app.goTo('Rules');
   await expect(app.rules.rule('Angrily disgusted')).toContainText(
@@ -23,20 +23,20 @@ test('editing a rule changes every count at once, persists, and resets to the bu
   await expect(page.getByText('edited', { exact: true })).toBeVisible();
 
   await app.goTo('Overview');
-  const fitsAfter = await count(app.overview.verdictCount('fits').textContent());
-  expect(fitsAfter).toBeLessThan(fitsBefore);
+  const atypicalAfter = await count(app.overview.verdictCount('atypical').textContent());
+  expect(atypicalAfter).toBeGreaterThan(atypicalBefore);
 
   await page.reload();
   await app.open();
   await app.goTo('Overview');
-  await expect(app.overview.verdictCount('fits')).toHaveText(String(fitsAfter));
+  await expect(app.overview.verdictCount('atypical')).toHaveText(String(atypicalAfter));
 
   await app.goTo('Rules');
   await page.getByRole('button', { name: 'Reset to built-in' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Reset rules' }).click();
   await expect(page.getByText('built-in', { exact: true })).toBeVisible();
   await app.goTo('Overview');
-  await expect(app.overview.verdictCount('fits')).toHaveText(String(fitsBefore));
+  await expect(app.overview.verdictCount('atypical')).toHaveText(String(atypicalBefore));
 });
 
 test('a bad rule file is refused with its problems; export downloads the rules', async ({
@@ -87,7 +87,7 @@ test('filters by verdict and score, sorts worst first, and saves a filter by nam
 }) => {
   const app = new AuReviewApp(page);
   await app.open();
-  await page.getByLabel('Filter by verdict').selectOption('fails');
+  await page.getByLabel('Filter by verdict').selectOption('atypical');
   await expect(app.samples.shownCount).not.toHaveText('200 of 200 samples');
   const failing = await count(
     app.samples.shownCount.textContent().then((t) => t?.split(' of')[0] ?? ''),
@@ -96,14 +96,14 @@ test('filters by verdict and score, sorts worst first, and saves a filter by nam
   expect(failing).toBeLessThan(200);
   await page.getByLabel('Sort samples').selectOption('score-asc');
 
-  await page.getByLabel('Filter name').fill('Failing, worst first');
+  await page.getByLabel('Filter name').fill('Atypical, least typical first');
   await page.getByRole('button', { name: 'Save filter' }).click();
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(app.samples.shownCount).toHaveText('200 of 200 samples');
 
   await page.reload();
   await app.open();
-  await page.getByLabel('Saved filters').selectOption({ label: 'Failing, worst first' });
+  await page.getByLabel('Saved filters').selectOption({ label: 'Atypical, least typical first' });
   await expect(app.samples.shownCount).toHaveText(`${failing} of 200 samples`);
   await expect(page.getByLabel('Sort samples')).toHaveValue('score-asc');
 
@@ -113,7 +113,7 @@ test('filters by verdict and score, sorts worst first, and saves a filter by nam
     .first()
     .click();
   const check = page.getByRole('region', { name: 'Consistency check' });
-  await expect(check.getByTestId('verdict')).toHaveText('fails');
+  await expect(check.getByTestId('verdict')).toHaveText('atypical');
   await expect(check.getByRole('listitem').first()).toBeVisible();
 });
 

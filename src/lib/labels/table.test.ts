@@ -3,7 +3,14 @@ import { textColumnToArray } from './text-column';
 import { parseAuString } from './au';
 import { columnsFromRecords, type LabelRecord } from './records';
 import { RAFCE_SCHEME, RAFCE_SPLIT_NAMES } from './schemes';
-import { buildSampleTable, emptySampleTable, sampleRow, type LabelSource } from './table';
+import {
+  buildSampleTable,
+  emptySampleTable,
+  hasDuplicateAuToken,
+  hasUnknownAuToken,
+  sampleRow,
+  type LabelSource,
+} from './table';
 import { AuStatus, SampleFlag } from './types';
 
 const au = (raw: string) => ({ raw, parsed: parseAuString(raw) });
@@ -121,7 +128,47 @@ describe('buildSampleTable', () => {
       },
     ]);
     expect([...table.auMask]).toEqual([(1 << 11) | (1 << 25), 1 << 10]);
-    expect(table.flags[0]).toBe(0);
+    // 26+26 (and L12 beside R12) code an AU twice.
+    expect(table.flags[0]).toBe(SampleFlag.duplicateAuToken);
+  });
+
+  it.each<[string, string, number]>([
+    ['a clean value', '1+2+12+25', 0],
+    ['an AU coded twice', '26+26', SampleFlag.duplicateAuToken],
+    ['once with a side, once without', '12+L12', SampleFlag.duplicateAuToken],
+    ['twice at different intensities', '5B+5C', SampleFlag.duplicateAuToken],
+    ['an unreadable token', '1+X9', SampleFlag.unknownAuToken],
+    ['a number that is no FACS code', '1+3', SampleFlag.unknownAuToken],
+    ['both at once', '26+26+X9', SampleFlag.unknownAuToken | SampleFlag.duplicateAuToken],
+    ['an unreadable token twice is only unreadable', 'X9+X9', SampleFlag.unknownAuToken],
+    ['an AD code beside the AU of its number', 'AD19+19', 0],
+    ['null', 'null', 0],
+  ])('flags %s: %s', (_, raw, flags) => {
+    const { table } = buildSampleTable([
+      { file: 'a.txt', role: 'au', rows: columnsFromRecords([rec(1, 'a', { au: au(raw) })]) },
+    ]);
+    expect(table.flags[0]).toBe(flags);
+  });
+
+  it('flags each sample by its own value, whichever samples share a value', () => {
+    const { table } = buildSampleTable([
+      {
+        file: 'a.txt',
+        role: 'au',
+        rows: columnsFromRecords([
+          rec(1, 'a', { au: au('26+26') }),
+          rec(2, 'b', { au: au('26') }),
+          rec(3, 'c', { au: au('26+26') }),
+          rec(4, 'd', { au: au('null') }),
+        ]),
+      },
+    ]);
+    expect([...table.flags]).toEqual([
+      SampleFlag.duplicateAuToken,
+      0,
+      SampleFlag.duplicateAuToken,
+      0,
+    ]);
   });
 
   it('keeps the first value when two files disagree, and says so', () => {
@@ -143,6 +190,32 @@ describe('buildSampleTable', () => {
         "'a' has emotion 2 here but 1 in combined.csv (line 2); the first is kept",
       ],
     ]);
+  });
+});
+
+describe('hasDuplicateAuToken', () => {
+  it.each<[string, boolean]>([
+    ['26+26', true],
+    ['12+L12', true],
+    ['L12+12', true],
+    ['5B+5C', true],
+    ['1+2+5+26+26', true],
+    ['4+9+25+43+43', true],
+    ['AD19+AD19', true],
+    ['1+2+12+25', false],
+    ['AD19+19', false],
+    ['1+X9+X9', false],
+    ['26', false],
+    ['null', false],
+    ['', false],
+  ])('%s: %s', (raw, expected) => {
+    expect(hasDuplicateAuToken(parseAuString(raw))).toBe(expected);
+  });
+
+  it('is independent of hasUnknownAuToken', () => {
+    expect(hasUnknownAuToken(parseAuString('26+26'))).toBe(false);
+    expect(hasUnknownAuToken(parseAuString('26+26+X9'))).toBe(true);
+    expect(hasDuplicateAuToken(parseAuString('26+26+X9'))).toBe(true);
   });
 });
 

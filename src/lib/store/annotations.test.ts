@@ -10,7 +10,7 @@ import {
   saveRuleSet,
 } from './annotations';
 import { RAFCE_RULE_SET } from '../rules/builtin';
-import { SampleFilterSchema } from '../rules/filter';
+import { SampleFilterSchema, type SampleFilter } from '../rules/filter';
 import { createDatasetStore } from './datasets';
 
 let dbCount = 0;
@@ -39,14 +39,29 @@ describe('saved filters', () => {
   it('are listed by name, and saving a name again replaces it', async () => {
     const db = freshDb();
     const nullOnly = SampleFilterSchema.parse({ version: 1, nullOnly: true });
-    const fails = SampleFilterSchema.parse({ version: 1, verdicts: ['fails'] });
+    const broken = SampleFilterSchema.parse({ version: 1, verdicts: ['breaks-facs'] });
     await saveFilter('a', 'null labels', nullOnly, db);
-    await saveFilter('a', 'failing', fails, db);
-    await saveFilter('a', 'null labels', fails, db);
+    await saveFilter('a', 'broken', broken, db);
+    await saveFilter('a', 'null labels', broken, db);
     await saveFilter('b', 'other dataset', nullOnly, db);
     const saved = await listSavedFilters('a', db);
-    expect(saved.map((s) => s.name)).toEqual(['failing', 'null labels']);
-    expect(saved[1]?.filter.verdicts).toEqual(['fails']);
+    expect(saved.map((s) => s.name)).toEqual(['broken', 'null labels']);
+    expect(saved[1]?.filter.verdicts).toEqual(['breaks-facs']);
+  });
+
+  it("reads a filter stored with the old verdicts 'fails' and 'suspect' as atypical", async () => {
+    const db = freshDb();
+    // As an earlier version stored it, before the check's verdicts were renamed.
+    const old = { version: 1, verdicts: ['fails', 'suspect'], splits: [0] };
+    await db.savedFilters.add({
+      datasetId: 'a',
+      name: 'failing train',
+      filter: old as unknown as SampleFilter,
+      createdAt: 1,
+    });
+    const [saved] = await listSavedFilters('a', db);
+    expect(saved?.filter.verdicts).toEqual(['atypical']);
+    expect(saved?.filter.splits).toEqual([0]);
   });
 });
 

@@ -184,8 +184,9 @@ export class DatasetsPage {
 export class OverviewPage {
   constructor(readonly page: Page) {}
 
-  verdictCount(verdict: 'fits' | 'suspect' | 'fails'): Locator {
-    return this.page.getByTestId(`verdict-${verdict}`);
+  /** The count itself (a button that lists the samples). */
+  verdictCount(verdict: 'atypical' | 'breaks-facs'): Locator {
+    return this.page.getByTestId(`verdict-${verdict}`).getByRole('button');
   }
 
   heatmapCell(className: string, au: number): Locator {

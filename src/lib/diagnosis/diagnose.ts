@@ -417,6 +417,12 @@ function issuesFinding(input: DiagnosisInput): Finding | null {
     `Confident learning's raw estimate is ${count(evidence.cl.estimatedIssues)} wrong labels of ${count(evidence.scored)} scored samples (${percent(evidence.scored > 0 ? evidence.cl.estimatedIssues / evidence.scored : NaN)})${model ? `, with a model that is right ${percent(model.accuracy)} of the time out of fold` : ''}: a weak model spreads doubt over every uncertain sample, so read this as an upper bound, not a count.`,
     `The "likely mislabelled" set holds the ${count(evidence.likelyMislabelled)} samples (${percent(evidence.scored > 0 ? evidence.likelyMislabelled / evidence.scored : NaN, 1)}) whose evidence is strong enough to matter.`,
   ];
+  const doubted = evidence.classes.filter((row) => row.doubtedWhole);
+  if (doubted.length > 0) {
+    sentences.push(
+      `The evidence doubts most of ${doubted.map((row) => `${className(scheme, row.classId)} (${count(row.aboveCut)} of ${count(row.scored)})`).join(', ')}: that points at the class itself (too few samples for the AU model to learn it, or a class-name map that is wrong), not at its samples one by one, so only its worst half is flagged.`,
+    );
+  }
   const c = evidence.calibration;
   if (c) {
     sentences.push(

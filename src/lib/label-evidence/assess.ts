@@ -40,6 +40,12 @@ export interface EvidenceOptions {
     recallTarget: number;
     /** The likely-mislabelled set never holds more than this share of the scored samples. */
     maxFlaggedShare: number;
+    /**
+     * Nor more than this share of one class: when the evidence doubts most of a class (a
+     * class too small for the AU model to learn, or a wrong class-name map), that is a
+     * finding about the class, not a list of wrong samples; its worst stay flagged.
+     */
+    maxClassShare: number;
   };
   /** Weights tried for the literature and the crowd; the data's own likelihood picks one. */
   weightGrid: number[];
@@ -48,7 +54,13 @@ export interface EvidenceOptions {
 export const DEFAULT_EVIDENCE_OPTIONS: EvidenceOptions = {
   auModel: DEFAULT_AU_MODEL_OPTIONS,
   minClassSamples: 10,
-  calibration: { injectedShare: 0.05, seed: 20231, recallTarget: 0.75, maxFlaggedShare: 0.15 },
+  calibration: {
+    injectedShare: 0.05,
+    seed: 20231,
+    recallTarget: 0.85,
+    maxFlaggedShare: 0.15,
+    maxClassShare: 0.5,
+  },
   weightGrid: [0, 0.25, 0.5, 1, 2, 4],
 };
 
@@ -81,6 +93,10 @@ export interface ClassEvidence {
   insufficient: boolean;
   /** Samples of the class in the likely-mislabelled set. */
   flagged: number;
+  /** The evidence doubted more of the class than maxClassShare: only its worst are flagged. */
+  doubtedWhole: boolean;
+  /** Samples of the class above the cut before that cap. */
+  aboveCut: number;
   /** Confident learning's estimate of the class's wrong labels (calibrated joint, off-diagonal row sum). */
   estimatedIssues: number;
   /** Share of the class's AU-coded samples the AU model puts in the class (out of fold). */
@@ -403,6 +419,33 @@ export function assessLabels(
     }
   }
 
+  // The per-class cap: a class whose samples mostly fall above the cut keeps only its worst.
+  const aboveCut = flaggedPerClass.slice();
+  const doubtedWhole = flaggedPerClass.map(
+    (count, c) =>
+      count > Math.floor(options.calibration.maxClassShare * (scoredPerClass[c] as number)),
+  );
+  if (doubtedWhole.some(Boolean)) {
+    const byClass = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const y = given[i] as number;
+      if (flagged[i] !== LabelFlag['likely-mislabelled'] || !doubtedWhole[y]) continue;
+      let list = byClass.get(y);
+      if (!list) byClass.set(y, (list = []));
+      list.push(i);
+    }
+    for (const [y, list] of byClass) {
+      const keep = Math.floor(options.calibration.maxClassShare * (scoredPerClass[y] as number));
+      list.sort((a, b) => (real.suspicion[b] as number) - (real.suspicion[a] as number) || a - b);
+      for (const i of list.slice(keep)) {
+        flagged[i] = LabelFlag.none;
+        suggested[i] = -1;
+        likelyMislabelled--;
+      }
+      flaggedPerClass[y] = Math.min(keep, list.length);
+    }
+  }
+
   // Ties (same AU pattern, same class) are broken by what the literature thinks of the label.
   const literature = real.sources.find((s) => s.opinions.kind === 'rules')?.opinions;
   const tieBreak = new Float32Array(n);
@@ -457,6 +500,8 @@ export function assessLabels(
         threshold: cl.thresholds[c] as number,
         insufficient: insufficient[c] as boolean,
         flagged: flaggedPerClass[c] as number,
+        doubtedWhole: doubtedWhole[c] as boolean,
+        aboveCut: aboveCut[c] as number,
         estimatedIssues: Math.round(calibratedRow.reduce((a, b, j) => (j === c ? a : a + b), 0)),
         auRecall: auCoded > 0 ? (row[c] as number) / auCoded : NaN,
         auCoded,

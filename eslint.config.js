@@ -17,6 +17,7 @@ const pureDomain = [
   'export',
   'team',
   'diagnosis',
+  'label-evidence',
 ].map((d) => `src/lib/${d}/**`);
 const outerLayers = [
   '**/store/**',

@@ -1,7 +1,10 @@
 /// <reference lib="webworker" />
-import type { LabelScheme } from '../src/lib/labels/types';
+import type { LabelScheme, SplitNames } from '../src/lib/labels/types';
 import type { RuleSet } from '../src/lib/rules/schema';
 import { assessLabels } from '../src/lib/label-evidence/assess';
+import { EMPTY_TEXT_COLUMN } from '../src/lib/labels/text-column';
+import { checkTable } from '../src/lib/rules/check';
+import { buildOverview } from '../src/lib/rules/overview';
 import { buildAuDesign } from '../src/lib/label-evidence/au-design';
 import { DEFAULT_AU_MODEL_OPTIONS, fitAuModelOutOfFold } from '../src/lib/label-evidence/au-model';
 import { poolAt } from '../src/lib/label-evidence/pool';
@@ -18,6 +21,9 @@ export interface EvidencePiecesRequest {
   classIds: Int16Array;
   auStatus: Uint8Array;
   auMask: Uint32Array;
+  splits: Int8Array;
+  flags: Uint8Array;
+  splitNames: SplitNames;
   scheme: LabelScheme;
   ruleSet: RuleSet;
   /** Run every piece once untimed first. */
@@ -40,6 +46,8 @@ const PIECES = {
   fit: 'fitAuModelOutOfFold: one out-of-fold fit (5 models, design included)',
   rules: 'ruleOpinions (the literature as class probabilities)',
   pool: 'one poolAt pass over every sample (AU model and literature)',
+  worker:
+    "the analysis worker's work in one call: checkTable, buildOverview, assessLabels, buildOverview",
 } as const;
 
 function run(request: EvidencePiecesRequest): EvidencePiecesResponse {
@@ -74,6 +82,20 @@ function run(request: EvidencePiecesRequest): EvidencePiecesResponse {
     return sum;
   });
   const [evidence, assessMs] = time(() => assessLabels({ columns, scheme, ruleSet }));
+  // As src/lib/workers/analysis.worker.ts runs it, without the messages.
+  const table = {
+    ...columns,
+    splits: request.splits,
+    flags: request.flags,
+    names: EMPTY_TEXT_COLUMN,
+    auRaw: [],
+  };
+  const [, workerMs] = time(() => {
+    const check = checkTable(table, ruleSet);
+    buildOverview(table, scheme, request.splitNames, ruleSet, check, null);
+    const again = assessLabels({ columns: table, scheme, ruleSet, extraSources: [] });
+    return buildOverview(table, scheme, request.splitNames, ruleSet, check, again);
+  });
   return {
     pieces: {
       [PIECES.assess]: assessMs,
@@ -81,6 +103,7 @@ function run(request: EvidencePiecesRequest): EvidencePiecesResponse {
       [PIECES.fit]: fitMs,
       [PIECES.rules]: rulesMs,
       [PIECES.pool]: poolMs,
+      [PIECES.worker]: workerMs,
     },
     patterns: design.rows.count,
     vocabulary: design.vocabulary.length,

@@ -420,7 +420,7 @@ function issuesFinding(input: DiagnosisInput): Finding | null {
   const doubted = evidence.classes.filter((row) => row.doubtedWhole);
   if (doubted.length > 0) {
     sentences.push(
-      `The evidence doubts most of ${doubted.map((row) => `${className(scheme, row.classId)} (${count(row.aboveCut)} of ${count(row.scored)})`).join(', ')}: that points at the class itself (too few samples for the AU model to learn it, or a class-name map that is wrong), not at its samples one by one, so only its worst half is flagged.`,
+      `The evidence doubts most of ${doubted.map((row) => `${className(scheme, row.classId)} (${count(row.aboveCut)} of ${count(row.scored)})`).join(', ')}: that points at the class itself (too few samples for the AU model to learn it, or a class-name map that is wrong), not at its samples one by one, so only its worst two thirds are flagged.`,
     );
   }
   const c = evidence.calibration;

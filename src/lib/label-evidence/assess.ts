@@ -4,7 +4,9 @@ import type { AuColumns } from './au-design';
 import { DEFAULT_AU_MODEL_OPTIONS, fitAuModelOutOfFold, type AuModelOptions } from './au-model';
 import { confidentLearning } from './confident-learning';
 import type { ClassOpinions, SourceKind, SourceQuality } from './opinion';
-import { meanLogLikelihood, poolAt, type WeightedSource } from './pool';
+import { meanLogLikelihood, poolAll, type WeightedSource } from './pool';
+import { sortIndicesByKey } from '../rules/sort-by-key';
+import { seededRandom } from '../review/review-set';
 import { ruleOpinions } from './rules-source';
 import { injectSwaps, rankingQuality } from './swaps';
 
@@ -49,6 +51,8 @@ export interface EvidenceOptions {
   };
   /** Weights tried for the literature and the crowd; the data's own likelihood picks one. */
   weightGrid: number[];
+  /** The likelihood that picks the weights is measured on at most this many samples (a seeded draw). */
+  weightSamples: number;
 }
 
 export const DEFAULT_EVIDENCE_OPTIONS: EvidenceOptions = {
@@ -59,9 +63,10 @@ export const DEFAULT_EVIDENCE_OPTIONS: EvidenceOptions = {
     seed: 20231,
     recallTarget: 0.85,
     maxFlaggedShare: 0.15,
-    maxClassShare: 0.5,
+    maxClassShare: 2 / 3,
   },
   weightGrid: [0, 0.25, 0.5, 1, 2, 4],
+  weightSamples: 50_000,
 };
 
 export interface EvidenceInput {
@@ -163,6 +168,8 @@ interface Scores {
   suspicion: Float32Array;
   given: Int16Array;
   sources: WeightedSource[];
+  /** The pooled distributions, dictionary-encoded (see poolAll). */
+  pooled: { rowOf: Int32Array; probs: Float32Array };
   summaries: SourceSummary[];
   auModelResult: ReturnType<typeof fitAuModelOutOfFold> | null;
 }
@@ -190,8 +197,10 @@ function scoreWith(
   labels: Int16Array,
   options: EvidenceOptions,
   fixedWeights: number[] | null,
+  /** The literature's opinions: they never read the labels, so the copy reuses the real ones. */
+  literature: ClassOpinions,
 ): Scores {
-  const { columns, ruleSet } = input;
+  const { columns } = input;
   const k = classIds.length;
   // The AU model fits the labels given to it: those of AU-coded samples.
   const auLabels = labels.slice();
@@ -203,7 +212,7 @@ function scoreWith(
   if (coded >= options.auModel.folds * 2 && k >= 2) {
     auModelResult = fitAuModelOutOfFold(columns, classIds, options.auModel, auLabels);
   }
-  const rules = ruleOpinions(columns, ruleSet, classIds);
+  const rules = literature;
   const candidates: ClassOpinions[] = [
     ...(auModelResult ? [auModelResult.opinions] : []),
     rules,
@@ -217,7 +226,23 @@ function scoreWith(
   if (!fixedWeights) {
     if (!auModelResult) weights[0] = 1;
     const scratch = new Float64Array(k);
+    const draw = seededRandom(options.auModel.seed ^ 0x2545f491);
     for (let s = 1; s < candidates.length; s++) {
+      // Every weight is judged on the same samples: those this source and every source
+      // already weighted have an opinion on (a drawn subset when there are many).
+      const covered: number[] = [];
+      for (let i = 0; i < columns.count; i++) {
+        if ((labels[i] as number) < 0) continue;
+        if (
+          candidates.some(
+            (c, t) => (t === s || (weights[t] as number) !== 0) && (c.rowOf[i] as number) < 0,
+          )
+        )
+          continue;
+        covered.push(i);
+      }
+      const keep = Math.min(1, options.weightSamples / Math.max(1, covered.length));
+      const samples = keep < 1 ? covered.filter(() => draw() < keep) : covered;
       let best = weights[s] as number;
       let bestLikelihood = -Infinity;
       for (const w of options.weightGrid) {
@@ -226,7 +251,7 @@ function scoreWith(
           weight: t === s ? w : (weights[t] as number),
         }));
         if (trial.every((t) => t.weight === 0)) continue;
-        const likelihood = meanLogLikelihood(trial, labels, scratch);
+        const likelihood = meanLogLikelihood(trial, labels, samples, scratch);
         if (likelihood > bestLikelihood + 1e-9) {
           bestLikelihood = likelihood;
           best = w;
@@ -236,22 +261,30 @@ function scoreWith(
     }
   }
   const sources = candidates.map((opinions, s) => ({ opinions, weight: weights[s] as number }));
+  const pooled = poolAll(sources, columns.count, k);
 
   const n = columns.count;
   const posterior = new Float32Array(n).fill(NaN);
   const likeliest = new Int16Array(n).fill(-1);
   const likeliestPosterior = new Float32Array(n).fill(NaN);
   const suspicion = new Float32Array(n).fill(NaN);
-  const pooled = new Float64Array(k);
+  const bestOfRow = new Int16Array(pooled.probs.length / k);
+  for (let r = 0; r < bestOfRow.length; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++)
+      if ((pooled.probs[r * k + c] as number) > (pooled.probs[r * k + best] as number)) best = c;
+    bestOfRow[r] = best;
+  }
   for (let i = 0; i < n; i++) {
     const y = labels[i] as number;
-    if (y < 0 || !poolAt(sources, i, pooled)) continue;
-    let best = 0;
-    for (let c = 1; c < k; c++) if ((pooled[c] as number) > (pooled[best] as number)) best = c;
-    posterior[i] = pooled[y] as number;
+    const r = pooled.rowOf[i] as number;
+    if (y < 0 || r < 0) continue;
+    const best = bestOfRow[r] as number;
+    const p = pooled.probs[r * k + y] as number;
+    posterior[i] = p;
     likeliest[i] = best;
-    likeliestPosterior[i] = pooled[best] as number;
-    suspicion[i] = 1 - (pooled[y] as number);
+    likeliestPosterior[i] = pooled.probs[r * k + best] as number;
+    suspicion[i] = 1 - p;
   }
   return {
     posterior,
@@ -260,6 +293,7 @@ function scoreWith(
     suspicion,
     given: labels,
     sources,
+    pooled,
     summaries: sources.map(({ opinions, weight }) => ({
       kind: opinions.kind,
       name: opinions.name,
@@ -272,12 +306,79 @@ function scoreWith(
   };
 }
 
-/** Value at quantile q (0-1) of the finite values, by sorting a copy. */
-function quantile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = values.slice().sort((a, b) => a - b);
-  const at = Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))));
-  return sorted[at] as number;
+interface FlagLimits {
+  /** Per class column: no flags (too few samples). */
+  insufficient: boolean[];
+  /** Per class column: at most this many flags. */
+  classCap: number[];
+  /** At most this many flags in all. */
+  totalCap: number;
+}
+
+function limitsFor(
+  given: Int16Array,
+  suspicion: Float32Array,
+  k: number,
+  options: EvidenceOptions,
+): FlagLimits & { scoredPerClass: number[]; scored: number } {
+  const scoredPerClass = new Array<number>(k).fill(0);
+  let scored = 0;
+  for (let i = 0; i < given.length; i++) {
+    if (Number.isNaN(suspicion[i] as number)) continue;
+    scored++;
+    const y = given[i] as number;
+    scoredPerClass[y] = (scoredPerClass[y] as number) + 1;
+  }
+  return {
+    scoredPerClass,
+    scored,
+    insufficient: scoredPerClass.map((count) => count < options.minClassSamples),
+    classCap: scoredPerClass.map((count) => Math.floor(options.calibration.maxClassShare * count)),
+    totalCap: Math.floor(options.calibration.maxFlaggedShare * scored),
+  };
+}
+
+/**
+ * Walks the samples most suspicious first and takes each whose given class is not the
+ * likeliest, as long as its class and the whole set have room, until `stop` says so.
+ * The same walk sets the cut on the calibration copy and applies it to the real labels,
+ * so the caps the real set obeys are the caps the cut was calibrated with.
+ */
+function walkFlags(
+  order: ArrayLike<number>,
+  given: Int16Array,
+  likeliest: Int16Array,
+  limits: FlagLimits,
+  stop: (i: number, taken: number) => boolean,
+  take: (i: number) => void,
+): { taken: number; last: number; full: boolean; classFull: boolean[] } {
+  const perClass = new Array<number>(limits.classCap.length).fill(0);
+  const classFull = new Array<boolean>(limits.classCap.length).fill(false);
+  let taken = 0;
+  let last = -1;
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j] as number;
+    if (stop(i, taken)) break;
+    const y = given[i] as number;
+    if (limits.insufficient[y] || (likeliest[i] as number) === y) continue;
+    if ((perClass[y] as number) >= (limits.classCap[y] as number)) {
+      classFull[y] = true;
+      continue;
+    }
+    if (taken >= limits.totalCap) return { taken, last, full: true, classFull };
+    perClass[y] = (perClass[y] as number) + 1;
+    taken++;
+    last = i;
+    take(i);
+  }
+  return { taken, last, full: false, classFull };
+}
+
+function scoredOrder(suspicion: Float32Array): Int32Array {
+  const scored: number[] = [];
+  for (let i = 0; i < suspicion.length; i++)
+    if (!Number.isNaN(suspicion[i] as number)) scored.push(i);
+  return sortIndicesByKey(Int32Array.from(scored), suspicion, -1);
 }
 
 function calibrate(
@@ -286,63 +387,70 @@ function calibrate(
   given: Int16Array,
   weights: number[],
   options: EvidenceOptions,
+  literature: ClassOpinions,
 ): { cutOnCopy: number; report: Omit<CalibrationReport, 'cut' | 'capped'> } | null {
   const { injectedShare, seed, recallTarget } = options.calibration;
   const injected = injectSwaps(given, classIds.length, injectedShare, seed);
   if (injected.swapped.length < 5) return null;
-  const copy = scoreWith(input, classIds, injected.labels, options, weights);
-  const swappedScores: number[] = [];
-  for (const i of injected.swapped) {
-    const s = copy.suspicion[i] as number;
-    if (!Number.isNaN(s)) swappedScores.push(s);
-  }
-  if (swappedScores.length < 5) return null;
-  const cutOnCopy = quantile(swappedScores, 1 - recallTarget);
-  let scored = 0;
-  let flagged = 0;
+  const copy = scoreWith(input, classIds, injected.labels, options, weights, literature);
+  let swaps = 0;
+  for (const i of injected.swapped) if (!Number.isNaN(copy.suspicion[i] as number)) swaps++;
+  if (swaps < 5) return null;
+  const limits = limitsFor(injected.labels, copy.suspicion, classIds.length, options);
+  const order = scoredOrder(copy.suspicion);
   let hits = 0;
-  const candidates: number[] = [];
-  for (let i = 0; i < given.length; i++) {
-    const s = copy.suspicion[i] as number;
-    if (Number.isNaN(s)) continue;
-    scored++;
-    candidates.push(i);
-    if (s >= cutOnCopy) {
-      flagged++;
+  const wanted = Math.ceil(recallTarget * swaps);
+  const walk = walkFlags(
+    order,
+    injected.labels,
+    copy.likeliest,
+    limits,
+    () => hits >= wanted,
+    (i) => {
       if (injected.isSwapped[i]) hits++;
-    }
-  }
-  const quality = rankingQuality(copy.suspicion, injected.isSwapped, candidates, 20);
+    },
+  );
+  const cutOnCopy = walk.last >= 0 ? (copy.suspicion[walk.last] as number) : Infinity;
+  const quality = rankingQuality(copy.suspicion, injected.isSwapped, order, 20);
   return {
     cutOnCopy,
     report: {
       injectedShare,
       seed,
-      injected: swappedScores.length,
+      injected: swaps,
       recallTarget,
-      recallOnCopy: hits / swappedScores.length,
-      flaggedShareOnCopy: scored > 0 ? flagged / scored : 0,
-      precisionOnCopy: flagged > 0 ? hits / flagged : 0,
+      recallOnCopy: hits / swaps,
+      flaggedShareOnCopy: limits.scored > 0 ? walk.taken / limits.scored : 0,
+      precisionOnCopy: walk.taken > 0 ? hits / walk.taken : 0,
       aurocOnCopy: quality.auroc,
       top20PrecisionOnCopy: quality.topPrecision,
     },
   };
 }
 
-/** Order of the scored samples, most suspicious first; ties by the literature's doubt, then by index. */
-function worstFirstRank(suspicion: Float32Array, tieBreak: Float32Array): Float32Array {
-  const scored: number[] = [];
-  for (let i = 0; i < suspicion.length; i++)
-    if (!Number.isNaN(suspicion[i] as number)) scored.push(i);
-  const order = Int32Array.from(scored).sort(
-    (a, b) =>
-      (suspicion[b] as number) - (suspicion[a] as number) ||
-      (tieBreak[b] as number) - (tieBreak[a] as number) ||
-      a - b,
-  );
+/**
+ * Order of the scored samples, most suspicious first; ties by the literature's doubt, then
+ * by index. A radix sort by suspicion, then each run of equal suspicion (samples with the
+ * same AU pattern and class) is ordered by the tie-break: a comparator sort of a million
+ * samples took half a second.
+ */
+function worstFirstRank(
+  suspicion: Float32Array,
+  tieBreak: Float32Array,
+): { rank: Float32Array; order: Int32Array } {
+  const order = scoredOrder(suspicion);
+  const byTieBreak = (a: number, b: number) =>
+    (tieBreak[b] as number) - (tieBreak[a] as number) || a - b;
+  for (let start = 0; start < order.length;) {
+    let end = start + 1;
+    const s = suspicion[order[start] as number] as number;
+    while (end < order.length && suspicion[order[end] as number] === s) end++;
+    if (end - start > 1) order.subarray(start, end).sort(byTieBreak);
+    start = end;
+  }
   const rank = new Float32Array(suspicion.length).fill(NaN);
-  order.forEach((i, r) => (rank[i] = r));
-  return rank;
+  for (let r = 0; r < order.length; r++) rank[order[r] as number] = r;
+  return { rank, order };
 }
 
 export function assessLabels(
@@ -353,98 +461,24 @@ export function assessLabels(
   const k = classIds.length;
   const n = input.columns.count;
   const given = givenColumns(input.columns, classIds);
-  const real = scoreWith(input, classIds, given, options, null);
+  const literatureOpinions = ruleOpinions(input.columns, input.ruleSet, classIds);
+  const real = scoreWith(input, classIds, given, options, null, literatureOpinions);
   const weights = real.sources.map((s) => s.weight);
 
+  const pooledAt = (i: number) => {
+    const r = real.pooled.rowOf[i] as number;
+    return real.pooled.probs.subarray(r * k, r * k + k);
+  };
   const cl = confidentLearning({
     classes: k,
     given: Int16Array.from(given, (y, i) => (Number.isNaN(real.posterior[i] as number) ? -1 : y)),
-    probabilityOf: (() => {
-      const scratch = new Float64Array(k);
-      return (i: number) => {
-        poolAt(real.sources, i, scratch);
-        return scratch;
-      };
-    })(),
+    probabilityOf: pooledAt,
   });
 
-  // Class sizes among the scored samples; tiny classes get no flags.
-  const scoredPerClass = new Array<number>(k).fill(0);
-  let scored = 0;
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(real.suspicion[i] as number)) continue;
-    scored++;
-    const y = given[i] as number;
-    scoredPerClass[y] = (scoredPerClass[y] as number) + 1;
-  }
-  const insufficient = scoredPerClass.map((count) => count < options.minClassSamples);
-
-  const calibration = calibrate(input, classIds, given, weights, options);
-  let cut = calibration?.cutOnCopy ?? Infinity;
-  let capped = false;
-  const eligible: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = real.suspicion[i] as number;
-    if (!Number.isNaN(s) && !insufficient[given[i] as number]) eligible.push(s);
-  }
-  const maxFlagged = Math.floor(options.calibration.maxFlaggedShare * scored);
-  const wouldFlag = eligible.filter((s) => s >= cut).length;
-  if (wouldFlag > maxFlagged) {
-    capped = true;
-    // The smallest cut that keeps the set within the cap (ties at the cut stay out).
-    const sorted = eligible.slice().sort((a, b) => b - a);
-    cut = maxFlagged > 0 ? (sorted[maxFlagged] as number) + 1e-9 : Infinity;
-  }
-
-  const flagged = new Uint8Array(n).fill(LabelFlag['not-scored']);
-  const suggested = new Int16Array(n).fill(-1);
-  const flaggedPerClass = new Array<number>(k).fill(0);
-  let likelyMislabelled = 0;
-  for (let i = 0; i < n; i++) {
-    const s = real.suspicion[i] as number;
-    if (Number.isNaN(s)) continue;
-    const y = given[i] as number;
-    if (insufficient[y]) {
-      flagged[i] = LabelFlag['insufficient-data'];
-      continue;
-    }
-    // A sample whose given class is still the likeliest is not called mislabelled.
-    if (s >= cut && (real.likeliest[i] as number) !== y) {
-      flagged[i] = LabelFlag['likely-mislabelled'];
-      suggested[i] = classIds[real.likeliest[i] as number] as number;
-      flaggedPerClass[y] = (flaggedPerClass[y] as number) + 1;
-      likelyMislabelled++;
-    } else {
-      flagged[i] = LabelFlag.none;
-    }
-  }
-
-  // The per-class cap: a class whose samples mostly fall above the cut keeps only its worst.
-  const aboveCut = flaggedPerClass.slice();
-  const doubtedWhole = flaggedPerClass.map(
-    (count, c) =>
-      count > Math.floor(options.calibration.maxClassShare * (scoredPerClass[c] as number)),
-  );
-  if (doubtedWhole.some(Boolean)) {
-    const byClass = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
-      const y = given[i] as number;
-      if (flagged[i] !== LabelFlag['likely-mislabelled'] || !doubtedWhole[y]) continue;
-      let list = byClass.get(y);
-      if (!list) byClass.set(y, (list = []));
-      list.push(i);
-    }
-    for (const [y, list] of byClass) {
-      const keep = Math.floor(options.calibration.maxClassShare * (scoredPerClass[y] as number));
-      list.sort((a, b) => (real.suspicion[b] as number) - (real.suspicion[a] as number) || a - b);
-      for (const i of list.slice(keep)) {
-        flagged[i] = LabelFlag.none;
-        suggested[i] = -1;
-        likelyMislabelled--;
-      }
-      flaggedPerClass[y] = Math.min(keep, list.length);
-    }
-  }
+  const limits = limitsFor(given, real.suspicion, k, options);
+  const { scoredPerClass, scored, insufficient } = limits;
+  const calibration = calibrate(input, classIds, given, weights, options, literatureOpinions);
+  const cut = calibration?.cutOnCopy ?? Infinity;
 
   // Ties (same AU pattern, same class) are broken by what the literature thinks of the label.
   const literature = real.sources.find((s) => s.opinions.kind === 'rules')?.opinions;
@@ -456,7 +490,39 @@ export function assessLabels(
       tieBreak[i] = row >= 0 && y >= 0 ? 1 - (literature.probs[row * k + y] as number) : 0;
     }
   }
-  const rank = worstFirstRank(real.suspicion, tieBreak);
+  const { rank, order } = worstFirstRank(real.suspicion, tieBreak);
+
+  const flagged = new Uint8Array(n).fill(LabelFlag['not-scored']);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(real.suspicion[i] as number)) continue;
+    flagged[i] = insufficient[given[i] as number] ? LabelFlag['insufficient-data'] : LabelFlag.none;
+  }
+  const suggested = new Int16Array(n).fill(-1);
+  const flaggedPerClass = new Array<number>(k).fill(0);
+  const walk = walkFlags(
+    order,
+    given,
+    real.likeliest,
+    limits,
+    (i) => (real.suspicion[i] as number) < cut,
+    (i) => {
+      const y = given[i] as number;
+      flagged[i] = LabelFlag['likely-mislabelled'];
+      suggested[i] = classIds[real.likeliest[i] as number] as number;
+      flaggedPerClass[y] = (flaggedPerClass[y] as number) + 1;
+    },
+  );
+  const likelyMislabelled = walk.taken;
+  const capped = walk.full;
+  // Samples above the cut per class, whether or not the class cap let them in.
+  const aboveCut = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const y = given[i] as number;
+    const s = real.suspicion[i] as number;
+    if (Number.isNaN(s) || s < cut || (real.likeliest[i] as number) === y) continue;
+    aboveCut[y] = (aboveCut[y] as number) + 1;
+  }
+  const doubtedWhole = walk.classFull;
 
   // The AU model's own out-of-fold confusion and per-class recall.
   const auConfusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));

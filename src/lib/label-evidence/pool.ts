@@ -45,23 +45,74 @@ export function poolAt(sources: readonly WeightedSource[], i: number, out: Float
 
 /**
  * Mean log-probability of the given labels under the pool (higher is better), over the
- * samples where every source with a non-zero weight has an opinion: used to choose
- * weights from the data itself. Every source must be out of sample for this to be fair.
+ * listed samples: used to choose weights from the data itself. Every source must be out
+ * of sample for this to be fair, and every weight compared must be judged on the same
+ * samples (the caller lists those every candidate source covers).
  */
 export function meanLogLikelihood(
   sources: readonly WeightedSource[],
   given: Int16Array,
+  samples: ArrayLike<number>,
   scratch: Float64Array,
 ): number {
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < given.length; i++) {
+  for (let j = 0; j < samples.length; j++) {
+    const i = samples[j] as number;
     const y = given[i] as number;
-    if (y < 0) continue;
-    if (sources.some((s) => s.weight !== 0 && (s.opinions.rowOf[i] as number) < 0)) continue;
-    if (!poolAt(sources, i, scratch)) continue;
+    if (y < 0 || !poolAt(sources, i, scratch)) continue;
     sum += Math.log(Math.max(1e-12, scratch[y] as number));
     count++;
   }
   return count > 0 ? sum / count : -Infinity;
+}
+
+/**
+ * The pool of every sample, dictionary-encoded like a source: samples whose weighted
+ * sources give the same rows share one pooled row, so a million samples with a hundred
+ * thousand distinct (AU pattern, fold) rows are pooled a hundred thousand times.
+ */
+export function poolAll(
+  sources: readonly WeightedSource[],
+  count: number,
+  classes: number,
+): { rowOf: Int32Array; probs: Float32Array } {
+  const weighted = sources.filter((s) => s.weight !== 0);
+  const radices = weighted.map((s) => s.opinions.probs.length / classes + 1);
+  const keySpace = radices.reduce((a, b) => a * b, 1);
+  const shared = keySpace < 2 ** 52;
+  const rowOf = new Int32Array(count).fill(-1);
+  const rowOfKey = new Map<number, number>();
+  let probs = new Float32Array(Math.min(count, 1024) * classes);
+  let rows = 0;
+  const scratch = new Float64Array(classes);
+  for (let i = 0; i < count; i++) {
+    let key = 0;
+    if (shared) {
+      for (let s = 0; s < weighted.length; s++) {
+        key =
+          key * (radices[s] as number) +
+          ((weighted[s] as WeightedSource).opinions.rowOf[i] as number) +
+          1;
+      }
+      const known = rowOfKey.get(key);
+      if (known !== undefined) {
+        rowOf[i] = known;
+        continue;
+      }
+    }
+    if (!poolAt(weighted, i, scratch)) {
+      if (shared) rowOfKey.set(key, -1);
+      continue;
+    }
+    if ((rows + 1) * classes > probs.length) {
+      const grown = new Float32Array(Math.max(probs.length * 2, (rows + 1) * classes));
+      grown.set(probs);
+      probs = grown;
+    }
+    probs.set(scratch, rows * classes);
+    if (shared) rowOfKey.set(key, rows);
+    rowOf[i] = rows++;
+  }
+  return { rowOf, probs: probs.slice(0, rows * classes) };
 }

@@ -1,4 +1,5 @@
 import { seededRandom } from '../review/review-set';
+import { sortIndicesByKey } from '../rules/sort-by-key';
 
 /**
  * The protocol that judges a label-issue detector on real data (reference, section 6):
@@ -68,12 +69,16 @@ export function rankingQuality(
   candidates: ArrayLike<number>,
   topK = 20,
 ): RankingQuality {
-  const items: number[] = [];
+  const kept: number[] = [];
   for (let j = 0; j < candidates.length; j++) {
     const i = candidates[j] as number;
-    if (!Number.isNaN(score[i] as number)) items.push(i);
+    if (!Number.isNaN(score[i] as number)) kept.push(i);
   }
-  items.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  // Most suspicious first, ties by index: the radix sort's order, in O(n) for Float32 scores.
+  const items =
+    score instanceof Float32Array
+      ? sortIndicesByKey(Int32Array.from(kept).sort(), score, -1)
+      : Int32Array.from(kept).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   // AUROC by ranks, ties averaged (Mann-Whitney U).
   let positives = 0;
   let rankSum = 0;

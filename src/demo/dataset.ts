@@ -156,8 +156,9 @@ function drawTrueAus(profile: ClassProfile, rng: Rng): AuToken[] {
       (au) =>
         !chosen.has(au) &&
         // Keep the extra plausible: a stretched or depressed mouth is an open one,
-        // a blink does not go with widened eyes.
+        // a blink does not go with widened eyes, and FACS scores AU27 instead of AU26.
         !((au === 27 || au === 16) && !chosen.has(25)) &&
+        !(au === 27 && chosen.has(26)) &&
         !(au === 45 && chosen.has(5)),
     );
     if (options.length > 0) chosen.set(rng.pick(options), rng.float(0.3, 0.8));

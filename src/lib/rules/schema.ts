@@ -97,8 +97,9 @@ export const RuleSettingsSchema = z.object({
   /** Classes with fewer samples get "insufficient data" instead of label-issue flags. */
   minClassSamples: z.number().int().min(1).default(10),
   /**
-   * Weight of the dataset's own leave-one-out per-class AU rates against the expected
-   * table in the label-issue model: 0 = expected table only, 1 = data only.
+   * Read by nothing since the label evidence replaced the blended naive-Bayes score (the
+   * AU model is fitted to the data, the literature weighed by the labels); kept so that
+   * rule-set files written before still read and round-trip.
    */
   priorBlend: z.number().min(0).max(1).default(0.3),
 });

@@ -2,7 +2,11 @@
 import { checkTable } from '../rules/check';
 import { buildOverview } from '../rules/overview';
 import { EMPTY_TEXT_COLUMN } from '../labels/text-column';
-import { assessLabels, evidenceTransferables } from '../label-evidence/assess';
+import {
+  assessLabels,
+  DEFAULT_EVIDENCE_OPTIONS,
+  evidenceTransferables,
+} from '../label-evidence/assess';
 import { crowdOpinions } from '../label-evidence/crowd-source';
 import type { AnalysisRequest, AnalysisResponse } from './analysis-protocol';
 
@@ -25,12 +29,15 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
       check,
       overview: buildOverview(table, scheme, splitNames, ruleSet, check, null),
     });
-    const evidence = assessLabels({
-      columns: table,
-      scheme,
-      ruleSet,
-      extraSources: crowd ? [crowdOpinions(crowd, scheme, table.classIds)] : [],
-    });
+    const evidence = assessLabels(
+      {
+        columns: table,
+        scheme,
+        ruleSet,
+        extraSources: crowd ? [crowdOpinions(crowd, scheme, table.classIds)] : [],
+      },
+      { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
+    );
     const overview = buildOverview(table, scheme, splitNames, ruleSet, check, evidence);
     post({ id, ok: true, phase: 'evidence', evidence, overview }, evidenceTransferables(evidence));
   } catch (error) {

@@ -45,6 +45,9 @@ export interface DiagnosisInput {
   crowd: CrowdDistribution | null;
 }
 
+/** Below this out-of-fold accuracy, confident learning's raw count is mostly the model's doubt. */
+const WEAK_MODEL_ACCURACY = 0.7;
+
 const percent = (x: number, digits = 0) =>
   Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : 'n/a';
 const count = (x: number) => x.toLocaleString('en');
@@ -414,7 +417,7 @@ function issuesFinding(input: DiagnosisInput): Finding | null {
     );
   const sentences = [
     `Evidence weighed: ${sources.join('; ')}.`,
-    `Confident learning's raw estimate is ${count(evidence.cl.estimatedIssues)} wrong labels of ${count(evidence.scored)} scored samples (${percent(evidence.scored > 0 ? evidence.cl.estimatedIssues / evidence.scored : NaN)})${model ? `, with a model that is right ${percent(model.accuracy)} of the time out of fold` : ''}: a weak model spreads doubt over every uncertain sample, so read this as an upper bound, not a count.`,
+    `Confident learning's raw estimate is ${count(evidence.cl.estimatedIssues)} wrong labels of ${count(evidence.scored)} scored samples (${percent(evidence.scored > 0 ? evidence.cl.estimatedIssues / evidence.scored : NaN)})${model ? `, with a model that is right ${percent(model.accuracy)} of the time out of fold` : ''}${model && model.accuracy < WEAK_MODEL_ACCURACY ? ': a weak model spreads doubt over every uncertain sample, so read this as an upper bound, not a count' : ''}.`,
     `The "likely mislabelled" set holds the ${count(evidence.likelyMislabelled)} samples (${percent(evidence.scored > 0 ? evidence.likelyMislabelled / evidence.scored : NaN, 1)}) whose evidence is strong enough to matter.`,
   ];
   const doubted = evidence.classes.filter((row) => row.doubtedWhole);
@@ -437,7 +440,7 @@ function issuesFinding(input: DiagnosisInput): Finding | null {
     chart: {
       file: 'label-issues.png',
       svg: groupedBarChartSvg({
-        title: 'Per class: likely mislabelled, and confident learning raw estimate (counts)',
+        title: 'Label issues per class (counts)',
         rows: rows.map((row) => ({
           label: className(scheme, row.classId),
           values: [row.flagged, row.estimatedIssues],

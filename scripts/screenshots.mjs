@@ -32,6 +32,8 @@ await page.screenshot({ path: `${out}/sample.png` });
 const tab = (name) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true }).click();
 await tab('Overview');
+// The overview's evidence figures arrive after the check.
+await page.getByTestId('au-accuracy').waitFor();
 await page.waitForTimeout(500);
 await page.setViewportSize({ width: 1400, height: 1700 });
 await page.screenshot({ path: `${out}/overview.png` });
@@ -64,6 +66,15 @@ await page.getByRole('heading', { name: /^Parse report:/ }).waitFor();
 await page.setViewportSize({ width: 1400, height: 1500 });
 await page.waitForTimeout(300);
 await page.screenshot({ path: `${out}/parse-report.png` });
+await page.setViewportSize({ width: 1400, height: 1100 });
+await page.getByRole('button', { name: 'Next: the diagnosis' }).click();
+const predicts = page.getByRole('region', { name: 'How well the AU labels predict the emotion' });
+await predicts.waitFor({ timeout: 60_000 });
+await page.waitForTimeout(500);
+await page.screenshot({ path: `${out}/diagnosis.png` });
+await predicts.scrollIntoViewIfNeeded();
+await page.screenshot({ path: `${out}/diagnosis-confusion.png` });
+await page.setViewportSize({ width: 1400, height: 900 });
 
 // A large file being read: three million lines take a few seconds, long enough to see.
 await page.setViewportSize({ width: 1400, height: 900 });

@@ -382,3 +382,40 @@ describe('CrowdDistributionSchema', () => {
     if (!parsed.success) expect(parsed.error.issues[0]?.path[0]).toBe(badPath);
   });
 });
+
+describe('readCrowdDistribution row counts', () => {
+  const names = textColumnOf(
+    Array.from({ length: 8 }, (_, i) => `${String(i + 1).padStart(4, '0')}.jpg`),
+  );
+  const file = (text: string): InputFile => ({
+    name: 'distribution.txt',
+    bytes: new TextEncoder().encode(text),
+  });
+
+  it.each<[string, string, { read: number; rejected: number; skipped: number; accepted: number }]>([
+    ['an empty file', '', { read: 0, rejected: 0, skipped: 0, accepted: 0 }],
+    [
+      'a header, a good row and a blank line',
+      'image p_surprise p_fear p_disgust p_happiness p_sadness p_anger\n0001.jpg 0.5 0.5 0 0 0 0\n\n',
+      { read: 1, rejected: 0, skipped: 0, accepted: 1 },
+    ],
+    [
+      'one of each bad row beside four good ones',
+      [
+        '0001.jpg 0.10 0.35 0.07 0.05 0.40 0.03',
+        '0002.jpg 0.40 0.07 0.05 0.35 0.03 0.10',
+        '0003.jpg 0.40 0.35 0.10 0.15',
+        '0004.jpg 0.40 0.35 -0.10 0.15 0.10 0.10',
+        '0005.jpg 0.40 abc 0.10 0.15 0.20 0.15',
+        '0006.jpg 0.20 0.10 0.10 0.10 0.05 0.05',
+        '9999.jpg 0.40 0.35 0.10 0.05 0.05 0.05',
+        '0001.jpg 0.05 0.05 0.05 0.70 0.10 0.05',
+        '0007.jpg 0.35 0.05 0.03 0.40 0.10 0.07',
+        '0008.jpg 0.03 0.10 0.07 0.05 0.35 0.40',
+      ].join('\n'),
+      { read: 10, rejected: 5, skipped: 1, accepted: 4 },
+    ],
+  ])('%s', (_, text, rows) => {
+    expect(readCrowdDistribution(file(text), names).rows).toEqual(rows);
+  });
+});

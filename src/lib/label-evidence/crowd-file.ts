@@ -117,10 +117,22 @@ export const CrowdDistributionSchema = CrowdDistributionMetaSchema.extend({
     issue('matched', `is ${crowd.matched}, but ${matched} samples have a row`);
 }) satisfies z.ZodType<CrowdDistribution>;
 
+export interface CrowdRowCounts {
+  /** Rows of shares (blank lines and a header line not counted). */
+  read: number;
+  /** Rows rejected with an error. */
+  rejected: number;
+  /** Well-formed rows naming no sample of the dataset. */
+  skipped: number;
+  /** Rows that gave samples their votes. */
+  accepted: number;
+}
+
 export interface CrowdReadResult {
   /** null when the file could not be read or none of its rows names a sample. */
   crowd: CrowdDistribution | null;
   problems: Problem[];
+  rows: CrowdRowCounts;
 }
 
 /** Sample i's six shares (NaN when it has no row): a view, not a copy. */
@@ -182,7 +194,12 @@ interface CrowdRow {
  */
 export function readCrowdDistribution(file: InputFile, names: TextColumn): CrowdReadResult {
   const decoded = decodeText(file);
-  if ('problem' in decoded) return { crowd: null, problems: [decoded.problem] };
+  if ('problem' in decoded)
+    return {
+      crowd: null,
+      problems: [decoded.problem],
+      rows: { read: 0, rejected: 0, skipped: 0, accepted: 0 },
+    };
 
   const problems: Problem[] = [];
   // Keyed by the file's rows, not the dataset's samples: the file has a few thousand,
@@ -193,6 +210,7 @@ export function readCrowdDistribution(file: InputFile, names: TextColumn): Crowd
   const values = new Float64Array(CROWD_EMOTION_COUNT);
   let firstRow = true;
   let rowsRead = 0;
+  let rowsRejected = 0;
 
   const reject = (
     line: number,
@@ -200,7 +218,10 @@ export function readCrowdDistribution(file: InputFile, names: TextColumn): Crowd
     field: string,
     raw: string,
     message: string,
-  ) => problems.push(makeProblem(file.name, line, kind, 'error', field, raw, message));
+  ) => {
+    rowsRejected++;
+    problems.push(makeProblem(file.name, line, kind, 'error', field, raw, message));
+  };
 
   for (const { line, text } of splitLines(decoded.text)) {
     const trimmed = text.trim();
@@ -286,8 +307,10 @@ export function readCrowdDistribution(file: InputFile, names: TextColumn): Crowd
       matched++;
     }
   }
+  let rowsSkipped = 0;
   for (const row of rowOfKey.values()) {
     if (row.used) continue;
+    rowsSkipped++;
     problems.push(
       makeProblem(
         file.name,
@@ -301,6 +324,12 @@ export function readCrowdDistribution(file: InputFile, names: TextColumn): Crowd
     );
   }
   problems.sort((a, b) => a.line - b.line);
+  const rows: CrowdRowCounts = {
+    read: rowsRead,
+    rejected: rowsRejected,
+    skipped: rowsSkipped,
+    accepted: rowOfKey.size - rowsSkipped,
+  };
 
   if (matched === 0) {
     problems.push(
@@ -316,9 +345,10 @@ export function readCrowdDistribution(file: InputFile, names: TextColumn): Crowd
           : `none of the file's ${rowsRead.toLocaleString('en')} rows names an image of the dataset; nothing imported`,
       ),
     );
-    return { crowd: null, problems };
+    return { crowd: null, problems, rows };
   }
   return {
+    rows,
     crowd: {
       version: CROWD_DISTRIBUTION_VERSION,
       fileName: file.name,

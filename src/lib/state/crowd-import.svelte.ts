@@ -1,5 +1,4 @@
 import { readCrowdDistribution, type CrowdDistribution } from '../label-evidence/crowd-file';
-import { decodeText, splitLines } from '../labels/text';
 import type { InputFile, Problem, SampleTable } from '../labels/types';
 import type { DatasetLibrary } from './library.svelte';
 
@@ -100,8 +99,7 @@ export class CrowdImport {
     }
     if (run !== this.pickRun) return;
     const input: InputFile = { name: file.name, bytes };
-    const { crowd, problems } = readCrowdDistribution(input, table.names);
-    const rows = rowCounts(input, problems);
+    const { crowd, problems, rows } = readCrowdDistribution(input, table.names);
     const fileProblems = problems.filter((p) => p.line === 0);
     this.result = {
       fileName: file.name,
@@ -110,7 +108,10 @@ export class CrowdImport {
       errors: problems.filter((p) => p.severity === 'error').length,
       warnings: problems.filter((p) => p.severity === 'warning').length,
       fileProblems,
-      ...rows,
+      rowsRead: rows.read,
+      rowsAccepted: rows.accepted,
+      rowsRejected: rows.rejected,
+      rowsSkipped: rows.skipped,
       samplesMatched: crowd?.matched ?? 0,
       samples: table.count,
       datasetId,
@@ -177,53 +178,4 @@ export class CrowdImport {
     this.status = 'idle';
     this.error = null;
   }
-}
-
-/** A share as the reader accepts it; a header line's last field is an emotion's name instead. */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * How the file's rows fared, from the reader's problems: each rejected row has one
- * error on its line, each row naming no sample one 'unmatched' warning. The reader
- * skips a first line of emotion names (a header); such a line has no problem and no
- * number in its last field, which every accepted row has.
- */
-function rowCounts(
-  file: InputFile,
-  problems: readonly Problem[],
-): Pick<CrowdImportResult, 'rowsRead' | 'rowsAccepted' | 'rowsRejected' | 'rowsSkipped'> {
-  const none = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsSkipped: 0 };
-  const decoded = decodeText(file);
-  if ('problem' in decoded) return none;
-  // Lines of rejected and of skipped rows (one problem per such row, but count lines to be sure).
-  const rejected = distinctLines(problems, (p) => p.severity === 'error');
-  const skipped = distinctLines(
-    problems,
-    (p) => p.severity === 'warning' && p.kind === 'unmatched',
-  );
-  let rowsRead = 0;
-  let first = true;
-  for (const { line, text } of splitLines(decoded.text)) {
-    const trimmed = text.trim();
-    if (trimmed === '') continue;
-    if (first) {
-      first = false;
-      const last = trimmed.split(/\s+/).at(-1) ?? '';
-      if (!rejected.includes(line) && !skipped.includes(line) && !NUMBER.test(last)) continue;
-    }
-    rowsRead++;
-  }
-  return {
-    rowsRead,
-    rowsAccepted: Math.max(0, rowsRead - rejected.length - skipped.length),
-    rowsRejected: rejected.length,
-    rowsSkipped: skipped.length,
-  };
-}
-
-/** The distinct line numbers (not 0) of the problems that pass the test, ascending. */
-function distinctLines(problems: readonly Problem[], test: (p: Problem) => boolean): number[] {
-  const lines = problems.filter((p) => p.line > 0 && test(p)).map((p) => p.line);
-  lines.sort((a, b) => a - b);
-  return lines.filter((line, i) => i === 0 || line !== lines[i - 1]);
 }

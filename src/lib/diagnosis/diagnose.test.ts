@@ -117,6 +117,10 @@ describe('diagnose on the real RAF-CE files', () => {
       auModel: { ...(evidence.auModel as NonNullable<LabelEvidence['auModel']>), accuracy: 0.9 },
     };
     expect(text(inputWith({ evidence: strong }), 'issues')).not.toMatch(/weak model/);
+    expect(text(inputWith({ evidence: strong }), 'predictability')).toMatch(
+      /largely agree with the emotion labels/,
+    );
+    expect(text(inputWith({}), 'predictability')).toMatch(/explains only \d\d% of the labels/);
   });
 
   it('writes one Markdown document with every heading and chart file', () => {

@@ -10,7 +10,7 @@ import type { Overview } from '../rules/overview';
 import { classRuleOf, type RuleSet } from '../rules/schema';
 import { wilsonInterval } from './intervals';
 import type { MarkdownSection } from './markdown';
-import { barChartSvg, groupedBarChartSvg, heatmapSvg } from './svg-charts';
+import { barChartSvg, groupedBarChartSvg, heatmapSvg, type BarRow } from './svg-charts';
 
 /**
  * The post-mortem a researcher asks for after a multi-task run went wrong, computed from
@@ -72,16 +72,7 @@ function nullFindings(input: DiagnosisInput): Finding[] {
     (row) => `${row.name} ${interval(row.nullCount, row.samples)}`,
   );
   if (splits.length > 0) sentences.push(`By split: ${splits.join('; ')}.`);
-  const rows = byClass.map((row) => {
-    const ci = wilsonInterval(row.nullCount, row.samples);
-    return {
-      label: row.name,
-      value: row.nullShare,
-      low: ci.low,
-      high: ci.high,
-      note: `n = ${count(row.samples)}`,
-    };
-  });
+  const rows = byClass.map((row) => shareBar(row.name, row.nullShare, row.samples));
   return [
     {
       id: 'null',
@@ -124,6 +115,12 @@ function ciText(successes: number, trials: number): string {
   return `${percent(ci.low, 1)}-${percent(ci.high, 1)}`;
 }
 
+/** A bar for a share of `trials`, with its 95% Wilson interval and sample size. */
+function shareBar(label: string, share: number, trials: number): BarRow {
+  const ci = wilsonInterval(Math.round(share * trials), trials);
+  return { label, value: share, low: ci.low, high: ci.high, note: `n = ${count(trials)}` };
+}
+
 function predictabilityFinding(input: DiagnosisInput): Finding | null {
   const { evidence, scheme } = input;
   if (!evidence?.auModel) return null;
@@ -141,25 +138,16 @@ function predictabilityFinding(input: DiagnosisInput): Finding | null {
     });
   });
   pairs.sort((a, b) => b.share - a.share);
-  const recallRows = evidence.classes
-    .filter((c) => c.auCoded > 0)
-    .map((c) => {
-      const ci = wilsonInterval(Math.round(c.auRecall * c.auCoded), c.auCoded);
-      return {
-        label: className(scheme, c.classId),
-        value: c.auRecall,
-        low: ci.low,
-        high: ci.high,
-        note: `n = ${count(c.auCoded)}`,
-      };
-    });
+  const codedClasses = evidence.classes.filter((c) => c.auCoded > 0);
   const worstRecall = [...evidence.classes]
     .filter((c) => c.auCoded >= 10)
     .sort((a, b) => a.auRecall - b.auRecall)
     .slice(0, 3);
   const sentences = [
     `The AU labels alone predict the emotion class for ${interval(Math.round(accuracy * used), used)} of the coded samples, out of fold (a multinomial logistic regression on AU presence, ${evidence.auModel.folds} folds; always guessing the largest class would score ${percent(chance, 1)}).`,
-    `So the AU labels do carry information about the emotion, but far from all of it: an AU head trained on them can help the emotion head at most as far as this figure, and a high AU-loss weight makes the network spend capacity on a task that explains half the labels.`,
+    accuracy < WEAK_MODEL_ACCURACY
+      ? `So the AU labels carry information about the emotion, but far from all of it: an AU head trained on them can help the emotion head at most as far as this figure, and a high AU-loss weight makes the network spend capacity on a task that explains only ${percent(accuracy)} of the labels.`
+      : `So the AU labels largely agree with the emotion labels: an AU head has something real to teach the emotion head.`,
   ];
   if (pairs.length > 0) {
     const top = pairs
@@ -197,11 +185,11 @@ function predictabilityFinding(input: DiagnosisInput): Finding | null {
     table: {
       headers: ['class', 'coded samples', 'recall from AUs', '95% CI'],
       align: ['left', 'right', 'right', 'left'],
-      rows: recallRows.map((row, r) => [
-        row.label,
-        evidence.classes.filter((c) => c.auCoded > 0)[r]?.auCoded ?? 0,
-        percent(row.value, 1),
-        `${percent(row.low, 1)}-${percent(row.high, 1)}`,
+      rows: codedClasses.map((c) => [
+        className(scheme, c.classId),
+        c.auCoded,
+        percent(c.auRecall, 1),
+        ciText(Math.round(c.auRecall * c.auCoded), c.auCoded),
       ]),
     },
   };
@@ -368,17 +356,10 @@ function crowdFinding(input: DiagnosisInput): Finding | null {
       file: 'crowd-agreement.png',
       svg: barChartSvg({
         title: "Share of each class's samples whose crowd leads with its components (95% CI)",
-        rows: checks.map((c) => {
-          const ci = wilsonInterval(Math.round(c.leadShare * c.samples), c.samples);
-          return {
-            label: c.name,
-            value: c.leadShare,
-            low: ci.low,
-            high: ci.high,
-            note: `n = ${count(c.samples)}`,
-            danger: c.suspect,
-          };
-        }),
+        rows: checks.map((c) => ({
+          ...shareBar(c.name, c.leadShare, c.samples),
+          danger: c.suspect,
+        })),
         unit: 'share',
         max: 1,
       }),

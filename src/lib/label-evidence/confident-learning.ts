@@ -56,8 +56,8 @@ export function confidentLearning(input: ConfidentLearningInput): ConfidentLearn
     if (y < 0) continue;
     const p = probabilityOf(i);
     classCounts[y] = (classCounts[y] as number) + 1;
-    for (let j = 0; j < k; j++)
-      sums[j] = (sums[j] as number) + (p[j] as number) * (j === y ? 1 : 0);
+    // t_y sums only the given class's own probability.
+    sums[y] = (sums[y] as number) + (p[y] as number);
   }
   const thresholds = classCounts.map((count, j) => (count > 0 ? (sums[j] as number) / count : NaN));
 

@@ -475,7 +475,7 @@ function trainingFinding(input: DiagnosisInput): Finding {
   }
   if (evidence && evidence.likelyMislabelled > 0) {
     sentences.push(
-      `Review the ${count(evidence.likelyMislabelled)} likely mislabelled samples worst first (Review, "the N worst") before dropping any; the export can drop or keep them.`,
+      `Review the ${count(evidence.likelyMislabelled)} likely mislabelled samples worst first (Review, "the N most likely mislabelled") before dropping any; the export can drop or keep them.`,
     );
   }
   const breaks = overview.verdictCounts['breaks-facs'];

@@ -256,12 +256,13 @@ function dataset(groups: readonly [classId: number, row: Row, n: number][]) {
 
 describe('crowdClassMapCheck', () => {
   // Ids as RAF-CE writes them: 0 Happily surprised, 7 Fearfully surprised, 3 Sadly angry.
+  // Classes of 20: the check judges no class on fewer than MIN_CLASS_MAP_SAMPLES.
   const { crowd, classIds } = dataset([
-    [0, HAPPY_SURPRISED, 10],
-    [7, FEAR_SURPRISED, 8],
+    [0, HAPPY_SURPRISED, 20],
+    [7, FEAR_SURPRISED, 16],
     // Fear ties happy for second place: a tie for Fearfully surprised, and as much one
     // for Happily surprised.
-    [7, [0.4, 0.3, 0, 0.3, 0, 0], 2],
+    [7, [0.4, 0.3, 0, 0.3, 0, 0], 4],
     [3, SAD_ANGRY, 5],
   ]);
 
@@ -273,7 +274,7 @@ describe('crowdClassMapCheck', () => {
     expect(byId.get(0)).toEqual({
       classId: 0,
       name: 'Happily surprised',
-      samples: 10,
+      samples: 20,
       leadShare: 1,
       mostCommonLeading: ['surprise', 'happy'],
       mostCommonShare: 1,
@@ -281,9 +282,9 @@ describe('crowdClassMapCheck', () => {
       suspect: false,
       suggestedClassId: null,
     });
-    // 8 lead with surprise and fear outright, 2 with a tie broken their way.
+    // 16 lead with surprise and fear outright, 4 with a tie broken their way.
     expect(byId.get(7)).toMatchObject({
-      samples: 10,
+      samples: 20,
       leadShare: 1,
       mostCommonLeading: ['surprise', 'fear'],
       mostCommonShare: 1,
@@ -308,44 +309,54 @@ describe('crowdClassMapCheck', () => {
         .map((c) => [c.classId, c.name, c.leadShare, c.mostCommonShare, c.suggestedClassId]),
     ).toEqual([
       [0, 'Fearfully surprised', 0, 1, 7],
-      // The 2 ties count for the wrong name too, but 0.2 stays below 0.3.
+      // The 4 ties count for the wrong name too, but 0.2 stays below 0.3.
       [7, 'Happily surprised', 0.2, 1, 0],
     ]);
   });
 
   it.each<[string, [number, Row, number][], boolean, number | null]>([
     [
-      '2 of 10 lead with the class, 5 with Fearfully surprised',
+      '4 of 20 lead with the class, 10 with Fearfully surprised',
       [
-        [0, HAPPY_SURPRISED, 2],
-        [0, FEAR_SURPRISED, 5],
-        [0, SAD_ANGRY, 3],
+        [0, HAPPY_SURPRISED, 4],
+        [0, FEAR_SURPRISED, 10],
+        [0, SAD_ANGRY, 6],
       ],
       true,
       7,
     ],
     [
-      '3 of 10 lead with the class: not below 0.3',
+      'the same shares over 10 samples: too few to judge a class-name map',
       [
-        [0, HAPPY_SURPRISED, 3],
-        [0, FEAR_SURPRISED, 7],
+        [0, HAPPY_SURPRISED, 2],
+        [0, FEAR_SURPRISED, 5],
+        [0, SAD_ANGRY, 3],
       ],
       false,
       null,
     ],
     [
-      '4 of 10 lead with another class: not above 0.4',
+      '6 of 20 lead with the class: not below 0.3',
       [
-        [0, HAPPY_SURPRISED, 2],
-        [0, FEAR_SURPRISED, 4],
-        [0, SAD_ANGRY, 4],
+        [0, HAPPY_SURPRISED, 6],
+        [0, FEAR_SURPRISED, 14],
+      ],
+      false,
+      null,
+    ],
+    [
+      '8 of 20 lead with another class: not above 0.4',
+      [
+        [0, HAPPY_SURPRISED, 4],
+        [0, FEAR_SURPRISED, 8],
+        [0, SAD_ANGRY, 8],
       ],
       false,
       null,
     ],
     [
       'the most common leading pair is no class of the scheme',
-      [[0, [0, 0, 0, 0.5, 0, 0.5], 10]],
+      [[0, [0, 0, 0, 0.5, 0, 0.5], 20]],
       false,
       null,
     ],

@@ -17,6 +17,8 @@ const TIE_EPSILON = 1e-6;
 const SUSPECT_LEAD_SHARE = 0.3;
 /** ...while more than this share lead with another class's components, has a wrong name. */
 const SUSPECT_OTHER_SHARE = 0.4;
+/** ...judged only on this many of its samples at least: six votes of a class prove no map wrong. */
+export const MIN_CLASS_MAP_SAMPLES = 20;
 
 /** Index of each emotion in a crowd row; -1 for those the crowd does not rate (neutral, contempt). */
 function crowdIndex(emotion: BasicEmotion): number {
@@ -240,7 +242,7 @@ export function crowdClassMapCheck(
     const other = classOfSet.get(commonKey);
     const suspect =
       rated &&
-      count > 0 &&
+      count >= MIN_CLASS_MAP_SAMPLES &&
       leadShare < SUSPECT_LEAD_SHARE &&
       mostCommonShare > SUSPECT_OTHER_SHARE &&
       other !== undefined &&

@@ -16,6 +16,8 @@ async function person(browser: Browser, testInfo: TestInfo): Promise<Page> {
   return page;
 }
 
+const fixture = (name: string): string => `tests/fixtures/team/${name}`;
+
 function jsonFile(name: string, value: unknown) {
   return { name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(value)) };
 }
@@ -39,7 +41,10 @@ test('a lead and two reviewers split a review, review blind, merge, measure agre
   await lead.includeImages.uncheck();
   const boAssignment = await lead.exportAssignment('Bo', testInfo);
   const adaJson = JSON.parse(readFileSync(adaAssignment, 'utf8'));
-  expect(adaJson).toMatchObject({ format: 'au-review-assignment', version: 1, reviewer: 'Ada' });
+  expect(adaJson).toMatchObject({ format: 'au-review-assignment', version: 2, reviewer: 'Ada' });
+  // Only Ada's file holds Ada's signing key; Bo's holds another.
+  expect(adaJson.key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(JSON.parse(readFileSync(boAssignment, 'utf8')).key).not.toBe(adaJson.key);
   expect(adaJson.samples).toHaveLength(6);
   expect(adaJson.samples[0].image).toMatch(/^data:image\//);
   expect(JSON.parse(readFileSync(boAssignment, 'utf8')).samples[0].image).toBeUndefined();
@@ -196,4 +201,121 @@ test('a lead and two reviewers split a review, review blind, merge, measure agre
   expect(entry(names[3]).final.au.raw).toContain('26');
   expect(entry(names[5]).decision).toMatchObject({ kind: 'flag', flagReason: 'occluded' });
   expect(entry(names[2])).toMatchObject({ exported: false, removedBecause: 'discarded' });
+});
+
+test("tampered bundles and one under another reviewer's name are refused; the genuine ones are applied and exported", async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const leadPage = await person(browser, testInfo);
+  const leadApp = new AuReviewApp(leadPage);
+  await leadApp.goTo('Review');
+  await leadApp.review.start('Lee', 6, 11);
+  await leadApp.goTo('Team');
+  const lead = new TeamLeadPage(leadPage);
+  await lead.createSession(['Ada', 'Bo'], 2, 3);
+  await lead.includeImages.uncheck();
+  const assignments = {
+    Ada: await lead.exportAssignment('Ada', testInfo),
+    Bo: await lead.exportAssignment('Bo', testInfo),
+  };
+
+  // Each reviewer accepts all six in a browser of their own.
+  const bundles: Record<string, string> = {};
+  for (const who of ['Ada', 'Bo'] as const) {
+    const page = await person(browser, testInfo);
+    await new AuReviewApp(page).goTo('Team');
+    const reviewer = new TeamReviewerPage(page);
+    await reviewer.chooseReviewer();
+    if (who === 'Ada') {
+      // A hostile assignment is refused with its reason; the reviewer screen stays empty.
+      await reviewer.openAssignment(fixture('assignment-repeated-sample.json'));
+      await expect(reviewer.results.first()).toContainText(
+        'assignment-repeated-sample.json: sample 3 (index 3, "0004.jpg"): sample index 3 is listed twice (samples 2 and 3)',
+      );
+      await reviewer.openAssignment(fixture('assignment-au-line-break.json'));
+      await expect(reviewer.results.first()).toContainText('its AU text contains a line break');
+      await expect(reviewer.position).toHaveCount(0);
+    }
+    await reviewer.openAssignment(assignments[who]);
+    await expect(reviewer.results.first()).toContainText(`6 samples for ${who} from Lee`);
+    for (let i = 1; i <= 6; i++) await reviewer.decide(['a'], i, 6);
+    bundles[who] = await reviewer.exportBundle(testInfo, who.toLowerCase());
+  }
+  const ada = JSON.parse(readFileSync(bundles.Ada ?? '', 'utf8'));
+  const bo = JSON.parse(readFileSync(bundles.Bo ?? '', 'utf8'));
+  expect(ada).toMatchObject({ version: 2, signature: { algorithm: 'HMAC-SHA-256' } });
+
+  // Hand-edited copies of Ada's bundle, signature kept, and Bo's work in Ada's name.
+  const first = ada.decisions[0];
+  const tampered = (correction: unknown) => ({
+    ...ada,
+    decisions: [{ ...first, kind: 'correct', correction }, ...ada.decisions.slice(1)],
+  });
+  await lead.importBundles([
+    jsonFile(
+      'ada-au-injected.json',
+      tampered({ au: { status: 'coded', raw: '4+15\nINJECTED_LINE.jpg 99' } }),
+    ),
+    jsonFile('ada-class-40000.json', tampered({ classId: 40000 })),
+    jsonFile('bo-as-ada.json', {
+      ...bo,
+      reviewer: 'Ada',
+      decisions: bo.decisions.map((d: { reviewer: string }) => ({ ...d, reviewer: 'Ada' })),
+    }),
+  ]);
+  await expect(lead.results).toHaveCount(3);
+  const mismatch =
+    "signature does not match reviewer Ada's key: the file was edited or is not theirs";
+  await expect(lead.results.nth(0)).toContainText(`ada-au-injected.json: ${mismatch}`);
+  await expect(lead.results.nth(0)).toContainText(
+    'sets AU text "4+15\\nINJECTED_LINE.jpg 99" contains a line break',
+  );
+  await expect(lead.results.nth(1)).toContainText(`ada-class-40000.json: ${mismatch}`);
+  await expect(lead.results.nth(1)).toContainText(
+    "sets class id 40000, which is not in the dataset's scheme",
+  );
+  await expect(lead.results.nth(2)).toContainText(`bo-as-ada.json: ${mismatch}`);
+  for (let i = 0; i < 3; i++) await expect(lead.results.nth(i).getByRole('alert')).toBeVisible();
+
+  // An old unsigned bundle is refused by its version.
+  await lead.importBundles([fixture('bundle-v1-unsigned.json')]);
+  await expect(lead.results.first()).toContainText(
+    'bundle-v1-unsigned.json is a review bundle version 1; this app reads version 2: it is not signed',
+  );
+
+  // The genuine bundles go in (all six of Ada's are new: nothing of the refused files was kept),
+  // are agreed, applied and exported.
+  await lead.importBundles([bundles.Ada ?? '', bundles.Bo ?? '']);
+  await expect(lead.results.nth(0)).toContainText('6 new decision(s) from Ada');
+  await expect(lead.results.nth(1)).toContainText('6 new decision(s) from Bo');
+  await expect(leadPage.getByRole('button', { name: 'Apply 6 agreed result(s)' })).toBeEnabled();
+  await lead.applyAgreed();
+  await expect(leadPage.getByRole('button', { name: 'Apply 0 agreed result(s)' })).toBeDisabled();
+  await leadPage.reload();
+  await leadApp.open();
+  await expect(lead.reviewerRow('Ada')).toContainText('6 of 6');
+
+  await leadApp.goTo('Export');
+  const downloading = leadPage.waitForEvent('download');
+  await leadPage.getByRole('button', { name: /^Download export/ }).click();
+  const zip = unzipSync(new Uint8Array(readFileSync(await (await downloading).path())));
+  const lines = (file: string) => {
+    const bytes = zip[`labels/${file}`];
+    expect(bytes, file).toBeDefined();
+    return strFromU8(bytes ?? new Uint8Array())
+      .split('\n')
+      .filter((l) => l !== '');
+  };
+  const emotion = lines('RAFCE_emolabel.txt');
+  expect(lines('RAFCE_AUlabel.txt')).toHaveLength(emotion.length);
+  expect(lines('RAFCE_partition.txt')).toHaveLength(emotion.length);
+  const texts = Object.entries(zip).filter(([name]) => /\.(txt|csv|json|md)$/.test(name));
+  expect(texts.length).toBeGreaterThan(3);
+  for (const [name, bytes] of texts) expect(strFromU8(bytes), name).not.toContain('INJECTED_LINE');
+  const provenance = JSON.parse(strFromU8(zip['provenance.json'] ?? new Uint8Array()));
+  const accepted = provenance.samples.filter(
+    (s: { decision?: { kind: string } }) => s.decision?.kind === 'accept',
+  );
+  expect(accepted).toHaveLength(6);
 });

@@ -1,6 +1,12 @@
 import { parseAuString } from '../labels/au';
 import type { AuLabel, Decision, FlagReason } from '../review/decision';
-import { buildBundle, bundleFileName, type AssignmentSample } from '../team';
+import {
+  buildBundle,
+  bundleFileName,
+  signBundle,
+  type Assignment,
+  type AssignmentSample,
+} from '../team';
 import type { AssignmentRecord } from '../store/team';
 import type { DecisionInput } from './review.svelte';
 
@@ -144,8 +150,23 @@ export function latestDecisions(decisions: readonly Decision[]): Map<number, Dec
   return latest;
 }
 
-/** The review bundle of an assignment record, as a file to send back to the lead. */
-export function bundleFileOf(record: AssignmentRecord): OutgoingFile {
+/**
+ * The review bundle of an assignment record, signed, as a file to send back to the
+ * lead; a problem instead when the assignment holds no key (opened by an older app).
+ */
+export async function bundleFileOf(
+  record: AssignmentRecord,
+): Promise<{ ok: true; file: OutgoingFile } | { ok: false; problem: string }> {
+  const key = record.assignment.key;
+  if (key === undefined) {
+    return {
+      ok: false,
+      problem:
+        `${record.fileName} is an assignment file version ${record.assignment.version}, which holds ` +
+        'no signing key, so the lead could not authenticate its bundle: ask the lead for a new ' +
+        'assignment file from a new session',
+    };
+  }
   const lastAt = Math.max(record.openedAt, ...record.decisions.map((d) => d.at));
   const bundle = buildBundle({
     assignment: record.assignment,
@@ -154,5 +175,22 @@ export function bundleFileOf(record: AssignmentRecord): OutgoingFile {
     finishedAt: lastAt,
     durationsMs: new Map(record.durations.map((d) => [d.sample, d.ms])),
   });
-  return { name: bundleFileName(bundle), text: JSON.stringify(bundle, null, 2) };
+  const file = await signBundle(bundle, key);
+  return { ok: true, file: { name: bundleFileName(bundle), text: JSON.stringify(file, null, 2) } };
+}
+
+/**
+ * An assignment with each class id and each sample index once (the first kept).
+ * Files are checked for this when opened; records stored by older versions were
+ * not, and a repeated key would break the reviewer's screen.
+ */
+export function withoutRepeats(assignment: Assignment): Assignment {
+  const classIds = new Set<number>();
+  const samples = new Set<number>();
+  const classes = assignment.classes.filter((c) => !classIds.has(c.id) && !!classIds.add(c.id));
+  const unique = assignment.samples.filter((s) => !samples.has(s.index) && !!samples.add(s.index));
+  if (classes.length === assignment.classes.length && unique.length === assignment.samples.length) {
+    return assignment;
+  }
+  return { ...assignment, classes, samples: unique };
 }

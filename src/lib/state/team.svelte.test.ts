@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TeamState } from './team.svelte';
 import type { DatasetLibrary } from './library.svelte';
 import type { DecisionInput } from './review.svelte';
-import { listTeamBundles } from '../store/team';
+import { listTeamBundles, saveAssignment, saveTeamSession } from '../store/team';
 import { tableOf } from '../team/test-support';
 import { newReviewSet } from '../review/review-set';
 import type { Decision } from '../review/decision';
@@ -23,7 +23,11 @@ function fakeLibrary(datasetId: string) {
     open: {
       id: datasetId,
       name: 'Demo',
-      scheme: { id: 'raf-ce', name: 'RAF-CE', classes: [{ id: 0, name: 'A', components: [] }] },
+      scheme: {
+        id: 'raf-ce',
+        name: 'RAF-CE',
+        classes: ['A', 'B', 'C'].map((name, id) => ({ id, name, components: [] })),
+      },
       splitNames: {},
     },
     table,
@@ -100,7 +104,24 @@ describe('TeamState, lead and reviewers in one test', () => {
           true,
         );
       }
-      const bundle = browser.bundleFile(sessionId);
+      // What the lead would refuse, the reviewer's app refuses first (and stores nothing).
+      const before = browser.assignment?.decisions.length;
+      const sample = record.assignment.samples[0];
+      if (!sample) throw new Error('no sample');
+      const injected = { status: 'coded' as const, raw: '4+15\nINJECTED_LINE.jpg 99' };
+      expect(
+        await browser.reviewerDecide(
+          sessionId,
+          sample,
+          { kind: 'correct', correction: { au: injected } },
+          1,
+        ),
+      ).toBe(false);
+      expect(browser.error).toMatch(
+        /^0001\.jpg: not saved: this decision sets AU text .* contains a line break$/,
+      );
+      expect(browser.assignment?.decisions.length).toBe(before);
+      const bundle = await browser.bundleFile(sessionId);
       if (!bundle) throw new Error('no bundle');
       const parsed = JSON.parse(bundle.text) as { decisions: Decision[]; durationsMs: unknown };
       expect(parsed.decisions.map((d) => [d.datasetId, d.reviewer])).toEqual(
@@ -127,6 +148,30 @@ describe('TeamState, lead and reviewers in one test', () => {
     expect(strangers[0]?.messages[0]).toMatch(/other\.json belongs to review session team-other/);
     expect(await listTeamBundles(sessionId)).toEqual(stored);
 
+    // Bo sends a bundle in Ada's name: refused by its signature, nothing stored changes.
+    const forged = JSON.parse(bundles[1]?.text ?? '') as Record<string, unknown> & {
+      decisions: Decision[];
+    };
+    const asAda = {
+      ...forged,
+      reviewer: 'Ada',
+      decisions: forged.decisions.map((d) => ({
+        ...d,
+        reviewer: 'Ada',
+        id: `${d.id}-x`,
+        at: d.at + 1,
+      })),
+    };
+    const [refused] = await lead.importBundles([{ name: 'ada.json', text: JSON.stringify(asAda) }]);
+    expect(refused).toEqual({
+      fileName: 'ada.json',
+      ok: false,
+      messages: [
+        "ada.json: signature does not match reviewer Ada's key: the file was edited or is not theirs",
+      ],
+    });
+    expect(await listTeamBundles(sessionId)).toEqual(stored);
+
     expect(lead.report?.overall).toMatchObject({ samples: 4, compared: 4, unanimous: 3 });
     expect(lead.conflicts.map((c) => c.sample.sample)).toEqual([1]);
     const conflict = lead.conflicts[0];
@@ -147,6 +192,87 @@ describe('TeamState, lead and reviewers in one test', () => {
       [2, 'discard'],
       [3, 'accept'],
     ]);
+  });
+});
+
+describe('TeamState with records stored by older versions', () => {
+  const sample = (index: number) => ({
+    index,
+    name: `${index}.jpg`,
+    classId: 0,
+    auRaw: '',
+    auStatus: 'absent' as const,
+    split: 0,
+  });
+
+  it('shows an assignment stored with repeated samples and classes once each', async () => {
+    const sessionId = `team-old-${crypto.randomUUID()}`;
+    await saveAssignment({
+      version: 1,
+      sessionId,
+      datasetId: 'ds-old',
+      fileName: 'old.json',
+      openedAt: Number.MAX_SAFE_INTEGER, // listed first
+      assignment: {
+        format: 'au-review-assignment',
+        version: 1,
+        sessionId,
+        datasetId: 'ds-old',
+        datasetName: 'Old',
+        lead: 'Lee',
+        reviewer: 'Ada',
+        createdAt: 1,
+        schemeId: 'raf-ce',
+        classes: [
+          { id: 0, name: 'A' },
+          { id: 0, name: 'A again' },
+          { id: 1, name: 'B' },
+        ],
+        samples: [sample(0), sample(1), sample(1), sample(2), sample(0), sample(3), sample(4)],
+      },
+      decisions: [],
+      durations: [],
+      startedAt: null,
+    });
+    const browser = new TeamState(fakeLibrary('their-own').library);
+    await browser.load(null);
+    const shown = browser.assignments.find((a) => a.sessionId === sessionId)?.assignment;
+    expect(shown?.samples.map((s) => s.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(shown?.classes.map((c) => c.name)).toEqual(['A', 'B']);
+    // It holds no key, so no bundle can be made from it; the reviewer is told why.
+    expect(await browser.bundleFile(sessionId)).toBeNull();
+    expect(browser.error).toMatch(
+      /^old\.json is an assignment file version 1, which holds no signing key/,
+    );
+    await browser.removeAssignment(sessionId);
+  });
+
+  it('gives no assignment file for a session made before keys existed', async () => {
+    const datasetId = `ds-${crypto.randomUUID()}`;
+    const sessionId = `team-old-${crypto.randomUUID()}`;
+    await saveTeamSession({
+      version: 1,
+      id: sessionId,
+      datasetId,
+      session: {
+        format: 'au-review-session',
+        version: 1,
+        sessionId,
+        seed: 1,
+        overlap: 1,
+        reviewers: ['Ada'],
+        assignments: [{ reviewer: 'Ada', samples: [0, 1] }],
+        datasetId,
+        datasetName: 'Demo',
+        lead: 'Lee',
+        createdAt: 1,
+      },
+    });
+    const lead = new TeamState(fakeLibrary(datasetId).library);
+    await lead.load(datasetId);
+    expect(lead.sessionId).toBe(sessionId);
+    expect(await lead.assignmentFile('Ada', false)).toBeNull();
+    expect(lead.error).toMatch(/holds no signing key for Ada: .* Create a new session\.$/);
   });
 });
 

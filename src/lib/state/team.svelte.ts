@@ -6,13 +6,17 @@ import {
   agreementReport,
   assignmentFileName,
   buildAssignmentFile,
+  assignmentDecisionContext,
   conflicts,
   createSession,
+  decisionProblems,
   mergeBundles,
   parseAssignment,
   parseBundle,
   planAssignments,
   planProblems,
+  newReviewerKey,
+  reviewerKeyOf,
   type AdjudicationChoice,
   type Assignment,
   type AssignmentSample,
@@ -43,6 +47,7 @@ import {
   loadImages,
   newSessionId,
   withTime,
+  withoutRepeats,
   type FileOutcome,
   type OutgoingFile,
   type ReviewerInput,
@@ -113,7 +118,10 @@ export class TeamState {
         listAssignments(),
       ]);
       this.sessions = sessions;
-      this.assignments = assignments;
+      this.assignments = assignments.map((a) => ({
+        ...a,
+        assignment: withoutRepeats(a.assignment),
+      }));
       if (!sessions.some((s) => s.id === this.sessionId)) {
         this.sessionId = sessions.at(-1)?.id ?? null;
       }
@@ -171,6 +179,7 @@ export class TeamState {
       datasetName: open.name,
       lead,
       createdAt: now,
+      reviewerKeys: Object.fromEntries(plan.reviewers.map((r) => [r, newReviewerKey()])),
     });
     const record: TeamSessionRecord = {
       version: 1,
@@ -206,6 +215,13 @@ export class TeamState {
     const table = this.library.table;
     const open = this.library.open;
     if (!session || !table || !open || open.id !== session.datasetId) return null;
+    const key = reviewerKeyOf(session, reviewer);
+    if (key === undefined) {
+      this.error =
+        `session ${session.sessionId} was created by an older version of AU Review and holds no ` +
+        `signing key for ${reviewer}: its bundles could not be authenticated. Create a new session.`;
+      return null;
+    }
     let file: OutgoingFile | null = null;
     await this.run(async () => {
       const assigned = session.assignments.find((a) => a.reviewer === reviewer)?.samples ?? [];
@@ -226,6 +242,7 @@ export class TeamState {
           createdAt: Date.now(),
           scheme: open.scheme,
           splitNames: open.splitNames,
+          key,
         },
         images,
       );
@@ -236,14 +253,26 @@ export class TeamState {
 
   /**
    * Reads review bundles into the selected session, in any order. A bundle read
-   * twice changes nothing; a bundle of another dataset or session, or a file that
-   * is not a bundle, is refused with the reason and nothing stored changes.
+   * twice changes nothing; a bundle of another dataset or session, one whose
+   * signature is not its reviewer's, one with a field an import would refuse, or a
+   * file that is not a bundle, is refused with the reasons and nothing stored changes.
    */
   async importBundles(files: readonly TextFile[]): Promise<FileOutcome[]> {
     const record = this.session;
-    if (!record)
-      return files.map((f) => ({ fileName: f.name, ok: false, messages: ['no session'] }));
+    const open = this.library.open;
+    const table = this.library.table;
+    const refuse = (message: string): FileOutcome[] =>
+      files.map((f) => ({ fileName: f.name, ok: false, messages: [`${f.name}: ${message}`] }));
+    if (!record) return refuse('no session');
     const session = record.session;
+    if (!open || !table || open.id !== session.datasetId) {
+      return refuse(`open ${session.datasetName} first: its bundles are checked against it`);
+    }
+    const classIds = open.scheme.classes.map((c) => c.id);
+    const original = (sample: number) =>
+      sample < table.count
+        ? { classId: table.classIds[sample] ?? -1, auRaw: table.auRaw[sample] ?? '' }
+        : undefined;
     const outcomes: FileOutcome[] = [];
     let bundles: ReviewBundle[] = this.bundles.map((b) => b.bundle);
     const sources: Record<string, string[]> = Object.fromEntries(
@@ -251,11 +280,13 @@ export class TeamState {
     );
     let changed = false;
     for (const file of files) {
-      const parsed = parseBundle(file.text, file.name, {
+      const parsed = await parseBundle(file.text, file.name, {
         sessionId: session.sessionId,
         datasetId: session.datasetId,
         datasetName: session.datasetName,
         session,
+        classIds,
+        original,
       });
       if (!parsed.ok) {
         outcomes.push({ fileName: file.name, ok: false, messages: parsed.problems });
@@ -434,6 +465,7 @@ export class TeamState {
     const record = this.assignments.find((a) => a.sessionId === sessionId);
     if (!record) return false;
     const now = Date.now();
+    const checked = $state.snapshot(input);
     const decision: Decision = {
       version: 1,
       id: crypto.randomUUID(),
@@ -443,8 +475,14 @@ export class TeamState {
       reviewer: record.assignment.reviewer,
       at: now,
       reviewSetId: sessionId,
-      ...cleanInput($state.snapshot(input)),
+      ...cleanInput(checked),
     };
+    // What the lead would refuse is refused here, while the reviewer can still fix it.
+    const problems = decisionProblems(decision, assignmentDecisionContext(record.assignment));
+    if (problems.length > 0) {
+      this.error = `${sample.name}: not saved: this decision ${problems.join('; ')}`;
+      return false;
+    }
     return this.update({
       ...withTime(record, sample.index, elapsedMs),
       decisions: [...record.decisions, decision],
@@ -464,10 +502,17 @@ export class TeamState {
     return latestDecisions(record.decisions);
   }
 
-  /** The review bundle to send back to the lead. */
-  bundleFile(sessionId: string): OutgoingFile | null {
+  /** The signed review bundle to send back to the lead; null (and the reason in `error`) when it cannot be made. */
+  async bundleFile(sessionId: string): Promise<OutgoingFile | null> {
     const record = this.assignments.find((a) => a.sessionId === sessionId);
-    return record ? bundleFileOf(record) : null;
+    if (!record) return null;
+    let file: OutgoingFile | null = null;
+    await this.run(async () => {
+      const made = await bundleFileOf(record);
+      if (!made.ok) throw new Error(made.problem);
+      file = made.file;
+    });
+    return file;
   }
 
   /**

@@ -18,7 +18,7 @@ import {
 } from './team';
 import { buildAssignmentFile, createSession, planAssignments } from '../team/assignment';
 import { buildBundle } from '../team/bundle';
-import { decision, tableOf } from '../team/test-support';
+import { decision, tableOf, testKeys } from '../team/test-support';
 import { makeMeta, makeTable } from './testing';
 
 let db: AuReviewDb;
@@ -47,7 +47,13 @@ function sessionRecord(sessionId: string, datasetId = 'ds1', createdAt = 1): Tea
     overlap: 2,
     seed: 7,
   });
-  const session = createSession(plan, { datasetId, datasetName: 'Demo', lead: 'Lee', createdAt });
+  const session = createSession(plan, {
+    datasetId,
+    datasetName: 'Demo',
+    lead: 'Lee',
+    createdAt,
+    reviewerKeys: testKeys(['Ada', 'Bo']),
+  });
   return { version: 1, id: sessionId, datasetId, reviewSetId: 'set1', session };
 }
 
@@ -59,6 +65,7 @@ function bundleRecord(sessionId: string, reviewer: string, datasetId = 'ds1'): T
     lead: 'Lee',
     createdAt: 1,
     scheme,
+    key: testKeys([reviewer])[reviewer] ?? '',
   });
   const bundle = buildBundle({
     assignment,
@@ -77,6 +84,7 @@ function assignmentRecord(sessionId: string, datasetId = 'ds1'): AssignmentRecor
     lead: 'Lee',
     createdAt: 1,
     scheme,
+    key: testKeys(['Ada']).Ada ?? '',
   });
   return {
     version: 1,

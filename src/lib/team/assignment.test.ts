@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RAFCE_SCHEME } from '../labels/schemes';
@@ -10,12 +11,13 @@ import {
   parseAssignment,
   planAssignments,
   planProblems,
+  reviewerKeyOf,
   samplesOf,
   seededRandom,
   type AssignmentPlan,
   type PlanInput,
 } from './assignment';
-import { tableOf } from './test-support';
+import { tableOf, testKeys } from './test-support';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const names = (n: number): string[] => range(n).map((i) => `r${i + 1}`);
@@ -208,10 +210,14 @@ describe('buildAssignmentFile', () => {
     createdAt: 1_700_000_000_000,
     scheme: RAFCE_SCHEME,
   };
+  const keys = testKeys(['alice', 'bob']);
+  const metaOf = (reviewer: string) => ({ ...meta, key: keys[reviewer] ?? '' });
 
   it('carries the reviewer samples with their original labels, and valid by its schema', () => {
     const images = new Map([[0, 'data:image/jpeg;base64,AAAA']]);
-    const files = ['alice', 'bob'].map((r) => buildAssignmentFile(plan, r, table, meta, images));
+    const files = ['alice', 'bob'].map((r) =>
+      buildAssignmentFile(plan, r, table, metaOf(r), images),
+    );
     const all = files.flatMap((f) => f.samples).sort((a, b) => a.index - b.index);
     expect(all).toEqual([
       {
@@ -231,7 +237,8 @@ describe('buildAssignmentFile', () => {
       expect(AssignmentSchema.parse(file)).toEqual(file);
       expect(file).toMatchObject({
         format: 'au-review-assignment',
-        version: 1,
+        version: 2,
+        key: keys[file.reviewer],
         sessionId: 'sess-1',
         datasetId: 'ds1',
         lead: 'lena',
@@ -239,19 +246,23 @@ describe('buildAssignmentFile', () => {
       });
       expect(file.classes).toHaveLength(14);
       // Blind: nothing in the file names another reviewer.
-      expect(JSON.stringify(file)).not.toContain(file.reviewer === 'alice' ? 'bob' : 'alice');
+      const other = file.reviewer === 'alice' ? 'bob' : 'alice';
+      expect(JSON.stringify(file)).not.toContain(other);
+      expect(JSON.stringify(file)).not.toContain(keys[other]);
     }
   });
 
   it('round-trips through parseAssignment', () => {
-    const file = buildAssignmentFile(plan, 'alice', table, meta);
+    const file = buildAssignmentFile(plan, 'alice', table, metaOf('alice'));
     const parsed = parseAssignment(JSON.stringify(file), 'a.json');
     expect(parsed).toEqual({ ok: true, assignment: file });
     expect(assignmentFileName(file)).toBe('assignment-alice-sess-1.json');
   });
 
   it('refuses a reviewer outside the plan and a sample outside the table', () => {
-    expect(() => buildAssignmentFile(plan, 'carol', table, meta)).toThrow(/not in session/);
+    expect(() => buildAssignmentFile(plan, 'carol', table, metaOf('alice'))).toThrow(
+      /not in session/,
+    );
     const big = planAssignments({
       sessionId: 's',
       samples: [9],
@@ -259,7 +270,9 @@ describe('buildAssignmentFile', () => {
       overlap: 1,
       seed: 0,
     });
-    expect(() => buildAssignmentFile(big, 'a', table, meta)).toThrow(/outside the table/);
+    expect(() => buildAssignmentFile(big, 'a', table, metaOf('alice'))).toThrow(
+      /outside the table/,
+    );
   });
 
   it.each<[string, string, string | RegExp]>([
@@ -270,8 +283,13 @@ describe('buildAssignmentFile', () => {
     ],
     [
       'a newer version',
-      JSON.stringify({ format: 'au-review-assignment', version: 2 }),
-      'a.json is an assignment file version 2; this app reads version 1: update AU Review',
+      JSON.stringify({ format: 'au-review-assignment', version: 3 }),
+      'a.json is an assignment file version 3; this app reads version 2: update AU Review',
+    ],
+    [
+      'an unsigned version 1 file',
+      JSON.stringify({ format: 'au-review-assignment', version: 1 }),
+      'a.json is an assignment file version 1; this app reads version 2: it was written before review bundles were signed',
     ],
     [
       'cut off',
@@ -301,8 +319,100 @@ describe('createSession', () => {
       datasetName: 'D',
       lead: 'lena',
       createdAt: 5,
+      reviewerKeys: testKeys(['a', 'b']),
     });
     expect(TeamSessionSchema.parse(session)).toEqual(session);
-    expect(session).toMatchObject({ format: 'au-review-session', version: 1, ...plan });
+    expect(session).toMatchObject({ format: 'au-review-session', version: 2, ...plan });
+    expect(reviewerKeyOf(session, 'b')).toBe(testKeys(['b']).b);
+    expect(reviewerKeyOf(session, 'toString')).toBeUndefined();
+  });
+
+  it('needs a key for every reviewer', () => {
+    const plan = planAssignments({
+      sessionId: 's1',
+      samples: [0],
+      reviewers: ['a', 'b'],
+      overlap: 1,
+      seed: 9,
+    });
+    const meta = { datasetId: 'ds1', datasetName: 'D', lead: 'l', createdAt: 5 };
+    expect(() => createSession(plan, { ...meta, reviewerKeys: testKeys(['a']) })).toThrow(
+      /no signing key for b/,
+    );
+  });
+});
+
+describe('the hostile assignment files in tests/fixtures/team', () => {
+  const read = (file: string) =>
+    parseAssignment(
+      readFileSync(new URL(`../../../tests/fixtures/team/${file}`, import.meta.url), 'utf8'),
+      file,
+    );
+
+  it('opens the genuine one', () => {
+    const result = read('assignment-genuine.json');
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.assignment.samples).toHaveLength(6);
+  });
+
+  it.each<[string, string]>([
+    [
+      'assignment-repeated-class-id.json',
+      'assignment-repeated-class-id.json: class 8 (id 3): class id 3 is listed twice (classes 4 and 8)',
+    ],
+    [
+      'assignment-repeated-sample.json',
+      'assignment-repeated-sample.json: sample 3 (index 3, "0004.jpg"): sample index 3 is listed twice (samples 2 and 3)',
+    ],
+    [
+      'assignment-au-line-break.json',
+      'assignment-au-line-break.json: sample 2 (index 3, "0004.jpg"): its AU text contains a line break',
+    ],
+    [
+      'assignment-class-outside.json',
+      'assignment-class-outside.json: sample 4 (index 9, "0010.jpg"): class id 40000 is not one of the file\'s classes',
+    ],
+    [
+      'assignment-class-negative.json',
+      'assignment-class-negative.json: sample 4 (index 9, "0010.jpg"): class id -7 is not one of the file\'s classes',
+    ],
+    [
+      'assignment-class-fraction.json',
+      'assignment-class-fraction.json: samples[3].classId: Invalid input: expected int, received number',
+    ],
+    [
+      'assignment-class-id-too-big.json',
+      'assignment-class-id-too-big.json: class 7 (id 40000): a class id is a whole number from 0 to 32767',
+    ],
+    [
+      'assignment-control-char-name.json',
+      'assignment-control-char-name.json: reviewer contains a control character (U+0007)',
+    ],
+    [
+      'assignment-huge-name.json',
+      'assignment-huge-name.json: datasetName is 5,000 characters long; at most 200 are allowed',
+    ],
+    [
+      'assignment-image-not-image.json',
+      'assignment-image-not-image.json: sample 1 (index 0, "0001.jpg"): its image is not an image as a base64 data URL',
+    ],
+    [
+      'assignment-no-key.json',
+      'assignment-no-key.json: key: Invalid input: expected string, received undefined',
+    ],
+    [
+      'assignment-bad-key.json',
+      'assignment-bad-key.json: key: a signing key is 43 base64url characters',
+    ],
+    [
+      'assignment-v1-unsigned.json',
+      'assignment-v1-unsigned.json is an assignment file version 1; this app reads version 2: it was written before review bundles were signed',
+    ],
+  ])('refuses %s', (file, message) => {
+    const result = read(file);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems.some((p) => p.startsWith(message))).toBe(true);
+    expect(problems.every((p) => p.startsWith(file))).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
-import { readTeamFile, safeName, type ReadResult } from './file-format';
+import { capped, readTeamFile, safeName, type ReadResult } from './file-format';
 import { textAt } from '../labels/text-column';
+import { MAX_CLASS_ID, TEAM_LIMITS, clip, textProblem } from './checks';
+import { KEY_PATTERN } from './signature';
 
 /**
  * Splitting a review among reviewers. The lead plans who reviews which sample
@@ -13,6 +15,16 @@ import { textAt } from '../labels/text-column';
 
 export const SESSION_FORMAT = 'au-review-session';
 export const ASSIGNMENT_FORMAT = 'au-review-assignment';
+/** Version 2: sessions hold a signing key per reviewer, an assignment file holds its reviewer's. */
+export const SESSION_VERSION = 2;
+export const ASSIGNMENT_VERSION = 2;
+
+const UNSIGNED =
+  'it was written before review bundles were signed, so the bundles it leads to cannot be ' +
+  'authenticated; ask the lead for a new assignment file from a new session';
+
+/** A reviewer's signing key: 256 random bits, base64url. */
+const ReviewerKeySchema = z.string().regex(KEY_PATTERN, 'a signing key is 43 base64url characters');
 
 const ReviewerNameSchema = z
   .string()
@@ -39,7 +51,10 @@ export type AssignmentPlan = z.infer<typeof AssignmentPlanSchema>;
 /** The lead's record of a team review: the plan plus what it is about. */
 export const TeamSessionSchema = AssignmentPlanSchema.extend({
   format: z.literal(SESSION_FORMAT),
-  version: z.literal(1),
+  /** Version 1 sessions (still in some browsers) have no keys: their bundles cannot be authenticated. */
+  version: z.union([z.literal(1), z.literal(SESSION_VERSION)]),
+  /** Each reviewer's signing key; only that reviewer's assignment file carries it. */
+  reviewerKeys: z.record(z.string(), ReviewerKeySchema).optional(),
   datasetId: z.string().min(1),
   datasetName: z.string(),
   lead: ReviewerNameSchema,
@@ -66,7 +81,10 @@ export type AssignmentSample = z.infer<typeof AssignmentSampleSchema>;
 
 export const AssignmentSchema = z.object({
   format: z.literal(ASSIGNMENT_FORMAT),
-  version: z.literal(1),
+  /** Version 1 assignments (opened by an older app) have no key and cannot sign a bundle. */
+  version: z.union([z.literal(1), z.literal(ASSIGNMENT_VERSION)]),
+  /** The reviewer's signing key: the bundle is signed with it, the lead checks it. */
+  key: ReviewerKeySchema.optional(),
   sessionId: z.string().min(1),
   /** The lead's dataset id: every decision of the reviewer carries it. */
   datasetId: z.string().min(1),
@@ -80,6 +98,17 @@ export const AssignmentSchema = z.object({
   samples: z.array(AssignmentSampleSchema),
 });
 export type Assignment = z.infer<typeof AssignmentSchema>;
+
+/** What an assignment file must be: the current version, with its key. */
+const AssignmentFileSchema = AssignmentSchema.extend({
+  version: z.literal(ASSIGNMENT_VERSION),
+  key: ReviewerKeySchema,
+});
+
+const TeamSessionFileSchema = TeamSessionSchema.extend({
+  version: z.literal(SESSION_VERSION),
+  reviewerKeys: z.record(z.string(), ReviewerKeySchema),
+});
 
 export interface PlanInput {
   sessionId: string;
@@ -221,9 +250,33 @@ export function planAssignments(input: PlanInput): AssignmentPlan {
 /** The team session the lead keeps: the plan plus what it is about. */
 export function createSession(
   plan: AssignmentPlan,
-  meta: { datasetId: string; datasetName: string; lead: string; createdAt: number },
+  meta: {
+    datasetId: string;
+    datasetName: string;
+    lead: string;
+    createdAt: number;
+    /** One fresh key per reviewer of the plan (see newReviewerKey). */
+    reviewerKeys: Readonly<Record<string, string>>;
+  },
 ): TeamSession {
-  return TeamSessionSchema.parse({ ...plan, format: SESSION_FORMAT, version: 1, ...meta });
+  const missing = plan.reviewers.filter((r) => !Object.hasOwn(meta.reviewerKeys, r));
+  if (missing.length > 0) throw new RangeError(`no signing key for ${missing.join(', ')}`);
+  return TeamSessionSchema.parse({
+    ...plan,
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    ...meta,
+    reviewerKeys: { ...meta.reviewerKeys },
+  });
+}
+
+/** The key a session holds for a reviewer; undefined for a version 1 session or a stranger. */
+export function reviewerKeyOf(
+  session: Pick<TeamSession, 'reviewerKeys'>,
+  reviewer: string,
+): string | undefined {
+  const keys = session.reviewerKeys;
+  return keys && Object.hasOwn(keys, reviewer) ? keys[reviewer] : undefined;
 }
 
 /** The samples a reviewer was given (empty for someone not in the plan). */
@@ -238,6 +291,8 @@ export interface AssignmentMeta {
   createdAt: number;
   scheme: Pick<LabelScheme, 'id' | 'classes'>;
   splitNames?: SplitNames;
+  /** The reviewer's signing key (reviewerKeyOf). */
+  key: string;
 }
 
 const AU_STATUS_NAMES = {
@@ -277,9 +332,10 @@ export function buildAssignmentFile(
       ...(image === undefined ? {} : { image }),
     };
   });
-  return AssignmentSchema.parse({
+  return AssignmentFileSchema.parse({
     format: ASSIGNMENT_FORMAT,
-    version: 1,
+    version: ASSIGNMENT_VERSION,
+    key: meta.key,
     sessionId: plan.sessionId,
     datasetId: meta.datasetId,
     datasetName: meta.datasetName,
@@ -298,6 +354,93 @@ export function assignmentFileName(assignment: Pick<Assignment, 'sessionId' | 'r
   return `assignment-${safeName(assignment.reviewer)}-${safeName(assignment.sessionId)}.json`;
 }
 
+/** What the lead's app embeds (an image of unknown type goes as octet-stream); base64 only. */
+const IMAGE_DATA_URL =
+  /^data:(?:image\/[a-z0-9.+-]{1,40}|application\/octet-stream);base64,[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Every problem of an assignment's fields beyond its shape: bounded text without
+ * control characters, unique class ids within the Int16 column, unique samples whose
+ * class is one of the classes, images that are images. Messages name the file and
+ * the sample by its position in the file.
+ */
+export function assignmentProblems(a: Assignment, fileName: string): string[] {
+  const problems: string[] = [];
+  const field = (name: string, value: string, max: number): void => {
+    const problem = textProblem(value, max);
+    if (problem) problems.push(`${fileName}: ${name} ${problem}`);
+  };
+  field('sessionId', a.sessionId, TEAM_LIMITS.idChars);
+  field('datasetId', a.datasetId, TEAM_LIMITS.idChars);
+  field('schemeId', a.schemeId, TEAM_LIMITS.idChars);
+  field('datasetName', a.datasetName, TEAM_LIMITS.nameChars);
+  field('lead', a.lead, TEAM_LIMITS.nameChars);
+  field('reviewer', a.reviewer, TEAM_LIMITS.nameChars);
+  if (a.classes.length === 0) problems.push(`${fileName}: classes: there are none`);
+  if (a.classes.length > TEAM_LIMITS.classes) {
+    problems.push(
+      `${fileName}: classes: ${a.classes.length} classes; at most ${TEAM_LIMITS.classes} are allowed`,
+    );
+  }
+  const classAt = new Map<number, number>();
+  a.classes.forEach((c, i) => {
+    const where = `${fileName}: class ${i + 1} (id ${c.id})`;
+    if (c.id < 0 || c.id > MAX_CLASS_ID) {
+      problems.push(`${where}: a class id is a whole number from 0 to ${MAX_CLASS_ID}`);
+    }
+    const first = classAt.get(c.id);
+    if (first !== undefined) {
+      problems.push(
+        `${where}: class id ${c.id} is listed twice (classes ${first + 1} and ${i + 1})`,
+      );
+    } else classAt.set(c.id, i);
+    const name = textProblem(c.name, TEAM_LIMITS.nameChars, { nonEmpty: true });
+    if (name) problems.push(`${where}: its name ${name}`);
+  });
+  for (const [key, value] of Object.entries(a.splitNames ?? {})) {
+    if (!/^-?\d{1,5}$/.test(key)) {
+      problems.push(`${fileName}: splitNames: ${JSON.stringify(clip(key))} is not a split id`);
+    }
+    const name = textProblem(value, TEAM_LIMITS.nameChars);
+    if (name) problems.push(`${fileName}: splitNames ${key} ${name}`);
+  }
+  if (a.samples.length > TEAM_LIMITS.samples) {
+    problems.push(
+      `${fileName}: ${a.samples.length.toLocaleString('en')} samples; at most ` +
+        `${TEAM_LIMITS.samples.toLocaleString('en')} are allowed in one assignment`,
+    );
+    return capped(problems, fileName);
+  }
+  const sampleAt = new Map<number, number>();
+  a.samples.forEach((s, i) => {
+    const where = `${fileName}: sample ${i + 1} (index ${s.index}, ${JSON.stringify(clip(s.name))})`;
+    const first = sampleAt.get(s.index);
+    if (first !== undefined) {
+      problems.push(
+        `${where}: sample index ${s.index} is listed twice (samples ${first + 1} and ${i + 1})`,
+      );
+    } else sampleAt.set(s.index, i);
+    const name = textProblem(s.name, TEAM_LIMITS.sampleNameChars, { nonEmpty: true });
+    if (name) problems.push(`${where}: its name ${name}`);
+    if (s.classId !== -1 && !classAt.has(s.classId)) {
+      problems.push(`${where}: class id ${s.classId} is not one of the file's classes`);
+    }
+    const au = textProblem(s.auRaw, TEAM_LIMITS.auChars);
+    if (au) problems.push(`${where}: its AU text ${au}`);
+    if (s.split < -1 || s.split > MAX_CLASS_ID) {
+      problems.push(`${where}: split ${s.split} is not a split id`);
+    }
+    if (s.image !== undefined) {
+      if (s.image.length > TEAM_LIMITS.imageChars) {
+        problems.push(`${where}: its image is larger than ${TEAM_LIMITS.imageChars / 1e6} MB`);
+      } else if (!IMAGE_DATA_URL.test(s.image)) {
+        problems.push(`${where}: its image is not an image as a base64 data URL`);
+      }
+    }
+  });
+  return capped(problems, fileName);
+}
+
 /** Read an assignment file (reviewer side). Never throws. */
 export function parseAssignment(
   text: string,
@@ -307,10 +450,13 @@ export function parseAssignment(
     text,
     fileName,
     ASSIGNMENT_FORMAT,
-    1,
-    AssignmentSchema,
+    ASSIGNMENT_VERSION,
+    AssignmentFileSchema,
+    { olderVersion: UNSIGNED, maxChars: TEAM_LIMITS.assignmentChars },
   );
-  return result.ok ? { ok: true, assignment: result.value } : result;
+  if (!result.ok) return result;
+  const problems = assignmentProblems(result.value, fileName);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, assignment: result.value };
 }
 
 /** Read a team session file (the lead's own backup). Never throws. */
@@ -318,6 +464,13 @@ export function parseSession(
   text: string,
   fileName: string,
 ): { ok: true; session: TeamSession } | { ok: false; problems: string[] } {
-  const result = readTeamFile(text, fileName, SESSION_FORMAT, 1, TeamSessionSchema);
+  const result = readTeamFile(
+    text,
+    fileName,
+    SESSION_FORMAT,
+    SESSION_VERSION,
+    TeamSessionFileSchema,
+    { olderVersion: UNSIGNED, maxChars: TEAM_LIMITS.bundleChars },
+  );
   return result.ok ? { ok: true, session: result.value } : result;
 }

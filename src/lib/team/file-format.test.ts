@@ -64,9 +64,33 @@ describe('readTeamFile', () => {
   ])('reports %s', (_name, text, problems) => {
     const precheck = (json: unknown): string[] =>
       (json as { n: unknown }).n === 1 ? ['nope'] : [];
-    expect(readTeamFile(text, 's.json', 'au-review-session', 1, schema, precheck)).toEqual({
+    expect(readTeamFile(text, 's.json', 'au-review-session', 1, schema, { precheck })).toEqual({
       ok: false,
       problems,
+    });
+  });
+
+  it('refuses text over the size limit before parsing it', () => {
+    const text = '{"format":"au-review-session","version":1,"n":1}';
+    expect(readTeamFile(text, 's.json', 'au-review-session', 1, schema, { maxChars: 10 })).toEqual({
+      ok: false,
+      problems: [
+        `s.json is too large for a team session file: ${text.length} characters, at most 10`,
+      ],
+    });
+  });
+
+  it('says why an older version cannot be read', () => {
+    const text = '{"format":"au-review-session","version":1,"n":1}';
+    expect(
+      readTeamFile(text, 's.json', 'au-review-session', 2, schema, {
+        olderVersion: 'it is unsigned',
+      }),
+    ).toEqual({
+      ok: false,
+      problems: [
+        's.json is a team session file version 1; this app reads version 2: it is unsigned',
+      ],
     });
   });
 });

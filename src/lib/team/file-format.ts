@@ -13,7 +13,18 @@ export const TEAM_FORMATS = {
 } as const;
 export type TeamFormat = keyof typeof TEAM_FORMATS;
 
-export type ReadResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+/** The value as the schema read it, and the JSON it came from (a signature covers the JSON). */
+export type ReadResult<T> =
+  { ok: true; value: T; json: unknown } | { ok: false; problems: string[] };
+
+export interface ReadOptions {
+  /** Checks before the schema (e.g. "other dataset", which says more than any schema message). */
+  precheck?: (json: unknown) => string[];
+  /** Said after "this app reads version N" when the file is older (why it cannot be read). */
+  olderVersion?: string;
+  /** Longer text is refused before it is parsed. */
+  maxChars?: number;
+}
 
 /** At most this many schema problems are listed (the count of the rest is given). */
 export const MAX_LISTED_PROBLEMS = 10;
@@ -163,6 +174,7 @@ export function envelopeProblems(
   fileName: string,
   format: TeamFormat,
   version: number,
+  olderVersion?: string,
 ): string[] {
   const wanted = `${TEAM_FORMATS[format]} (${format})`;
   if (!isRecord(json)) return [`${fileName} is not ${wanted}: it is not a JSON object`];
@@ -182,9 +194,10 @@ export function envelopeProblems(
   if (v === undefined) return [`${fileName} has no "version" field`];
   if (v !== version) {
     const newer = typeof v === 'number' && v > version;
+    const older = typeof v === 'number' && v < version && olderVersion;
     return [
       `${fileName} is ${TEAM_FORMATS[format]} version ${JSON.stringify(v)}; this app reads version ${version}` +
-        (newer ? ': update AU Review' : ''),
+        (newer ? ': update AU Review' : older ? `: ${olderVersion}` : ''),
     ];
   }
   return [];
@@ -203,9 +216,16 @@ export function schemaProblems(error: z.ZodError, fileName: string): string[] {
   return lines;
 }
 
+/** A list of problems cut to MAX_LISTED_PROBLEMS, the count of the rest said. */
+export function capped(problems: string[], fileName: string): string[] {
+  const rest = problems.length - MAX_LISTED_PROBLEMS;
+  if (rest <= 0) return problems;
+  return [...problems.slice(0, MAX_LISTED_PROBLEMS), `${fileName}: ... and ${rest} more problems`];
+}
+
 /**
- * JSON text -> envelope check -> precheck (e.g. "other dataset", which says more
- * than any schema message) -> schema, or the problems of the first step that fails.
+ * JSON text -> envelope check -> precheck -> schema, or the problems of the first
+ * step that fails.
  */
 export function readTeamFile<T>(
   text: string,
@@ -213,18 +233,27 @@ export function readTeamFile<T>(
   format: TeamFormat,
   version: number,
   schema: z.ZodType<T>,
-  precheck?: (json: unknown) => string[],
+  options: ReadOptions = {},
 ): ReadResult<T> {
   try {
+    if (options.maxChars !== undefined && text.length > options.maxChars) {
+      return {
+        ok: false,
+        problems: [
+          `${fileName} is too large for ${TEAM_FORMATS[format]}: ` +
+            `${text.length.toLocaleString('en')} characters, at most ${options.maxChars.toLocaleString('en')}`,
+        ],
+      };
+    }
     const parsed = parseJsonText(text, fileName);
     if (!parsed.ok) return parsed;
-    const envelope = envelopeProblems(parsed.json, fileName, format, version);
+    const envelope = envelopeProblems(parsed.json, fileName, format, version, options.olderVersion);
     if (envelope.length > 0) return { ok: false, problems: envelope };
-    const early = precheck?.(parsed.json) ?? [];
+    const early = options.precheck?.(parsed.json) ?? [];
     if (early.length > 0) return { ok: false, problems: early };
     const result = schema.safeParse(parsed.json);
     if (!result.success) return { ok: false, problems: schemaProblems(result.error, fileName) };
-    return { ok: true, value: result.data };
+    return { ok: true, value: result.data, json: parsed.json };
   } catch (error) {
     // Only a bug gets here; bad input still gets an answer, not an exception.
     const message = error instanceof Error ? error.message : String(error);

@@ -3,6 +3,8 @@ export * from './agreement';
 export * from './assignment';
 export * from './bundle';
 export * from './merge';
+export { TEAM_LIMITS, auTextProblem, decisionProblems, textProblem } from './checks';
+export { newReviewerKey, SIGNATURE_ALGORITHM } from './signature';
 export {
   TEAM_FORMATS,
   lineColumn,

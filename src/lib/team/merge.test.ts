@@ -13,7 +13,7 @@ import {
   outcomeOf,
   type SampleAgreement,
 } from './merge';
-import { decision, tableOf } from './test-support';
+import { decision, tableOf, testKeys } from './test-support';
 
 function sessionOf(reviewers: string[], samples: number, overlap: number): TeamSession {
   const plan = planAssignments({
@@ -28,6 +28,7 @@ function sessionOf(reviewers: string[], samples: number, overlap: number): TeamS
     datasetName: 'RAF-CE',
     lead: 'lena',
     createdAt: 0,
+    reviewerKeys: testKeys(reviewers),
   });
 }
 

@@ -4,7 +4,8 @@ import { DecisionSchema, type Decision } from '../review/decision';
 import { cohensKappaDetail, ekmanFriesen, fleissKappa, krippendorffAlpha } from './agreement';
 import type { BinaryRating } from './agreement';
 import type { TeamSession } from './assignment';
-import { BUNDLE_FORMAT, type ReviewBundle } from './bundle';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type ReviewBundle } from './bundle';
+import { canonicalJson } from './signature';
 import { textAt } from '../labels/text-column';
 
 /**
@@ -31,14 +32,7 @@ export interface MergeResult {
   problems: string[];
 }
 
-/** JSON with object keys sorted, so equal content gives equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+export { canonicalJson };
 
 /** Structural equality of JSON-like values (undefined properties count as absent). */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -129,7 +123,7 @@ function canonicalBundles(session: TeamSession, bundles: readonly ReviewBundle[]
     }
     result.push({
       format: BUNDLE_FORMAT,
-      version: 1,
+      version: BUNDLE_VERSION,
       sessionId: session.sessionId,
       datasetId: session.datasetId,
       datasetName: session.datasetName,

@@ -2,6 +2,7 @@ import { auMaskWords, parseAuString } from '../labels/au';
 import { AuStatus, type SampleTable } from '../labels/types';
 import type { Decision } from '../review/decision';
 import { textColumnOf } from '../labels/text-column';
+import { toBase64Url } from './signature';
 
 /** Test support only: a SampleTable from readable rows (AU text as in a label file; undefined = absent). */
 export function tableOf(
@@ -53,4 +54,14 @@ export function decision(
     at: 1000 + sample,
     ...extra,
   };
+}
+
+/** Test support only: a fixed, valid signing key per reviewer (32 bytes from the name). */
+export function testKeys(reviewers: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    reviewers.map((r) => [
+      r,
+      toBase64Url(Uint8Array.from({ length: 32 }, (_, i) => r.charCodeAt(i % r.length) ^ i)),
+    ]),
+  );
 }

@@ -3,6 +3,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuReviewApp, rafceFiles } from './pages/app';
+import { ExportScreen, exportText } from './pages/export';
 
 async function downloadExport(page: Page): Promise<Record<string, Uint8Array>> {
   const downloading = page.waitForEvent('download');
@@ -114,7 +115,7 @@ test('reviewed samples export with their decisions: every file checked', async (
   expect(codedRow.slice(4)).not.toContain('-1');
 
   const provenance = JSON.parse(text(files, 'provenance.json'));
-  expect(provenance.version).toBe(1);
+  expect(provenance.version).toBe(2);
   const entry = (image: string) =>
     provenance.samples.find((s: { image: string }) => s.image === image);
   expect(entry(corrected).decision).toMatchObject({
@@ -211,4 +212,105 @@ test('the evidence option drops likely mislabelled samples, previewed with count
   expect(provenance.summary.byReason['likely-mislabelled']).toBe(would);
   const emotion = text(files, 'labels/RAFCE_emolabel.txt').trim().split('\n');
   expect(emotion).toHaveLength(200 - would);
+});
+
+/**
+ * Rewrites stored decisions as a tampered team bundle or a hand-edited database could
+ * leave them: the export must check what it writes whatever the store holds.
+ */
+async function tamperStoredDecisions(
+  page: Page,
+  corrections: Record<string, { classId?: number; au?: { status: 'coded'; raw: string } }>,
+): Promise<number> {
+  return page.evaluate(async (bySample) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('au-review');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const store = db.transaction('decisions', 'readwrite').objectStore('decisions');
+    const all = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      const request = store.getAll();
+      request.onsuccess = () => resolve(request.result as Record<string, unknown>[]);
+      request.onerror = () => reject(request.error);
+    });
+    let changed = 0;
+    for (const record of all) {
+      const correction = bySample[String(record.sample)];
+      if (!correction) continue;
+      store.put({ ...record, kind: 'correct', correction });
+      changed++;
+    }
+    await new Promise<void>((resolve, reject) => {
+      store.transaction.oncomplete = () => resolve();
+      store.transaction.onerror = () => reject(store.transaction.error);
+    });
+    db.close();
+    return changed;
+  }, corrections);
+}
+
+test('tampered stored labels are left out of every label file, which still line up', async ({
+  page,
+}) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Review');
+  await app.review.start('Ada', 6, 3);
+  const names: string[] = [];
+  for (let k = 0; k < 4; k++) {
+    names.push((await app.review.sampleName.textContent()) ?? '');
+    await app.review.press('a');
+    await expect(app.review.position).toHaveText(`${k + 2} of 6`);
+  }
+  const sampleOf = await page.evaluate(async (wanted) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('au-review');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const request = db.transaction('decisions').objectStore('decisions').getAll();
+    const all = await new Promise<{ sample: number; sampleName: string }[]>((resolve) => {
+      request.onsuccess = () => resolve(request.result);
+    });
+    db.close();
+    return wanted.map((name) => all.find((d) => d.sampleName === name)?.sample ?? -1);
+  }, names);
+  const [injected, wrapped, negative, formula] = sampleOf as [number, number, number, number];
+  const changed = await tamperStoredDecisions(page, {
+    [injected]: { au: { status: 'coded', raw: '1+2\nINJECTED_LINE.jpg 99' } },
+    [wrapped]: { classId: 40000 },
+    [negative]: { classId: -7 },
+    [formula]: { au: { status: 'coded', raw: '=cmd|calc' } },
+  });
+  expect(changed).toBe(4);
+  await page.reload();
+
+  await app.goTo('Export');
+  const screen = new ExportScreen(page);
+  await expect(screen.invalid).toContainText('4 samples have stored labels');
+  await expect(screen.removed).toHaveText('4');
+  const files = await screen.download();
+  const imagesOf = (name: string) =>
+    exportText(files, `labels/${name}`)
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.split(' ')[0]);
+  const emotion = imagesOf('RAFCE_emolabel.txt');
+  expect(emotion).toHaveLength(196);
+  expect(imagesOf('RAFCE_AUlabel.txt')).toEqual(emotion);
+  expect(imagesOf('RAFCE_partition.txt')).toEqual(emotion);
+  for (const name of ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt']) {
+    const body = exportText(files, `labels/${name}`);
+    expect(body).not.toContain('INJECTED');
+    expect(body).not.toContain('=cmd');
+  }
+  for (const name of names) expect(emotion).not.toContain(name);
+
+  const log = exportText(files, 'changelog.csv');
+  expect(log).toContain('cannot be written safely');
+  expect(log).toContain('class id -25536 is not in');
+  expect(log).toContain('class id -7 is not in');
+  // No cell of the change log starts a line as a formula.
+  expect(log).not.toMatch(/(^|,)[=+@]/m);
 });

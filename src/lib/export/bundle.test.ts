@@ -116,12 +116,12 @@ describe('buildExportZip', () => {
     expect(readme).toContain('4548 of 4549 samples exported; 1 removed.');
   });
 
-  it('JSON files carry version 1 and validate', () => {
+  it('JSON files carry their versions and validate', () => {
     const stats = TrainingStatsSchema.parse(JSON.parse(text(entries['training_stats.json'])));
     expect(stats.version).toBe(1);
     expect(stats.samples).toBe(4548);
     const provenance = ProvenanceSchema.parse(JSON.parse(text(entries['provenance.json'])));
-    expect(provenance.version).toBe(1);
+    expect(provenance.version).toBe(2);
     expect(provenance.samples.map((s) => s.sample)).toEqual([0, 1, 2, 4, firstNull]);
   });
 

@@ -44,7 +44,12 @@ export interface ExportInput {
   /** Check score per sample (NaN = not scored); null when not computed. */
   checkScore: ArrayLike<number> | null;
   policy: ExportPolicy;
-  /** A selection already computed for the preview with the same inputs (saves a pass). */
+  /** LabelEvidence.flagged (LabelFlag codes) for the policy's dropLikelyMislabelled; null or absent when not computed. */
+  flagged?: ArrayLike<number> | null;
+  /**
+   * A selection already computed with the same inputs (saves a pass). Used only when it
+   * was made with the check of what is written (labelsChecked); otherwise made again.
+   */
   selection?: ExportSelection;
   /** Fixed AU columns for the matrix and statistics; default every AU present. */
   aus?: readonly number[];
@@ -66,8 +71,13 @@ export interface ExportBundle {
  */
 export function buildExportFiles(input: ExportInput): ExportBundle {
   const { table, final, policy, scheme, splitNames } = input;
-  const selection =
-    input.selection ?? selectForExport(table, final, input.checkScore, input.policy);
+  // Whatever the store held, only labels that pass the check are written (validate.ts).
+  const selection = input.selection?.labelsChecked
+    ? input.selection
+    : selectForExport(table, final, input.checkScore, policy, input.flagged ?? null, {
+        scheme,
+        format: input.format,
+      });
   const labels = exportLabels(table, final, policy);
   const kept = selection.kept;
   const auColumns = input.aus ? [...input.aus] : auColumnsOf(labels, kept);

@@ -154,3 +154,51 @@ describe('writeChangelog', () => {
     ]);
   });
 });
+
+describe('writeChangelog: spreadsheet formulas', () => {
+  const hostileScheme: LabelScheme = {
+    id: 'h',
+    name: 'hostile',
+    classes: [
+      { id: 0, name: '@Happy', components: ['happy'] },
+      { id: 1, name: 'Sad', components: ['sad'] },
+    ],
+  };
+  const hostileTable = tableFrom([
+    { name: '=cmd|calc.jpg', classId: 0, split: 0, aus: '12' },
+    { name: '+b.jpg', classId: 1, split: 0, aus: '4' },
+  ]);
+  const hostileFinal = finalOf(hostileTable, [
+    { sample: 0, kind: 'correct', au: '1+4', note: '=HYPERLINK("http://x")', reviewer: '-eve' },
+    { sample: 1, kind: 'discard', note: '\t=1+1', reviewer: '@bob' },
+  ]);
+  const policy = ExportPolicySchema.parse({});
+  const csv = writeChangelog({
+    dataset: 'd',
+    format: 'raf-ce',
+    scheme: hostileScheme,
+    splitNames: {},
+    table: hostileTable,
+    final: hostileFinal,
+    selection: selectForExport(hostileTable, hostileFinal, null, policy),
+    policy,
+  });
+
+  it('neutralises image names, notes and reviewers that start like a formula', () => {
+    const rows = Papa.parse<string[]>(csv.trimEnd(), { delimiter: ',' }).data.slice(1);
+    expect(rows).toEqual([
+      ['0', "'=cmd|calc.jpg", 'AU changed', '12', '1+4', `'=HYPERLINK("http://x")`, "'-eve", T0],
+      [
+        '1',
+        "'+b.jpg",
+        'removed',
+        '',
+        '',
+        'discarded by a reviewer; \t=1+1',
+        "'@bob",
+        '2025-01-02T03:04:06.000Z',
+      ],
+    ]);
+    expect(csv).toContain(`"'=cmd|calc.jpg"`);
+  });
+});

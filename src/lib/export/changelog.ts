@@ -8,7 +8,7 @@ import {
   type LabelColumns,
 } from './policy';
 import { auChanged, type ReviewLogInput } from './provenance';
-import { LineSink, csvRow, isoTime } from './text';
+import { LineSink, isoTime, spreadsheetRow } from './text';
 import { textAt } from '../labels/text-column';
 
 /**
@@ -53,6 +53,7 @@ export function writeChangelog(input: ReviewLogInput): string {
   const { table, final, selection, scheme, policy } = input;
   const sink = new LineSink('\n');
   sink.push(CHANGELOG_COLUMNS.join(','));
+  const invalidReason = new Map(selection.invalid.map((x) => [x.sample, x.reason]));
   const row = (
     i: number,
     change: ChangeKind,
@@ -63,7 +64,7 @@ export function writeChangelog(input: ReviewLogInput): string {
     time: string,
   ) =>
     sink.push(
-      csvRow([String(i), textAt(table.names, i), change, from, to, reason, reviewer, time]),
+      spreadsheetRow([String(i), textAt(table.names, i), change, from, to, reason, reviewer, time]),
     );
 
   for (let i = 0; i < table.count; i++) {
@@ -81,8 +82,10 @@ export function writeChangelog(input: ReviewLogInput): string {
     const why = (...parts: string[]) => parts.filter((p) => p !== '').join('; ');
 
     if (removed !== null) {
-      // A removal by a reviewer's decision names the reviewer; a removal by the policy alone does not.
-      const byDecision = removed === 'discarded' || removed === 'flagged';
+      // A removal by a reviewer's decision names the reviewer; a removal by the policy alone
+      // does not. A label that cannot be written names whoever decided it, if anyone did.
+      const byDecision =
+        removed === 'discarded' || removed === 'flagged' || removed === 'invalid-label';
       row(
         i,
         'removed',
@@ -91,6 +94,7 @@ export function writeChangelog(input: ReviewLogInput): string {
         why(
           REMOVAL_REASON_LABELS[removed],
           removed === 'flagged' ? flag : '',
+          removed === 'invalid-label' ? (invalidReason.get(i) ?? '') : '',
           byDecision ? note : '',
         ),
         byDecision ? reviewer : '',

@@ -46,3 +46,5 @@ export {
   type ExportBundle,
   type ExportInput,
 } from './bundle';
+export { labelChecker, type LabelCheckOptions } from './validate';
+export { spreadsheetField, spreadsheetRow, startsLikeFormula } from './text';

@@ -180,3 +180,41 @@ describe('writeAuMatrix on the real RAF-CE files', () => {
     expect(allZero).toBeLessThan(5);
   });
 });
+
+describe('writeAuMatrix: spreadsheet formulas', () => {
+  const hostile: LabelScheme = {
+    id: 'h',
+    name: 'hostile',
+    classes: [
+      { id: 0, name: '=cmd|calc', components: [] },
+      { id: 1, name: 'Sad', components: [] },
+    ],
+  };
+  const table = tableFrom([
+    { name: '=HYPERLINK("http://x")', classId: 0, split: 0, aus: '12' },
+    { name: '@a.jpg', classId: 1, split: 1, aus: 'null' },
+    { name: '-b.jpg', classId: -1, split: 0, aus: '1+12' },
+  ]);
+  const csv = writeAuMatrix({
+    table,
+    labels: table,
+    kept: allIndices(3),
+    scheme: hostile,
+    splitNames: { 0: '+train', 1: 'test' },
+  });
+
+  it('neutralises image, class and split names that start like a formula', () => {
+    const lines = csv.trimEnd().split('\n');
+    expect(lines.slice(1)).toEqual([
+      `"'=HYPERLINK(""http://x"")",0,"'=cmd|calc","'+train",0,1`,
+      `"'@a.jpg",1,Sad,test,-1,-1`,
+      `"'-b.jpg",-1,,"'+train",1,1`,
+    ]);
+    // Every cell that reads back starting like a formula is a plain number.
+    for (const row of parse(csv).slice(1)) {
+      for (const cell of row) {
+        if (/^[=+\-@\t\r]/.test(cell)) expect(cell).toMatch(/^-1$/);
+      }
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { MAX_MASK_AU } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import type { LabelColumns } from './policy';
-import { LineSink, csvField } from './text';
+import { LineSink, spreadsheetField } from './text';
 import { textAt } from '../labels/text-column';
 
 /**
@@ -42,13 +42,16 @@ export interface AuMatrixInput {
   aus?: readonly number[];
 }
 
-/** The class names and split names as written in the matrix ('' for none). */
+/**
+ * The class names and split names as written in the matrix ('' for none). The matrix
+ * is opened in spreadsheets too: names that would run as a formula are neutralised.
+ */
 function namers(scheme: LabelScheme, splitNames: SplitNames) {
-  const classNames = new Map(scheme.classes.map((c) => [c.id, csvField(c.name)]));
+  const classNames = new Map(scheme.classes.map((c) => [c.id, spreadsheetField(c.name)]));
   return {
     className: (id: number) => (id < 0 ? '' : (classNames.get(id) ?? '')),
     splitName: (split: number) =>
-      split < 0 ? '' : csvField(splitNames[String(split)] ?? String(split)),
+      split < 0 ? '' : spreadsheetField(splitNames[String(split)] ?? String(split)),
   };
 }
 
@@ -106,7 +109,7 @@ export function writeAuMatrix(input: AuMatrixInput): string {
         ? cellsOf(labels.auMask[2 * i] as number, labels.auMask[2 * i + 1] as number)
         : notCoded;
     sink.push(
-      `${csvField(textAt(table.names, i))},${classCell(labels.classIds[i] as number)},${splitCell(
+      `${spreadsheetField(textAt(table.names, i))},${classCell(labels.classIds[i] as number)},${splitCell(
         table.splits[i] as number,
       )}${cells}`,
     );

@@ -416,10 +416,11 @@ describe('removalReasonName', () => {
     [1, 'outside-subset'],
     [6, 'low-score'],
     [7, 'likely-mislabelled'],
+    [8, 'invalid-label'],
   ])('%i -> %s', (code, name) => {
     expect(removalReasonName(code)).toBe(name);
   });
   it('throws on an unknown code', () => {
-    expect(() => removalReasonName(8)).toThrow(RangeError);
+    expect(() => removalReasonName(9)).toThrow(RangeError);
   });
 });

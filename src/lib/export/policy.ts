@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LabelFlag } from '../label-evidence/assess';
 import { AuStatus, type SampleTable } from '../labels/types';
+import { labelChecker, type LabelCheckOptions } from './validate';
 import {
   FLAG_REASON_LABELS,
   FlagReasonSchema,
@@ -77,7 +78,8 @@ export function serializePolicy(policy: ExportPolicy): SerializedPolicy {
 
 /**
  * Why a sample is not exported; 0 = kept. When several apply, the first in this
- * order is recorded: selection first, then decisions, then label filters.
+ * order is recorded: selection first, then decisions, then label filters, and last
+ * the check of what would be written (validate.ts).
  */
 export const RemovalReason = {
   kept: 0,
@@ -88,6 +90,7 @@ export const RemovalReason = {
   nullAu: 5,
   lowScore: 6,
   likelyMislabelled: 7,
+  invalidLabel: 8,
 } as const;
 export type RemovalReasonCode = (typeof RemovalReason)[keyof typeof RemovalReason];
 
@@ -100,6 +103,7 @@ export const RemovalReasonNameSchema = z.enum([
   'null-au',
   'low-score',
   'likely-mislabelled',
+  'invalid-label',
 ]);
 export type RemovalReasonName = z.infer<typeof RemovalReasonNameSchema>;
 
@@ -114,6 +118,7 @@ export const REMOVAL_REASON_LABELS: Readonly<Record<RemovalReasonName, string>> 
   'null-au': 'AU label is null (not coded)',
   'low-score': 'check score below the minimum',
   'likely-mislabelled': 'likely mislabelled (evidence)',
+  'invalid-label': 'a stored label cannot be written safely (left out of every label file)',
 };
 
 export function removalReasonName(code: number): RemovalReasonName | null {
@@ -172,6 +177,13 @@ export interface ExportSelection {
   keptNullAu: number;
   /** The label evidence's flags as given (null = not computed yet) and what they do to the export. */
   evidence: EvidenceCounts;
+  /**
+   * Samples the check of what is written left out (reason 'invalid-label'), ascending,
+   * each with why; empty when the selection was made without the check.
+   */
+  invalid: { sample: number; reason: string }[];
+  /** Whether the selection was made with the check (the export makes it so; see selectForExport). */
+  labelsChecked: boolean;
   /** By the class written (corrected when corrections apply), ascending id; -1 = no class. */
   byClass: ({ classId: number } & GroupCounts)[];
   /** By split id, ascending; -1 = no split. */
@@ -213,6 +225,11 @@ export function selectForExport(
   policy: ExportPolicy,
   /** LabelEvidence.flagged (LabelFlag codes); null when the evidence is not computed yet. */
   flagged: ArrayLike<number> | null = null,
+  /**
+   * The scheme and format to check the written labels against (validate.ts); null skips
+   * the check. The export always checks; the preview checks so that it shows the count.
+   */
+  check: LabelCheckOptions | null = null,
 ): ExportSelection {
   checkFinal(table, final);
   const n = table.count;
@@ -241,6 +258,8 @@ export function selectForExport(
   const labels = exportLabels(table, final, policy);
   const minScore = policy.minScore;
   const likely = LabelFlag['likely-mislabelled'];
+  const problemOf = check ? labelChecker(table, labels, check) : null;
+  const invalid: { sample: number; reason: string }[] = [];
 
   const removed = new Uint8Array(n);
   const kept = new Int32Array(n);
@@ -284,6 +303,13 @@ export function selectForExport(
         }
       }
     }
+    if (reason === RemovalReason.kept && problemOf) {
+      const problem = problemOf(i);
+      if (problem !== null) {
+        reason = RemovalReason.invalidLabel;
+        invalid.push({ sample: i, reason: problem });
+      }
+    }
     const classId = labels.classIds[i] as number;
     const split = table.splits[i] as number;
     if (reason === RemovalReason.kept) {
@@ -315,6 +341,8 @@ export function selectForExport(
     keptFlagged,
     keptNullAu,
     evidence: { computed: flagged !== null, droppable, decided, kept: keptLikely },
+    invalid,
+    labelsChecked: check !== null,
     byClass: grouped('classId', classKept, classRemoved),
     bySplit: grouped('split', splitKept, splitRemoved),
   };

@@ -52,8 +52,8 @@ function input(
 describe('buildProvenance', () => {
   const provenance = buildProvenance(input({ subset: Int32Array.of(0, 1, 2) }));
 
-  it('is version 1, valid against its schema, and survives JSON', () => {
-    expect(provenance.version).toBe(1);
+  it('is version 2, valid against its schema, and survives JSON', () => {
+    expect(provenance.version).toBe(2);
     const json = writeProvenance(input({ subset: Int32Array.of(0, 1, 2) }));
     expect(ProvenanceSchema.parse(JSON.parse(json))).toEqual(provenance);
   });

@@ -73,8 +73,11 @@ export const ProvenanceSampleSchema = z.object({
 });
 export type ProvenanceSample = z.infer<typeof ProvenanceSampleSchema>;
 
+/** Provenance versions, append-only: 2 added the removal reason 'invalid-label'. */
+export const PROVENANCE_VERSION = 2;
+
 export const ProvenanceSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(PROVENANCE_VERSION),
   dataset: z.string(),
   format: SourceFormatSchema,
   scheme: z.object({ id: z.string(), name: z.string() }),
@@ -131,7 +134,10 @@ export function reasonsOf(
     reasons.push(`flagged: ${FLAG_REASON_LABELS[flagReasonOf(final.flagReason[i] as number)]}`);
   }
   const removed = removalReasonName(selection.removed[i] as number);
-  if (removed) reasons.push(`removed: ${REMOVAL_REASON_LABELS[removed]}`);
+  if (removed === 'invalid-label') {
+    const why = selection.invalid.find((x) => x.sample === i)?.reason;
+    reasons.push(`removed: ${REMOVAL_REASON_LABELS[removed]}${why ? `: ${why}` : ''}`);
+  } else if (removed) reasons.push(`removed: ${REMOVAL_REASON_LABELS[removed]}`);
   return reasons;
 }
 
@@ -169,7 +175,7 @@ export function buildProvenance(input: ReviewLogInput): Provenance {
     }
   }
   return {
-    version: 1,
+    version: PROVENANCE_VERSION,
     dataset: input.dataset,
     format: input.format,
     scheme: { id: scheme.id, name: scheme.name },

@@ -1,7 +1,15 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../labels/text';
-import { LineSink, csvField, csvRow, encodeLike, isoTime } from './text';
+import {
+  LineSink,
+  csvField,
+  csvRow,
+  encodeLike,
+  isoTime,
+  spreadsheetField,
+  spreadsheetRow,
+} from './text';
 
 describe('LineSink', () => {
   it.each<[string, string[], string, boolean, string]>([
@@ -80,6 +88,49 @@ describe('csvField', () => {
     const parsed = Papa.parse<string[]>(text, { delimiter: ',' });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data).toEqual([values, values.slice().reverse()]);
+  });
+});
+
+describe('spreadsheetField: cells a spreadsheet would run are neutralised (OWASP)', () => {
+  it.each<[string, string, string]>([
+    ['equals', '=cmd|calc', `"'=cmd|calc"`],
+    ['DDE with quotes and commas', `=cmd|' /C calc'!A0,"x"`, `"'=cmd|' /C calc'!A0,""x"""`],
+    ['plus', '+1+2', `"'+1+2"`],
+    ['minus, not a number', '-2+3', `"'-2+3"`],
+    ['at', '@SUM(A1)', `"'@SUM(A1)"`],
+    ['tab', '\t=1', `"'\t=1"`],
+    ['carriage return', '\r=1', `"'\r=1"`],
+    ['formula image name', '=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['negative number kept exact', '-1', '-1'],
+    ['zero', '0', '0'],
+    ['signed decimal kept exact', '+0.25', '+0.25'],
+    ['exponent kept exact', '-1e3', '-1e3'],
+    ['formula char later in the cell', 'a=1', 'a=1'],
+    ['leading space is not a formula start', ' =1', ' =1'],
+    ['empty', '', ''],
+    ['plain', '0001.jpg', '0001.jpg'],
+    ['comma (RFC 4180)', 'a,b', '"a,b"'],
+    ['quote (RFC 4180)', 'say "hi"', '"say ""hi"""'],
+    ['line break (RFC 4180)', 'a\nb', '"a\nb"'],
+  ])('%s', (_, value, expected) => {
+    expect(spreadsheetField(value)).toBe(expected);
+  });
+
+  it('papaparse reads each cell back as the value with one leading quote when neutralised', () => {
+    const values = ['=1+1', '-1', '@x', '+x', '\tx', '\rx', 'a,b', 'plain', '-0.5'];
+    const parsed = Papa.parse<string[]>(spreadsheetRow(values), { delimiter: ',' });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data[0]).toEqual([
+      "'=1+1",
+      '-1',
+      "'@x",
+      "'+x",
+      "'\tx",
+      "'\rx",
+      'a,b',
+      'plain',
+      '-0.5',
+    ]);
   });
 });
 

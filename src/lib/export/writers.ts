@@ -166,6 +166,12 @@ function splitTextOf(splitNames: SplitNames): (split: number) => string {
  * Without them: `image, emotion, aus, split`. Emotion and split are written as
  * names, or as ids when the names are the placeholders the reader made for an
  * id-coded file. An absent AU value is an empty cell; `null` stays `null`.
+ *
+ * Cells are quoted as the user's file quoted them (csvField), never neutralised for
+ * spreadsheets: this file goes back to the user's training script in the user's own
+ * format, where a leading `'` would change an image name so that it no longer matches
+ * its file, and an untouched export must stay byte-identical to the input. The files
+ * made for people to open (au_matrix.csv, changelog.csv) are neutralised instead.
  */
 export function writeGenericCsv(input: LabelWriterInput): ExportFile[] {
   const { table, labels, kept, csv } = input;

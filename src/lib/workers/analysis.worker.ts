@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import '../zod-setup';
 import { checkTable } from '../rules/check';
 import { buildOverview } from '../rules/overview';
 import { EMPTY_TEXT_COLUMN } from '../labels/text-column';

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
+import '../zod-setup';
 import { buildExportZip } from '../export/bundle';
-import { selectForExport } from '../export/policy';
 import { resolveFinalLabels } from '../review/decisions';
 import { loadSampleTable } from '../store/datasets';
 import type { ExportRequest, ExportResponse } from './export-protocol';
@@ -13,9 +13,8 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   try {
     const table = await loadSampleTable(datasetId);
     const final = decisions.length > 0 ? resolveFinalLabels(table, decisions) : null;
-    // The selection is made here, where the evidence flags are: the bundle takes it as is.
-    const selection = selectForExport(table, final, input.checkScore, input.policy, flagged);
-    const zip = buildExportZip({ ...input, table, final, selection });
+    // The bundle makes the selection, with the evidence flags and the check of what is written.
+    const zip = buildExportZip({ ...input, table, final, flagged });
     post({ id, ok: true, zip }, [zip.buffer]);
   } catch (error) {
     post({ id, ok: false, error: error instanceof Error ? error.message : String(error) });

@@ -34,6 +34,7 @@ const outDir = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalSetup: './tests/real-fixtures.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -3,7 +3,7 @@ import { assessLabels, type LabelEvidence } from '../label-evidence/assess';
 import { CROWD_EMOTIONS, type CrowdDistribution } from '../label-evidence/crowd-file';
 import { importLabelFiles } from '../labels/import';
 import { RAFCE_SCHEME } from '../labels/schemes';
-import { realRafCeFile } from '../labels/test-fixtures';
+import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { RAFCE_RULE_SET } from '../rules/builtin';
 import { checkTable } from '../rules/check';
 import { buildOverview } from '../rules/overview';
@@ -63,7 +63,7 @@ const text = (input: DiagnosisInput, id: string) =>
     .findings.find((f) => f.id === id)
     ?.sentences.join(' ') ?? '';
 
-describe('diagnose on the real RAF-CE files', () => {
+describeRealRafCe('diagnose on the real RAF-CE files', () => {
   const diagnosis = diagnose(inputWith({}));
 
   it.each([

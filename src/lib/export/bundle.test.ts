@@ -2,7 +2,7 @@ import { unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { importLabelFiles } from '../labels/import';
-import { realRafCeFile, textFile } from '../labels/test-fixtures';
+import { describeRealRafCe, realRafCeFile, textFile } from '../labels/test-fixtures';
 import { AuStatus, type InputFile } from '../labels/types';
 import { buildExportFiles, buildExportZip, type ExportInput } from './bundle';
 import {
@@ -58,7 +58,7 @@ function exportInput(policyInput: ExportPolicyInput = {}, withDecisions = true):
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
-describe('buildExportZip', () => {
+describeRealRafCe('buildExportZip', () => {
   const zip = buildExportZip(exportInput());
   const entries = unzipSync(zip);
 
@@ -174,7 +174,7 @@ describe('buildExportZip', () => {
   });
 });
 
-describe('buildExportFiles', () => {
+describeRealRafCe('buildExportFiles', () => {
   it('untouched, default policy: the label files are the originals byte for byte', () => {
     const { files } = buildExportFiles(exportInput({}, false));
     for (const original of realFiles) {

@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { maskToAus } from '../labels/au';
 import { importLabelFiles } from '../labels/import';
-import { realRafCeFile } from '../labels/test-fixtures';
+import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { AuStatus, type LabelScheme } from '../labels/types';
 import { auColumnsOf, writeAuMatrix } from './matrix';
 import { allIndices, finalOf, tableFrom } from './test-support';
@@ -128,7 +128,7 @@ describe('writeAuMatrix', () => {
   });
 });
 
-describe('writeAuMatrix on the real RAF-CE files', () => {
+describeRealRafCe('writeAuMatrix on the real RAF-CE files', () => {
   const imported = importLabelFiles(
     (['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const).map((name) =>
       realRafCeFile(name),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importLabelFiles } from '../labels/import';
-import { realRafCeFile } from '../labels/test-fixtures';
+import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import type { LabelScheme } from '../labels/types';
 import { BETAS } from './policy';
 import { TrainingStatsSchema, computeTrainingStats, effectiveNumberWeights } from './stats';
@@ -176,7 +176,7 @@ describe('computeTrainingStats', () => {
   });
 });
 
-describe('computeTrainingStats on the real RAF-CE files', () => {
+describeRealRafCe('computeTrainingStats on the real RAF-CE files', () => {
   const imported = importLabelFiles(
     (['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const).map((name) =>
       realRafCeFile(name),

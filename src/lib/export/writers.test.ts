@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importLabelFiles, type ImportResult } from '../labels/import';
 import { className } from '../labels/schemes';
-import { realRafCeFile, textFile } from '../labels/test-fixtures';
+import { describeRealRafCe, realRafCeFile, textFile } from '../labels/test-fixtures';
 import { AuStatus, type InputFile } from '../labels/types';
 import {
   ExportPolicySchema,
@@ -48,7 +48,7 @@ function namedRows(result: ImportResult, labels: LabelColumns, indices: Iterable
   }));
 }
 
-describe('the real RAF-CE files', () => {
+describeRealRafCe('the real RAF-CE files', () => {
   const imported = importLabelFiles(realFiles);
 
   it('untouched, default policy: all three files byte for byte', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importLabelFiles } from '../labels/import';
 import { RAFCE_SCHEME } from '../labels/schemes';
-import { realRafCeFile } from '../labels/test-fixtures';
+import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { RAFCE_RULE_SET } from '../rules/builtin';
 import { assessLabels, LabelFlag } from './assess';
 import { CROWD_EMOTIONS, type CrowdDistribution } from './crowd-file';
@@ -31,7 +31,7 @@ function swapped(seed: number) {
   return { injected, classIds };
 }
 
-describe('label evidence on the real RAF-CE files', () => {
+describeRealRafCe('label evidence on the real RAF-CE files', () => {
   it('on the labels as published: a small likely-mislabelled set, and the raw estimate beside the model quality', () => {
     const evidence = assessLabels({
       columns: table,

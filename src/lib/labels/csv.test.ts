@@ -64,6 +64,7 @@ describe('readCsvHeader', () => {
       delimiter,
       headerLine: 1,
       problems: [],
+      notes: [],
     });
   });
 

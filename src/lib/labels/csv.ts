@@ -3,8 +3,10 @@ import { z } from 'zod';
 import {
   baseName,
   ImagesSeen,
+  isCanonicalInteger,
   isDuplicateImage,
   makeProblem,
+  nonCanonicalIdMessage,
   parseInteger,
   auValueReader,
   sourceFileOf,
@@ -16,7 +18,14 @@ import {
   type ReadResult,
 } from './records';
 import { hasClass, schemeFromClassNames } from './schemes';
-import { decodeText, type DecodedText } from './text';
+import {
+  decodeText,
+  longLineProblem,
+  loneCrProblem,
+  MAX_LINE_BYTES,
+  utf8Length,
+  type DecodedText,
+} from './text';
 import type { InputFile, LabelScheme, Problem, SplitNames } from './types';
 
 /**
@@ -239,13 +248,45 @@ export function parseRows(
 
 const isBlankRow = (row: CsvRow) => row.cells.every((cell) => cell.trim() === '');
 
+/**
+ * Columns a header may have. Each is an option in four menus of the mapping form, and
+ * every row is split into as many cells: 20,000 columns froze the page for seconds.
+ */
+export const MAX_CSV_COLUMNS = 1000;
+
+const numberFormat = new Intl.NumberFormat('en');
+
+/**
+ * Column names as the mapping form lists them: each once (a repeat gets ` (2)`, ` (3)`...)
+ * and none empty (`(column 3)`), since a menu tells columns apart by name.
+ */
+export function uniqueColumnNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name, i) => {
+    const base = name === '' ? `(column ${i + 1})` : name;
+    let unique = base;
+    for (let n = 2; used.has(unique); n++) unique = `${base} (${n})`;
+    used.add(unique);
+    return unique;
+  });
+}
+
 export interface CsvHeader {
+  /** The names as the mapping uses them: made unique, see uniqueColumnNames. */
   columns: string[];
   mapping: CsvMapping;
   delimiter: string;
   /** 1-based line of the header row. */
   headerLine: number;
   problems: Problem[];
+  /** What a read reports besides its rows' problems: renamed columns, long lines above the header. */
+  notes: Problem[];
+}
+
+/** A file that looks like a CSV but is not read at all: its problems say why. */
+export interface CsvRefused {
+  problems: Problem[];
+  refused: true;
 }
 
 /**
@@ -301,16 +342,73 @@ interface ParsedCsv {
   decoded: DecodedText;
   header: CsvHeader;
   rows: CsvRows;
+  /** Lines too long to read, by line: blank in the text, reported in their place. */
+  longLines: ReadonlyMap<number, Problem>;
 }
+
+/** The line that holds a text offset (1-based). */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+/**
+ * Blanks the lines longer than MAX_LINE_BYTES (a file read whole has them cut short,
+ * see LongLineFilter) and reports each. A line of fewer characters than a third of the
+ * limit cannot be too long in bytes: the text is stepped through by that much, so a
+ * file of short lines costs a few searches.
+ */
+function blankLongLines(
+  text: string,
+  fileName: string,
+): { text: string; longLines: Map<number, Problem> } {
+  const longLines = new Map<number, Problem>();
+  const step = Math.floor(MAX_LINE_BYTES / 3);
+  const kept: string[] = [];
+  let keptUpTo = 0;
+  for (let start = 0; start + step < text.length;) {
+    const lf = text.lastIndexOf('\n', start + step);
+    if (lf >= start) {
+      start = lf + 1;
+      continue;
+    }
+    const next = text.indexOf('\n', start);
+    const end = next < 0 ? text.length : next;
+    const line = text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
+    if (utf8Length(line) > MAX_LINE_BYTES) {
+      longLines.set(lineAt(text, start), longLineProblem(fileName, lineAt(text, start), line));
+      kept.push(text.slice(keptUpTo, start));
+      keptUpTo = end;
+    }
+    start = end + 1;
+  }
+  if (longLines.size === 0) return { text, longLines };
+  kept.push(text.slice(keptUpTo));
+  return { text: kept.join(''), longLines };
+}
+
+/** A carriage return that no line feed follows (a last one at the end of the text aside). */
+const LONE_CR = /\r(?!\n|$)/;
 
 function parseCsv(
   file: InputFile,
   maxRows = 0,
   way: CsvReadWay = 'fastest',
-): ParsedCsv | { problems: Problem[] } {
+): ParsedCsv | CsvRefused | { problems: Problem[] } {
   const decoded = decodeText(file);
   if ('problem' in decoded) return { problems: [decoded.problem] };
-  const text = decoded.text;
+  const loneCr = decoded.text.includes('\r') ? LONE_CR.exec(decoded.text) : null;
+  if (loneCr) {
+    const line = lineAt(decoded.text, loneCr.index);
+    const lineStart = decoded.text.lastIndexOf('\n', loneCr.index) + 1;
+    const lineText = decoded.text.slice(lineStart, lineStart + 200);
+    return {
+      problems: [loneCrProblem(file.name, line, lineText, 'the file is not read')],
+      refused: true,
+    };
+  }
+  const { text, longLines } = blankLongLines(decoded.text, file.name);
   // Files without quotes or carriage returns are split lazily, a line at a time (see
   // parseRows): their header is found among the first rows alone.
   const lazy = way === 'fastest' && maxRows === 0 && !text.includes('"') && !text.includes('\r');
@@ -322,6 +420,8 @@ function parseCsv(
     if (lazy && rows.length === HEADER_SCAN_ROWS) return parseCsv(file, 0, 'whole');
     return {
       problems: [
+        // A file of long lines only: each is said, not just that no row is left.
+        ...longLines.values(),
         makeProblem(
           file.name,
           0,
@@ -332,10 +432,33 @@ function parseCsv(
           'no header row: every row is empty',
         ),
       ],
+      // A file of long lines only is a CSV still: its problems say why nothing is read.
+      ...(longLines.size > 0 ? { refused: true as const } : {}),
+    };
+  }
+  if (headerRow.cells.length > MAX_CSV_COLUMNS) {
+    return {
+      problems: [
+        makeProblem(
+          file.name,
+          headerRow.line,
+          'header',
+          'error',
+          'header',
+          `${headerRow.cells.slice(0, 5).join(delimiter)}${delimiter}…`,
+          `the header has ${numberFormat.format(headerRow.cells.length)} columns, more than the ` +
+            `${numberFormat.format(MAX_CSV_COLUMNS)} this importer reads; the file is not read ` +
+            '(save a copy with only the columns you need)',
+        ),
+      ],
+      refused: true,
     };
   }
   const header = csvHeader(file, headerRow, delimiter);
+  for (const [line, problem] of longLines) if (line < header.headerLine) header.notes.push(problem);
+  header.problems.unshift(...header.notes);
   return {
+    longLines,
     decoded,
     header,
     rows: lazy
@@ -345,9 +468,28 @@ function parseCsv(
 }
 
 function csvHeader(file: InputFile, headerRow: CsvRow, delimiter: string): CsvHeader {
-  const columns = headerRow.cells.map((cell) => cell.trim());
+  const written = headerRow.cells.map((cell) => cell.trim());
+  const columns = uniqueColumnNames(written);
   const mapping = guessCsvMapping(columns);
   const problems: Problem[] = [];
+  const notes: Problem[] = [];
+  const renamed = columns.flatMap((column, i) =>
+    column === written[i] ? [] : [`'${written[i]}' as '${column}'`],
+  );
+  if (renamed.length > 0) {
+    notes.push(
+      makeProblem(
+        file.name,
+        headerRow.line,
+        'header',
+        'warning',
+        'header',
+        written.join(delimiter).slice(0, 200),
+        `column names repeated or empty in the header; shown as ${renamed.slice(0, 10).join(', ')}` +
+          (renamed.length > 10 ? ` and ${renamed.length - 10} more` : ''),
+      ),
+    );
+  }
   if (mapping.image === null) {
     problems.push(
       makeProblem(
@@ -361,14 +503,14 @@ function csvHeader(file: InputFile, headerRow: CsvRow, delimiter: string): CsvHe
       ),
     );
   }
-  return { columns, mapping, delimiter, headerLine: headerRow.line, problems };
+  return { columns, mapping, delimiter, headerLine: headerRow.line, problems, notes };
 }
 
 /** Rows read to find the header (blank lines before it included); the rest is not parsed. */
 const HEADER_SCAN_ROWS = 50;
 
 /** Read only what is needed to choose a column mapping. */
-export function readCsvHeader(file: InputFile): CsvHeader | { problems: Problem[] } {
+export function readCsvHeader(file: InputFile): CsvHeader | CsvRefused | { problems: Problem[] } {
   const parsed = parseCsv(file, HEADER_SCAN_ROWS);
   return 'header' in parsed ? parsed.header : parsed;
 }
@@ -423,6 +565,11 @@ function codeValues(counts: ReadonlyMap<string, number>): ValueCoding {
   };
 }
 
+/** An integer not written as it would be written back (`03`, `+3`). */
+function isWrittenOtherwise(value: string): boolean {
+  return parseInteger(value) !== null && !isCanonicalInteger(value);
+}
+
 /** Largest split id the Int8Array column can hold. */
 const MAX_SPLIT_ID = 127;
 
@@ -453,8 +600,8 @@ export function readGenericCsv(
   });
   const parsed = parseCsv(file, 0, way);
   if (!('header' in parsed)) return empty(parsed.problems);
-  const { decoded, header, rows } = parsed;
-  const problems: Problem[] = [];
+  const { decoded, header, rows, longLines } = parsed;
+  const problems: Problem[] = [...header.notes];
   const indexOf = {} as Record<CsvRole, number>;
   for (const role of CSV_ROLES) {
     const column = mapping[role];
@@ -486,7 +633,7 @@ export function readGenericCsv(
       ),
     );
   }
-  if (problems.length > 0) return empty(problems, header.columns);
+  if (problems.length > header.notes.length) return empty(problems, header.columns);
 
   const cell = (row: CsvRow, role: CsvRole): string | null =>
     indexOf[role] < 0 ? null : (row.cells[indexOf[role]] ?? '');
@@ -505,6 +652,8 @@ export function readGenericCsv(
 
   let chosenScheme: LabelScheme | null = scheme ?? null;
   let emotionIdOf: (value: string) => number | null = () => null;
+  /** Whether emotion values are read as ids (then `03` is refused, as in the other formats). */
+  let emotionByIds = scheme !== undefined;
   if (indexOf.emotion >= 0) {
     if (scheme) {
       emotionIdOf = (value) => {
@@ -534,6 +683,7 @@ export function readGenericCsv(
         );
       }
       emotionIdOf = coding.idOf;
+      emotionByIds = coding.byIds;
     }
   }
 
@@ -553,6 +703,12 @@ export function readGenericCsv(
   rows.forEach((row, r) => {
     if (onRows && r % ROWS_PER_PROGRESS === 0) onRows(r, rows.count);
     line = row.line;
+    const longLine = isBlankRow(row) ? longLines.get(line) : undefined;
+    if (longLine) {
+      rowsRead++;
+      problems.push(longLine);
+      return;
+    }
     if (isBlankRow(row)) {
       problems.push(
         makeProblem(
@@ -609,6 +765,14 @@ export function readGenericCsv(
       if (emotion.trim() === '') {
         warn('missing-value', 'emotion', emotion, 'empty emotion; kept without a class (-1)');
         record.classId = -1;
+      } else if (emotionByIds && isWrittenOtherwise(emotion.trim())) {
+        reject(
+          'unknown-class',
+          'emotion',
+          emotion,
+          nonCanonicalIdMessage('class id', emotion.trim()),
+        );
+        return;
       } else {
         const classId = emotionIdOf(emotion);
         if (classId === null) {
@@ -629,6 +793,9 @@ export function readGenericCsv(
       if (split.trim() === '') {
         warn('missing-value', 'split', split, 'empty split; kept without a split (-1)');
         record.split = -1;
+      } else if (splitCoding.byIds && isWrittenOtherwise(split.trim())) {
+        reject('bad-split', 'split', split, nonCanonicalIdMessage('split id', split.trim()));
+        return;
       } else {
         const splitId = splitCoding.idOf(split);
         if (splitId === null || splitId < 0 || splitId > MAX_SPLIT_ID) {

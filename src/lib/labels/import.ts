@@ -14,7 +14,7 @@ import {
   defaultSplitNames,
   schemeById,
 } from './schemes';
-import { concatBytes } from './text';
+import { LongLineFilter } from './text';
 import type { TextColumn } from './text-column';
 import { buildSampleTable, emptySampleTable, type LabelSource } from './table';
 import type {
@@ -73,6 +73,9 @@ export function detectFile(file: InputFile): DetectedFile {
     return { family: 'raf-db', compound: /compound/i.test(file.name) };
   if (CSV_EXTENSION.test(file.name)) {
     const header = readCsvHeader(file);
+    // A file refused as a CSV (too many columns, lone CR line ends) is one: its
+    // problem says why it is not read.
+    if ('refused' in header) return { family: 'generic-csv' };
     if ('mapping' in header && header.mapping.image !== null && header.columns.length > 1) {
       return { family: 'generic-csv' };
     }
@@ -378,15 +381,17 @@ export async function importLabelStreams(
         streamed.set(source.name, read);
         bytesOf.set(source, NO_BYTES);
       } else {
-        const parts: Uint8Array[] = [];
+        // Read whole, but never with a huge line: those are cut short here, and the
+        // reader reports them as too long (see LongLineFilter).
+        const filter = new LongLineFilter();
         const done = await pump(stream, signal, (chunk) => {
           bytesRead += chunk.length;
-          parts.push(chunk);
+          filter.push(chunk);
           onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
           return true;
         });
         if (!done) return null;
-        bytesOf.set(source, concatBytes(...parts));
+        bytesOf.set(source, filter.bytes());
       }
     }
   } finally {

@@ -16,6 +16,8 @@ import {
   ImagesSeen,
   isDuplicateImage,
   makeProblem,
+  isCanonicalInteger,
+  nonCanonicalIdMessage,
   parseInteger,
   readLines,
   type LabelRecord,
@@ -388,6 +390,12 @@ function referenceRead(file: InputFile, role: RafCeRole): ReadResult {
       );
     if (role === 'emotion') {
       const classId = parseInteger(trimmed);
+      if (classId !== null && !isCanonicalInteger(trimmed))
+        return reject(
+          'unknown-class',
+          trimmed,
+          `${nonCanonicalIdMessage('class id', trimmed)}; row rejected`,
+        );
       if (classId === null || !classIds.has(classId))
         return reject(
           'unknown-class',
@@ -398,6 +406,12 @@ function referenceRead(file: InputFile, role: RafCeRole): ReadResult {
     }
     if (role === 'split') {
       const split = parseInteger(trimmed);
+      if (split !== null && !isCanonicalInteger(trimmed))
+        return reject(
+          'bad-split',
+          trimmed,
+          `${nonCanonicalIdMessage('split id', trimmed)}; row rejected`,
+        );
       if (split === null || split < 0 || split > 127)
         return reject(
           'bad-split',

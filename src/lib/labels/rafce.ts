@@ -3,7 +3,9 @@ import {
   baseName,
   duplicateImageProblem,
   emptyLabelColumns,
+  isCanonicalInteger,
   makeProblem,
+  nonCanonicalIdMessage,
   parseInteger,
   sourceFileFrom,
   type AuValue,
@@ -11,7 +13,7 @@ import {
   type ReadResult,
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
-import { ChunkedTextDecoder } from './text';
+import { ChunkedTextDecoder, MAX_LINE_BYTES, longLineProblem, loneCrProblem } from './text';
 import {
   EMPTY_TEXT_COLUMN,
   columnLength,
@@ -171,8 +173,10 @@ export class RafCeReader {
     const ids = this.scheme.classes.map((c) => c.id).filter((id) => id >= 0 && id <= 99_999);
     this.knownClass = new Uint8Array(Math.max(-1, ...ids) + 1);
     for (const id of ids) this.knownClass[id] = 1;
-    this.decoder = new ChunkedTextDecoder(fileName, (text, firstLine, bytes) =>
-      this.readBytes(text, bytes, firstLine),
+    this.decoder = new ChunkedTextDecoder(
+      fileName,
+      (text, firstLine, bytes) => this.readBytes(text, bytes, firstLine),
+      (line, head) => this.skipLongLine(line, head),
     );
   }
 
@@ -281,15 +285,17 @@ export class RafCeReader {
           stop = i;
           end = i + 1;
         }
-        if (stop >= 0 && valueEnd > valueStart) {
+        if (stop >= 0 && valueEnd > valueStart && stop - start <= MAX_LINE_BYTES) {
           if (role === 'au') {
             if (this.takeName(bytes, start, imageEnd, line, expected)) {
               this.addRow(line, this.auIdOfBytes(line, bytes, valueStart, valueEnd, hash));
               accepted = true;
             }
           } else {
+            // `03` is left to the general path, which refuses it (see isCanonicalInteger).
             const valid =
               valueEnd - valueStart <= 5 &&
+              (valueEnd - valueStart === 1 || bytes[valueStart] !== DIGIT_0) &&
               (role === 'emotion' ? this.knownClass[value] === 1 : value <= MAX_SPLIT_ID);
             if (valid && this.takeName(bytes, start, imageEnd, line, expected)) {
               this.addRow(line, value);
@@ -303,7 +309,11 @@ export class RafCeReader {
         if (end < 0) end = length;
         stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
       }
-      if (!accepted) this.readAnyLine(this.pieceText(start, stop), line);
+      if (!accepted && stop - start > MAX_LINE_BYTES) {
+        this.skipLongLine(line, this.pieceText(start, start + 160));
+      } else if (!accepted) {
+        this.readAnyLine(this.pieceText(start, stop), line);
+      }
       start = end + 1;
       line++;
     }
@@ -382,6 +392,11 @@ export class RafCeReader {
     return lineOfImage;
   }
 
+  private skipLongLine(line: number, head: string): void {
+    this.rowsRead++;
+    this.problems.push(longLineProblem(this.fileName, line, head));
+  }
+
   private readAnyLine(text: string, line: number): void {
     if (text.trim() === '') {
       this.problems.push(
@@ -398,6 +413,10 @@ export class RafCeReader {
       return;
     }
     this.rowsRead++;
+    if (text.includes('\r')) {
+      this.problems.push(loneCrProblem(this.fileName, line, text));
+      return;
+    }
     const role = this.role;
     const match = IMAGE_VALUE.exec(text);
     const image = match?.[1] ?? '';
@@ -418,7 +437,10 @@ export class RafCeReader {
       message = `expected 2 fields 'image ${role}', found ${1 + trimmed.split(/\s+/).length}; row rejected`;
     } else if (role === 'emotion') {
       const classId = parseInteger(trimmed);
-      if (classId === null || this.knownClass[classId] !== 1) {
+      if (classId !== null && !isCanonicalInteger(trimmed)) {
+        kind = 'unknown-class';
+        message = `${nonCanonicalIdMessage('class id', trimmed)}; row rejected`;
+      } else if (classId === null || this.knownClass[classId] !== 1) {
         kind = 'unknown-class';
         message = `class id '${trimmed}' is not in ${this.scheme.name}; row rejected`;
       } else {
@@ -426,7 +448,10 @@ export class RafCeReader {
       }
     } else if (role === 'split') {
       const split = parseInteger(trimmed);
-      if (split === null || split < 0 || split > MAX_SPLIT_ID) {
+      if (split !== null && !isCanonicalInteger(trimmed)) {
+        kind = 'bad-split';
+        message = `${nonCanonicalIdMessage('split id', trimmed)}; row rejected`;
+      } else if (split === null || split < 0 || split > MAX_SPLIT_ID) {
         kind = 'bad-split';
         message = `split id '${trimmed}' is not an integer 0-${MAX_SPLIT_ID}; row rejected`;
       } else {

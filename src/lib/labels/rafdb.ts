@@ -2,8 +2,10 @@ import {
   baseName,
   columnsFromRecords,
   ImagesSeen,
+  isCanonicalInteger,
   isDuplicateImage,
   makeProblem,
+  nonCanonicalIdMessage,
   parseInteger,
   readLines,
   type LabelRecord,
@@ -77,6 +79,20 @@ export function readRafDb(file: InputFile, scheme?: LabelScheme): RafDbReadResul
       return null;
     }
     const classId = parseInteger(value);
+    if (classId !== null && !isCanonicalInteger(value)) {
+      problems.push(
+        makeProblem(
+          file.name,
+          line,
+          'unknown-class',
+          'error',
+          'emotion',
+          value,
+          `${nonCanonicalIdMessage('class id', value)}; row rejected`,
+        ),
+      );
+      return null;
+    }
     if (classId === null) {
       problems.push(
         makeProblem(

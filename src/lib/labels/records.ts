@@ -1,5 +1,12 @@
 import { auValueIssues, parseAuString, type AuParse } from './au';
-import { countLines, decodeText, type DecodedText } from './text';
+import {
+  countLines,
+  decodeText,
+  isLongLine,
+  longLineProblem,
+  loneCrProblem,
+  type DecodedText,
+} from './text';
 import { textColumnOf, type TextColumn } from './text-column';
 import type { InputFile, Problem, ProblemKind, SourceFile } from './types';
 
@@ -163,6 +170,11 @@ export function readLines(
     const end = lf < 0 ? text.length : lf;
     const lineText = text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
     start = lf < 0 ? text.length : lf + 1;
+    if (isLongLine(lineText)) {
+      rowsRead++;
+      problems.push(longLineProblem(file.name, line, lineText));
+      continue;
+    }
     if (lineText.trim() === '') {
       problems.push(
         makeProblem(
@@ -178,6 +190,10 @@ export function readLines(
       continue;
     }
     rowsRead++;
+    if (lineText.includes('\r')) {
+      problems.push(loneCrProblem(file.name, line, lineText));
+      continue;
+    }
     const record = readRow(line, lineText, problems);
     if (record) records.push(record);
   }
@@ -275,7 +291,22 @@ export function auValueReader(
 }
 
 const INTEGER = /^[+-]?\d+$/;
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
 
 export function parseInteger(text: string): number | null {
   return INTEGER.test(text) ? Number(text) : null;
+}
+
+/**
+ * Whether an integer is written as it would be written back (`3`, not `03` or `+3`):
+ * an id taken from `03` would be exported as `3`, and an untouched export must give
+ * back the file as it was.
+ */
+export function isCanonicalInteger(text: string): boolean {
+  return CANONICAL_INTEGER.test(text);
+}
+
+/** The problem of an id that is an integer, but not written as one is written back. */
+export function nonCanonicalIdMessage(what: string, raw: string): string {
+  return `${what} '${raw}' is not written as a plain number (no sign, no leading zeros), so an export could not give it back as written`;
 }

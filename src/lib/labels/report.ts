@@ -15,6 +15,8 @@ import { textAt } from './text-column';
 
 export const MAX_REPORT_PROBLEMS = 500;
 export const MAX_REPORT_EXAMPLES = 20;
+/** Characters of a problem's raw text the report keeps: a rejected row may be a long line. */
+export const MAX_REPORT_RAW_CHARS = 200;
 
 export interface ReportFile {
   name: string;
@@ -193,7 +195,12 @@ export function buildParseReport(input: ParseReportInput): ParseReport {
   // Errors first, so the cap never hides a rejected row behind warnings.
   const shownProblems = [...input.problems]
     .sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'))
-    .slice(0, MAX_REPORT_PROBLEMS);
+    .slice(0, MAX_REPORT_PROBLEMS)
+    .map((problem) =>
+      problem.raw.length > MAX_REPORT_RAW_CHARS
+        ? { ...problem, raw: `${problem.raw.slice(0, MAX_REPORT_RAW_CHARS)}…` }
+        : problem,
+    );
 
   const tally = tallySamples(table, input.auValues);
   const { nullCount, codedCount, absentCount } = tally;

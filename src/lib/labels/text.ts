@@ -19,6 +19,73 @@ export interface TextLine {
   text: string;
 }
 
+/**
+ * The longest line any reader takes, in bytes (without its line end). A longer line is
+ * one problem and is skipped without being held whole: a 200 MB file of one line must
+ * not take the tab's memory. A label line is tens of bytes; a CSV row of a thousand
+ * columns a few tens of kilobytes.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** A UTF-16 file is decoded whole (see ChunkedTextDecoder): larger ones are refused. */
+export const MAX_UTF16_BYTES = 64 << 20;
+
+/** Characters of a refused line shown in its problem. */
+const HEAD_CHARS = 40;
+
+function headOf(text: string): string {
+  return text.length > HEAD_CHARS ? `${text.slice(0, HEAD_CHARS)}…` : text;
+}
+
+const numberFormat = new Intl.NumberFormat('en');
+
+export function longLineProblem(file: string, line: number, head: string): Problem {
+  return {
+    kind: 'line-too-long',
+    severity: 'error',
+    file,
+    line,
+    field: 'line',
+    raw: headOf(head),
+    message: `line longer than ${numberFormat.format(MAX_LINE_BYTES)} bytes: skipped`,
+  };
+}
+
+/** A carriage return that no line feed follows: the line ends of classic Mac OS. */
+export function loneCrProblem(
+  file: string,
+  line: number,
+  text: string,
+  consequence = 'row rejected',
+): Problem {
+  return {
+    kind: 'line-end',
+    severity: 'error',
+    file,
+    line,
+    field: 'line',
+    raw: headOf(text.replace(/\r/g, '\\r')),
+    message:
+      'a carriage return (CR) without a line feed: lines ending in CR alone (classic Mac OS) ' +
+      `are not read; save the file with LF or CR LF line ends; ${consequence}`,
+  };
+}
+
+/** UTF-8 bytes of a text (each UTF-16 unit takes at most 3). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xe000 ? 2 : 3;
+  }
+  return bytes;
+}
+
+/** Whether a line (without its line end) is longer than MAX_LINE_BYTES in UTF-8. */
+export function isLongLine(text: string): boolean {
+  return text.length * 3 > MAX_LINE_BYTES && utf8Length(text) > MAX_LINE_BYTES;
+}
+
 function fileProblem(
   file: InputFile,
   kind: Problem['kind'],
@@ -203,8 +270,12 @@ export class ChunkedTextDecoder {
   private bom = false;
   /** Bytes after the last line feed seen, waiting for the rest of their line. */
   private carry: Uint8Array[] = [];
+  private carryLength = 0;
+  /** Inside a line longer than MAX_LINE_BYTES: its bytes are passed over up to its line feed. */
+  private skipping = false;
   /** UTF-16 bodies, kept whole. */
   private wide: Uint8Array[] = [];
+  private wideBytes = 0;
   private bodyBytes = 0;
   /** The body's first 16 bytes, for the message about invalid UTF-8. */
   private bodyStart: Uint8Array = new Uint8Array(0);
@@ -226,6 +297,12 @@ export class ChunkedTextDecoder {
      * splits the lines, so the text is not read twice.
      */
     private readonly onText: (text: string, firstLine: number, bytes: Uint8Array) => number,
+    /**
+     * Told of each line longer than MAX_LINE_BYTES (its number, its first characters):
+     * the line is not handed on, and the reader reports it. Lines that arrive whole in
+     * one piece are the reader's to measure.
+     */
+    private readonly onLongLine: (line: number, head: string) => void = () => {},
   ) {}
 
   /** false once a problem has stopped the decoding: the rest of the file need not be read. */
@@ -239,10 +316,7 @@ export class ChunkedTextDecoder {
       chunk = this.takeBom(this.head);
       this.head = null;
     }
-    if (this.encoding !== 'utf-8') {
-      this.wide.push(chunk.slice());
-      return true;
-    }
+    if (this.encoding !== 'utf-8') return this.pushWide(chunk);
     this.feedUtf8(chunk, false);
     return this.problem === null;
   }
@@ -252,7 +326,7 @@ export class ChunkedTextDecoder {
       const rest = this.takeBom(this.head);
       this.head = null;
       if (this.encoding === 'utf-8') this.feedUtf8(rest, true);
-      else this.wide.push(rest);
+      else this.pushWide(rest);
     } else if (!this.problem && this.encoding === 'utf-8') {
       this.feedUtf8(new Uint8Array(0), true);
     }
@@ -297,13 +371,42 @@ export class ChunkedTextDecoder {
     return bytes;
   }
 
+  private pushWide(chunk: Uint8Array): boolean {
+    this.wideBytes += chunk.length;
+    if (this.wideBytes > MAX_UTF16_BYTES) {
+      this.wide = [];
+      this.problem = this.fileProblem(
+        'encoding',
+        '',
+        `a UTF-16 file over ${numberFormat.format(MAX_UTF16_BYTES)} bytes is not read; save it as UTF-8`,
+      );
+      return false;
+    }
+    this.wide.push(chunk.slice());
+    return true;
+  }
+
   private feedUtf8(chunk: Uint8Array, last: boolean): void {
     if (this.bodyStart.length < 16) {
       this.bodyStart = concatBytes(this.bodyStart, chunk.subarray(0, 16 - this.bodyStart.length));
     }
+    if (this.skipping) {
+      const lf = chunk.indexOf(LF);
+      if (lf < 0) {
+        this.bodyBytes += chunk.length;
+        if (last) this.endSkip(false);
+        return;
+      }
+      this.bodyBytes += lf + 1;
+      this.endSkip(true);
+      chunk = chunk.subarray(lf + 1);
+      if (chunk.length === 0 && !last) return;
+    }
     if (!last && chunk.indexOf(LF) < 0 && chunk.indexOf(0) < 0) {
       // No line ends here: keep the bytes (a copy: the caller may reuse its buffer).
       this.carry.push(chunk.slice());
+      this.carryLength += chunk.length;
+      this.skipIfLong();
       return;
     }
     let bytes = chunk;
@@ -314,12 +417,14 @@ export class ChunkedTextDecoder {
         // large chunk is decoded where it lies, not copied after the carry.
         const head = concatBytes(...this.carry, chunk.subarray(0, lf + 1));
         this.carry = [];
+        this.carryLength = 0;
         this.feedLines(head, false);
         if (this.problem) return;
         bytes = chunk.subarray(lf + 1);
       } else {
         bytes = concatBytes(...this.carry, chunk);
         this.carry = [];
+        this.carryLength = 0;
       }
     }
     this.feedLines(bytes, last);
@@ -328,10 +433,14 @@ export class ChunkedTextDecoder {
   /** Decodes and hands on the lines of bytes (the carry taken care of), keeping a last partial line. */
   private feedLines(bytes: Uint8Array, last: boolean): void {
     const cut = last ? bytes.length : bytes.lastIndexOf(LF) + 1;
-    if (cut < bytes.length) this.carry.push(bytes.slice(cut));
+    if (cut < bytes.length) {
+      this.carry.push(bytes.slice(cut));
+      this.carryLength += bytes.length - cut;
+    }
     if (cut === 0) {
       // A partial line waits for the rest; a NUL byte in it is found now or after.
       if (bytes.indexOf(0) >= 0) this.nulProblem(bytes);
+      else this.skipIfLong();
       return;
     }
     const piece = bytes.subarray(0, cut);
@@ -359,6 +468,36 @@ export class ChunkedTextDecoder {
     }
     this.bodyBytes += piece.length;
     this.takeText(text, piece[piece.length - 1] === LF, piece);
+    this.skipIfLong();
+  }
+
+  /**
+   * Once the partial line waiting for its line feed is longer than a line may be (one
+   * byte more: it may end in the CR of a CR LF), it is reported and dropped, and the
+   * rest of it is passed over as it arrives.
+   */
+  private skipIfLong(): void {
+    if (this.carryLength <= MAX_LINE_BYTES + 1 || this.problem) return;
+    // The first parts only: a line that arrived a byte at a time has a million of them.
+    const firstParts: Uint8Array[] = [];
+    for (let k = 0, kept = 0; k < this.carry.length && kept < 4 * HEAD_CHARS; k++) {
+      const part = this.carry[k] as Uint8Array;
+      firstParts.push(part);
+      kept += part.length;
+    }
+    const start = concatBytes(...firstParts).subarray(0, 4 * HEAD_CHARS);
+    this.bodyBytes += this.carryLength;
+    this.carry = [];
+    this.carryLength = 0;
+    this.skipping = true;
+    this.blankSoFar = false;
+    this.onLongLine(this.lines + 1, new TextDecoder().decode(start));
+  }
+
+  private endSkip(lineFeed: boolean): void {
+    this.skipping = false;
+    this.lines++;
+    this.lastChar = lineFeed ? LF : 0;
   }
 
   private nulProblem(bytes: Uint8Array): void {
@@ -425,4 +564,83 @@ function countByte(bytes: Uint8Array, value: number): number {
   let count = 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === value) count++;
   return count;
+}
+
+/** Bytes kept of a line longer than MAX_LINE_BYTES: enough for a reader to find it too long. */
+const LONG_LINE_KEPT = MAX_LINE_BYTES + 2;
+
+/**
+ * Passes a file's bytes on as they arrive, cutting every line longer than
+ * MAX_LINE_BYTES down to a little over that length: a file read whole then never holds
+ * a huge line, and its reader still finds the line too long and reports it (with its
+ * number, which the cut keeps). A UTF-16 file (byte-order mark) is passed on as it is.
+ */
+export class LongLineFilter {
+  private readonly parts: Uint8Array[] = [];
+  private started = false;
+  private wide = false;
+  /** Bytes of the current line passed on so far. */
+  private lineLength = 0;
+  /** Inside a line past the cut: its bytes are dropped up to its line feed. */
+  private cutting = false;
+  /** Just after the cut: the continuation bytes of a character cut in two are kept. */
+  private completing = false;
+
+  push(chunk: Uint8Array): void {
+    if (!this.started && chunk.length > 0) {
+      this.started = true;
+      // A chunk of one byte cannot be a UTF-16 mark, but a one-byte file is no risk.
+      this.wide =
+        chunk.length >= 2 &&
+        ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff));
+    }
+    if (this.wide) {
+      this.parts.push(chunk);
+      return;
+    }
+    const length = chunk.length;
+    let at = 0;
+    while (at < length) {
+      if (this.cutting) {
+        if (this.completing) {
+          let k = at;
+          while (k < length && ((chunk[k] as number) & 0xc0) === 0x80) k++;
+          if (k > at) this.parts.push(chunk.subarray(at, k));
+          if (k === length) return;
+          this.completing = false;
+          at = k;
+        }
+        const lf = chunk.indexOf(LF, at);
+        if (lf < 0) return;
+        this.cutting = false;
+        this.lineLength = 0;
+        at = lf;
+      }
+      // Where the current line would pass the cut; a line feed at or before it ends the
+      // line in time, and the lines after it are measured from there.
+      const limit = at + LONG_LINE_KEPT - this.lineLength;
+      if (limit >= length) {
+        const lf = chunk.lastIndexOf(LF);
+        this.lineLength = lf >= at ? length - lf - 1 : this.lineLength + length - at;
+        this.parts.push(chunk.subarray(at));
+        return;
+      }
+      const lf = chunk.lastIndexOf(LF, limit - 1);
+      if (lf >= at) {
+        this.parts.push(chunk.subarray(at, lf + 1));
+        this.lineLength = 0;
+        at = lf + 1;
+        continue;
+      }
+      this.parts.push(chunk.subarray(at, limit));
+      this.cutting = true;
+      this.completing = true;
+      at = limit;
+    }
+  }
+
+  /** The bytes passed on, as one array. */
+  bytes(): Uint8Array {
+    return concatBytes(...this.parts);
+  }
 }

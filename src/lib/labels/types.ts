@@ -20,6 +20,8 @@ export const ProblemKindSchema = z.enum([
   'header', // CSV header missing or unmapped
   'unmatched', // a label without an image, or an image without a label
   'unknown-file', // a file the importer does not recognise
+  'line-too-long', // a line over MAX_LINE_BYTES (skipped, never held whole)
+  'line-end', // a carriage return without a line feed (classic Mac OS line ends)
 ]);
 export type ProblemKind = z.infer<typeof ProblemKindSchema>;
 

@@ -87,6 +87,9 @@ export class ImportSession {
           rejected.push(expanded.error);
           continue;
         }
+        // Entries not read (a path out of the archive, a nested zip, over a limit) are
+        // listed with their reasons, never dropped without a word.
+        rejected.push(...expanded.refused);
         for (const entry of expanded.files) {
           const entryKind = classifyInputName(entry.name);
           if (entryKind === 'label') labelFiles.push({ name: entry.name, blob: entry.blob });

@@ -49,11 +49,17 @@ export class ImportWorker {
     if (typeof Worker !== 'undefined') this.start();
   }
 
-  /** The files of a zip archive, unzipped in the worker; a damaged archive gives { error }. */
-  async expand(name: string, archive: Blob): Promise<{ files: ArchiveFile[] } | { error: string }> {
+  /**
+   * The files of a zip archive, unzipped in the worker, and the entries refused with
+   * their reasons; a damaged archive, or one over the limits, gives { error }.
+   */
+  async expand(
+    name: string,
+    archive: Blob,
+  ): Promise<{ files: ArchiveFile[]; refused: string[] } | { error: string }> {
     const id = this.nextId++;
     const response = await this.ask({ type: 'expand', id, name, archive });
-    if (response.type === 'expanded') return { files: response.files };
+    if (response.type === 'expanded') return { files: response.files, refused: response.refused };
     if (response.type === 'not-an-archive') return { error: response.error };
     throw new Error(response.type === 'failed' ? response.error : 'unexpected answer');
   }

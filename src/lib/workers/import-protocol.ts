@@ -32,7 +32,8 @@ export type ImportRequest =
   | { type: 'cancel'; id: number };
 
 export type ImportResponse =
-  | { type: 'expanded'; id: number; files: ArchiveFile[] }
+  /** refused: the archive's entries not read, each with its reason. */
+  | { type: 'expanded'; id: number; files: ArchiveFile[]; refused: string[] }
   | { type: 'not-an-archive'; id: number; error: string }
   | { type: 'parsed'; id: number; summary: ParseSummary }
   /** The parse was cancelled: nothing of it is kept. */

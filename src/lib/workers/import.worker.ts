@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
+import '../zod-setup';
 import { importLabelStreams, type ImportResult } from '../labels/import';
 import { saveImportedDataset } from '../store/datasets';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { ImportRequest, ImportResponse } from './import-protocol';
 import { warmUpImport } from './import-warm-up';
-import { sliceStream } from './slice-stream';
+import { blobSource, sliceStream } from './slice-stream';
 
 /**
  * Parses label files and writes the dataset to IndexedDB off the main thread. The
@@ -134,18 +135,21 @@ async function parse(request: Extract<ImportRequest, { type: 'parse' }>): Promis
 /** Unzips off the main thread: a zip of many images takes seconds to inflate. */
 async function expand(request: Extract<ImportRequest, { type: 'expand' }>): Promise<void> {
   try {
-    const expanded = expandZip(request.name, new Uint8Array(await request.archive.arrayBuffer()));
+    // Read a range at a time and unpacked within limits (see expandZip): each entry
+    // becomes a Blob as soon as it is unpacked, so that its bytes can go.
+    const expanded = await expandZip(request.name, blobSource(request.archive), {
+      toFile: ({ name, parts }) => ({
+        name,
+        blob: new Blob(parts as Uint8Array<ArrayBuffer>[], {
+          type: classifyInputName(name) === 'image' ? imageMimeType(name) : '',
+        }),
+      }),
+    });
     if ('error' in expanded) {
       post({ type: 'not-an-archive', id: request.id, error: expanded.error });
       return;
     }
-    const files = expanded.entries.map(({ name, bytes }) => ({
-      name,
-      blob: new Blob([bytes as Uint8Array<ArrayBuffer>], {
-        type: classifyInputName(name) === 'image' ? imageMimeType(name) : '',
-      }),
-    }));
-    post({ type: 'expanded', id: request.id, files });
+    post({ type: 'expanded', id: request.id, files: expanded.files, refused: expanded.refused });
   } catch (error) {
     post({ type: 'failed', id: request.id, error: message(error), cancelled: false });
   }

@@ -22,3 +22,15 @@ export function sliceStream(blob: Blob, sliceBytes = 4 * 1024 * 1024): ReadableS
     { highWaterMark: 2 },
   );
 }
+
+/** A Blob read a range at a time (a zip's directory, then its entries), never whole. */
+export function blobSource(blob: Blob): {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+} {
+  return {
+    size: blob.size,
+    read: async (offset, length) =>
+      new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()),
+  };
+}

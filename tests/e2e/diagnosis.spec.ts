@@ -1,7 +1,13 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AuReviewApp, rafceFiles, repoRoot } from './pages/app';
+import {
+  AuReviewApp,
+  hasRafceFixtures,
+  needsRafceFixtures,
+  rafceFiles,
+  repoRoot,
+} from './pages/app';
 
 /** RAF-CE class ids to their two components, in RAF-ML's column order (surprise fear disgust happy sad anger). */
 const COMPONENTS: Record<string, [number, number]> = {
@@ -46,6 +52,7 @@ function crowdFile(): Buffer {
 test('after importing RAF-CE, the diagnosis answers the post-mortem, weighs crowd votes and exports Markdown', async ({
   page,
 }) => {
+  test.skip(!hasRafceFixtures, needsRafceFixtures);
   test.setTimeout(120_000);
   const app = new AuReviewApp(page);
   await app.open();

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { zipSync, strToU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
-import { AuReviewApp, rafceFiles } from './pages/app';
+import { AuReviewApp, hasRafceFixtures, needsRafceFixtures, rafceFiles } from './pages/app';
 
 /** A real 2x2 PNG, so that the browser decodes the thumbnails for real. */
 const png = Buffer.from(
@@ -16,6 +16,7 @@ function firstLines(file: string, n: number): string {
 test('a zip of RAF-CE labels and an aligned image folder matches images by name', async ({
   page,
 }) => {
+  test.skip(!hasRafceFixtures, needsRafceFixtures);
   const app = new AuReviewApp(page);
   await app.open();
   const [emotion, au, partition] = rafceFiles as [string, string, string];
@@ -250,6 +251,7 @@ test.describe('a large import runs in a worker', () => {
 test('a linked image folder is read on demand, never copied, and still there after a reload', async ({
   page,
 }) => {
+  test.skip(!hasRafceFixtures, needsRafceFixtures);
   // The browser's folder picker cannot be driven headless: hand the app a real directory
   // handle from the origin-private file system instead, through the same API.
   await page.addInitScript(() => {
@@ -313,4 +315,62 @@ test('a linked image folder is read on demand, never copied, and still there aft
   await expect(
     app.samples.card('0004.jpg').getByRole('img', { name: 'Image missing' }),
   ).toBeVisible();
+});
+
+test('hostile files: every refusal names its file or entry, its line and its reason', async ({
+  page,
+}) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Import');
+
+  // A zip whose entry climbs out of it, and a zip inside a zip: listed, not dropped.
+  await app.importPage.chooseLabelFiles([
+    'tests/fixtures/hostile/path-traversal.zip',
+    'tests/fixtures/hostile/nested.zip',
+  ]);
+  const chosen = app.importPage.chosenFiles;
+  await expect(
+    chosen.getByRole('alert').filter({ hasText: '../../RAFCE_emolabel.txt' }),
+  ).toHaveText(
+    "path-traversal.zip › ../../RAFCE_emolabel.txt: a path that leads out of the archive ('..'); not read",
+  );
+  await expect(chosen.getByRole('alert').filter({ hasText: 'inner.zip' })).toHaveText(
+    'nested.zip › inner.zip: nested archive not opened: unzip it first',
+  );
+  await expect(app.report.figure('samples-accepted')).toHaveText('2');
+  await app.importPage.startOver();
+
+  // Repeated column names: made unique in the mapping form, reported, and selectable.
+  await app.importPage.chooseLabelFiles(['tests/fixtures/hostile/repeated-columns.csv']);
+  await expect(app.report.figure('samples-accepted')).toHaveText('2');
+  await expect(app.report.problems.filter({ hasText: 'column names repeated' })).toContainText(
+    "shown as 'image' as 'image (2)', 'emotion' as 'emotion (2)'",
+  );
+  // The menu's name starts with its label (the options, holding 'emotion', follow it).
+  const emotionMenu = page.getByRole('combobox', { name: /^Emotion/ });
+  await emotionMenu.selectOption('emotion (2)');
+  await expect(emotionMenu).toHaveValue('emotion (2)');
+  await expect(app.report.classRow('sad')).toContainText('1');
+  await app.importPage.startOver();
+
+  // 20,000 columns: refused with a message, the page stays responsive.
+  const header = ['image', ...Array.from({ length: 19_999 }, (_, i) => `c${i}`)].join(',');
+  await app.importPage.chooseLabelFiles([
+    { name: 'wide.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\n${header}\n`) },
+  ]);
+  await expect(app.report.problems.filter({ hasText: '20,000 columns' })).toContainText(
+    'more than the 1,000 this importer reads; the file is not read',
+  );
+  await expect(emotionMenu).toHaveCount(0);
+
+  // Lone CR line ends: said as such.
+  await app.importPage.startOver();
+  await app.importPage.chooseLabelFiles(['tests/fixtures/hostile/lone-cr/RAFCE_emolabel.txt']);
+  await expect(app.report.problems.filter({ hasText: 'carriage return' })).toContainText(
+    'lines ending in CR alone (classic Mac OS) are not read',
+  );
+  expect(pageErrors).toEqual([]);
 });

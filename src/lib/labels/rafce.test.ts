@@ -24,7 +24,14 @@ import {
   type ReadResult,
 } from './records';
 import { RAFCE_SCHEME } from './schemes';
-import { fixture, realRafCeFile, textFile, recordsOf } from './test-fixtures';
+import {
+  describeRealRafCe,
+  fixture,
+  itRealRafCe,
+  realRafCeFile,
+  textFile,
+  recordsOf,
+} from './test-fixtures';
 import { columnLength, textColumnToArray } from './text-column';
 import type { InputFile, Problem } from './types';
 
@@ -321,7 +328,7 @@ describe('RAF-CE readers on broken files', () => {
   });
 });
 
-describe('RAF-CE readers on the real files', () => {
+describeRealRafCe('RAF-CE readers on the real files', () => {
   it.each<[RafCeRole, 'RAFCE_emolabel.txt' | 'RAFCE_partition.txt' | 'RAFCE_AUlabel.txt', boolean]>(
     [
       ['emotion', 'RAFCE_emolabel.txt', false],
@@ -472,11 +479,13 @@ describe('RafCeReader', () => {
     }
   });
 
-  it.each<[RafCeRole, 'RAFCE_emolabel.txt' | 'RAFCE_partition.txt' | 'RAFCE_AUlabel.txt']>([
-    ['emotion', 'RAFCE_emolabel.txt'],
-    ['split', 'RAFCE_partition.txt'],
-    ['au', 'RAFCE_AUlabel.txt'],
-  ])('real %s file in 4 KiB chunks: the same as the reference reader', (role, name) => {
+  itRealRafCe.each<[RafCeRole, 'RAFCE_emolabel.txt' | 'RAFCE_partition.txt' | 'RAFCE_AUlabel.txt']>(
+    [
+      ['emotion', 'RAFCE_emolabel.txt'],
+      ['split', 'RAFCE_partition.txt'],
+      ['au', 'RAFCE_AUlabel.txt'],
+    ],
+  )('real %s file in 4 KiB chunks: the same as the reference reader', (role, name) => {
     const file = realRafCeFile(name);
     expect(comparable(readInChunks(file, role, [4096]))).toEqual(
       comparable(referenceRead(file, role)),

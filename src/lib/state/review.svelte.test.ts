@@ -3,14 +3,18 @@
 // they compile for the server, where a $derived recomputes on every read and $effect
 // never runs, so neither the in-place path nor re-rendering could be seen.
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SampleTable } from '../labels/types';
 import { SampleState, type FinalLabels } from '../review/decision';
 import { resolveFinalLabels } from '../review/decisions';
 import { finalLabelColumns, tableOfRaw } from '../review/test-support';
+import { getDb } from '../store/db';
+import { createDatasetStore } from '../store/datasets';
+import { loadReviewRecords } from '../store/review';
+import { makeImages, makeMeta, makeTable } from '../store/testing';
+import { ReviewState } from './review.svelte';
 
 const plain = (final: FinalLabels | null) => (final ? finalLabelColumns(final) : null);
-import { ReviewState } from './review.svelte';
 
 const table = tableOfRaw([
   { classId: 0, au: '1+2+12+25' },
@@ -20,11 +24,29 @@ const table = tableOfRaw([
   { classId: 10, au: '4+9+10' },
 ]);
 
-/** A review of a fresh dataset id (the store is fake-indexeddb, shared by the tests). */
-async function started(initial: SampleTable | null = table) {
+/** A fresh dataset in the app's database (fake-indexeddb, shared by the tests); its id. */
+async function storedDataset(): Promise<string> {
+  const meta = await createDatasetStore(getDb()).saveImportedDataset({
+    meta: makeMeta('review', table.count),
+    table: makeTable(table.count),
+    images: makeImages([]),
+  });
+  return meta.id;
+}
+
+const reviews: ReviewState[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  // Stops their watches of the database.
+  for (const review of reviews.splice(0)) review.clear();
+});
+
+/** A review of a fresh dataset. */
+async function started(initial: SampleTable | null = table, datasetId?: string) {
   let current = $state.raw<SampleTable | null>(initial);
   const review = new ReviewState(() => current);
-  await review.load(`ds-${crypto.randomUUID()}`);
+  reviews.push(review);
+  await review.load(datasetId ?? (await storedDataset()));
   await review.setReviewer('Ada');
   /** What a full resolve of the log in effect gives: what `final` must always equal. */
   const resolved = () => (current ? plain(resolveFinalLabels(current, review.active)) : null);
@@ -113,6 +135,7 @@ describe('ReviewState final labels', () => {
     const datasetId = review.evidenceContext(0)?.datasetId ?? '';
 
     const reloaded = new ReviewState(() => table);
+    reviews.push(reloaded);
     await reloaded.load(datasetId);
     expect(plain(reloaded.final)).toEqual(plain(review.final));
   });
@@ -156,5 +179,159 @@ describe('ReviewState final labels', () => {
     expect(review.final?.decisionOf(1)?.kind).toBe('accept');
     await review.undo();
     expect(review.final?.decisionOf(1)?.kind).toBe('flag');
+  });
+});
+
+/** What the browser throws when the disk or the origin's quota is full. */
+const quotaError = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+
+describe('ReviewState when a write fails', () => {
+  it('stops at the first failed decision: no later one is taken as saved, and Retry stores them in order', async () => {
+    const { review } = await started();
+    const datasetId = review.evidenceContext(0)?.datasetId ?? '';
+    expect(await review.decide([{ sample: 0, kind: 'accept' }])).toBe(true);
+
+    const bulkAdd = vi.spyOn(getDb().decisions, 'bulkAdd').mockRejectedValue(quotaError());
+    expect(await review.decide([{ sample: 1, kind: 'discard' }])).toBe(false);
+    expect(review.stopped).toEqual({
+      reason: 'full',
+      message: 'The disk is full: nothing after 0001.jpg was saved. Free space, then Retry.',
+      canRetry: true,
+    });
+    expect(review.error).toBe(review.stopped?.message);
+    // The nine key presses that followed in the browser: each refused, none shown.
+    for (let sample = 2; sample < 11; sample++) {
+      expect(await review.decide([{ sample: sample % 5, kind: 'accept' }])).toBe(false);
+    }
+    expect(await review.undo()).toBe(false);
+    expect(bulkAdd).toHaveBeenCalledTimes(1);
+    expect(review.final?.state[1]).toBe(SampleState.untouched);
+    expect(review.pending.length).toBe(1);
+
+    // Still full: Retry fails again and says so.
+    expect(await review.retry()).toBeNull();
+    expect(review.stopped?.reason).toBe('full');
+
+    bulkAdd.mockRestore();
+    expect(await review.retry()).toEqual([1]);
+    expect(review.stopped).toBeNull();
+    expect(review.error).toBeNull();
+    expect(review.pending).toEqual([]);
+    expect(review.final?.state[1]).toBe(SampleState.discarded);
+    const stored = await loadReviewRecords(datasetId);
+    // Keyed by random ids: put in sample order to compare.
+    const bySample = stored.decisions.sort((x, y) => x.sample - y.sample);
+    expect(bySample.map((d) => [d.sample, d.kind])).toEqual([
+      [0, 'accept'],
+      [1, 'discard'],
+    ]);
+    expect(await review.decide([{ sample: 2, kind: 'accept' }])).toBe(true);
+  });
+
+  it.each([
+    [
+      'a blob write IOError',
+      () => new DOMException('Failed to write blobs (IOError)', 'UnknownError'),
+      'full',
+    ],
+    [
+      "Chromium's full-disk ConstraintError",
+      () => new DOMException('Maximum key generator value reached.', 'ConstraintError'),
+      'full',
+    ],
+    ['any other rejection', () => new Error('something else'), 'failed'],
+  ])('stops the review on %s', async (_, error, reason) => {
+    const { review } = await started();
+    vi.spyOn(getDb().decisions, 'bulkAdd').mockRejectedValue(error());
+    expect(await review.decide([{ sample: 3, kind: 'accept' }])).toBe(false);
+    expect(review.stopped?.reason).toBe(reason);
+    expect(review.stopped?.message).toMatch(/^(The disk is full|Saving failed): nothing was saved/);
+    expect(await review.decide([{ sample: 4, kind: 'accept' }])).toBe(false);
+  });
+
+  it('says nothing after the last stored decision was saved when a reload is stopped', async () => {
+    const { review } = await started();
+    await review.decide([{ sample: 2, kind: 'accept' }]);
+    const datasetId = review.evidenceContext(0)?.datasetId ?? '';
+    const reloaded = new ReviewState(() => table);
+    reviews.push(reloaded);
+    await reloaded.load(datasetId);
+    await reloaded.setReviewer('Ada');
+    vi.spyOn(getDb().history, 'add').mockRejectedValue(quotaError());
+    expect(await reloaded.decide([{ sample: 3, kind: 'accept' }])).toBe(false);
+    expect(reloaded.stopped?.message).toBe(
+      'The disk is full: nothing after 0003.jpg was saved. Free space, then Retry.',
+    );
+  });
+
+  it('stops instead of writing orphan decisions when the dataset was deleted', async () => {
+    const { review } = await started();
+    const datasetId = review.evidenceContext(0)?.datasetId ?? '';
+    await review.decide([{ sample: 0, kind: 'accept' }]);
+    await createDatasetStore(getDb()).deleteDataset(datasetId);
+    expect(await review.decide([{ sample: 1, kind: 'accept' }])).toBe(false);
+    expect(review.stopped).toMatchObject({ reason: 'gone', canRetry: false });
+    expect(review.stopped?.message).toMatch(
+      /^This dataset was deleted, perhaps in another tab: nothing after 0001\.jpg was saved/,
+    );
+    expect(await review.retry()).toBeNull();
+    expect(await getDb().decisions.where('datasetId').equals(datasetId).count()).toBe(0);
+  });
+
+  it('stops when another tab deletes the dataset, without a write', async () => {
+    const { review } = await started();
+    const datasetId = review.evidenceContext(0)?.datasetId ?? '';
+    await createDatasetStore(getDb()).deleteDataset(datasetId);
+    await vi.waitFor(() => expect(review.stopped?.reason).toBe('gone'));
+    expect(review.stopped?.message).toBe(
+      'This dataset was deleted, perhaps in another tab. The review has stopped.',
+    );
+  });
+});
+
+describe('ReviewState in two tabs on one dataset', () => {
+  it("shows the other tab's decisions as they are stored", async () => {
+    const a = await started();
+    const datasetId = a.review.evidenceContext(0)?.datasetId ?? '';
+    const b = await started(table, datasetId);
+    await a.review.decide([{ sample: 2, kind: 'discard' }]);
+    await vi.waitFor(() => expect(b.review.final?.state[2]).toBe(SampleState.discarded));
+    await b.review.undo();
+    await vi.waitFor(() => expect(a.review.final?.state[2]).toBe(SampleState.untouched));
+    expect(plain(a.review.final)).toEqual(plain(b.review.final));
+  });
+
+  it('never lets an older decision win over a newer one, whichever reached the disk last', async () => {
+    const t1 = 1_800_000_000_000;
+    const t2 = t1 + 5_000;
+    const a = await started();
+    const datasetId = a.review.evidenceContext(0)?.datasetId ?? '';
+    const b = await started(table, datasetId);
+
+    // Tab B decides at t1, but the disk is full: its write waits for Retry.
+    const now = vi.spyOn(Date, 'now').mockReturnValue(t1);
+    const bulkAdd = vi.spyOn(getDb().decisions, 'bulkAdd').mockRejectedValueOnce(quotaError());
+    expect(await b.review.decide([{ sample: 0, kind: 'discard' }])).toBe(false);
+    bulkAdd.mockRestore();
+
+    // Tab A decides the same sample at t2 and stores it.
+    now.mockReturnValue(t2);
+    expect(
+      await a.review.decide([{ sample: 0, kind: 'correct', correction: { classId: 4 } }]),
+    ).toBe(true);
+
+    // B's retry stores its t1 decision after A's t2 one: t2 stays in effect everywhere.
+    expect(await b.review.retry()).toEqual([0]);
+    await vi.waitFor(() => expect(a.review.decisions.length).toBe(2));
+    await vi.waitFor(() => expect(b.review.decisions.length).toBe(2));
+    for (const tab of [a.review, b.review]) {
+      expect(tab.final?.state[0]).toBe(SampleState.corrected);
+      expect(tab.final?.classIds[0]).toBe(4);
+      expect(tab.final?.decisionOf(0)?.at).toBe(t2);
+    }
+    const reloaded = new ReviewState(() => table);
+    reviews.push(reloaded);
+    await reloaded.load(datasetId);
+    expect(reloaded.final?.decisionOf(0)?.at).toBe(t2);
   });
 });

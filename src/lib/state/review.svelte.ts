@@ -21,7 +21,10 @@ import {
   recordHistoryEntry,
   replaceEvidence,
   saveReviewSet,
+  watchReview,
+  type ReviewPulse,
 } from '../store/review';
+import { DatasetNotFoundError, LostWriteError, isStorageFullError } from '../store/errors';
 import type { EvidenceBox } from '../review/evidence';
 import { textAt } from '../labels/text-column';
 
@@ -29,9 +32,28 @@ import { textAt } from '../labels/text-column';
 export type DecisionInput = Pick<Decision, 'sample' | 'kind'> &
   Partial<Pick<Decision, 'correction' | 'flagReason' | 'note' | 'reviewSetId'>>;
 
+/** A write of the review that has not reached the disk yet, kept to be retried in order. */
+type PendingWrite =
+  | { kind: 'decide'; datasetId: string; decisions: Decision[]; entry: HistoryEntry }
+  | { kind: 'history'; datasetId: string; entry: HistoryEntry };
+
+/** Why the review stopped taking decisions, in words for the reviewer. */
+export interface ReviewStop {
+  /** full: the disk or quota; gone: the dataset was deleted; failed: anything else. */
+  reason: 'full' | 'lost' | 'gone' | 'failed';
+  message: string;
+  /** Whether Retry can help (not for a deleted dataset). */
+  canRetry: boolean;
+}
+
 /**
  * Reviewers' decisions on the open dataset, their undo history, review sets, and
  * who is reviewing. Every change is on disk before the screen shows it as done.
+ *
+ * A write that fails stops the review: every later decision is refused (so no key
+ * press moves on as if it had been saved) until retry() has stored the pending writes
+ * in order. Decisions other tabs store appear here as they are made, and the latest
+ * decision by time wins, whichever tab's write reached the disk last.
  */
 export class ReviewState {
   decisions = $state.raw<Decision[]>([]);
@@ -41,11 +63,27 @@ export class ReviewState {
   keymap = $state.raw<Keymap>(DEFAULT_KEYMAP);
   saving = $state(false);
   error = $state<string | null>(null);
+  /** Set when a write failed or the dataset went away; decisions are refused until cleared. */
+  stopped = $state<ReviewStop | null>(null);
+  /** Writes refused by the store, oldest first, that retry() attempts again. */
+  pending = $state.raw<PendingWrite[]>([]);
   private datasetId: string | null = null;
+  /** Image name of the latest decision known to be on disk, for "nothing after ... was saved". */
+  private lastSaved: string | null = null;
+  private unwatch: (() => void) | null = null;
+  /** Counts reloads so that an older one finishing late cannot undo a newer one. */
+  private reloads = 0;
+  /**
+   * This tab's writes under way, and the latest pulse heard meanwhile: a pulse that
+   * arrives between a write's commit and its showing here is looked at once the write
+   * is shown, so that the tab's own writes never cost a reload.
+   */
+  private writing = 0;
+  private heard: ReviewPulse | null = null;
 
   constructor(private readonly table: () => SampleTable | null) {}
 
-  active = $derived(activeDecisions(this.history, this.decisions));
+  active = $derived(inTimeOrder(activeDecisions(this.history, this.decisions)));
   /**
    * Original labels with the decisions in effect applied; the originals are never
    * changed. Resolved in full when the table or the log in effect changes, except
@@ -76,19 +114,71 @@ export class ReviewState {
 
   async load(datasetId: string): Promise<void> {
     const records = await loadReviewRecords(datasetId);
-    this.datasetId = datasetId;
-    this.appended = null;
+    this.reset(datasetId);
     this.decisions = records.decisions;
     this.history = records.history;
     this.reviewSets = records.reviewSets;
+    this.lastSaved = latestByTime(records.decisions)?.sampleName ?? null;
+    this.unwatch = watchReview(datasetId, (pulse) => void this.onPulse(datasetId, pulse));
   }
 
   clear(): void {
-    this.datasetId = null;
-    this.appended = null;
+    this.reset(null);
     this.decisions = [];
     this.history = [];
     this.reviewSets = [];
+  }
+
+  private reset(datasetId: string | null): void {
+    this.unwatch?.();
+    this.unwatch = null;
+    this.datasetId = datasetId;
+    this.appended = null;
+    this.stopped = null;
+    this.error = null;
+    this.pending = [];
+    this.lastSaved = null;
+    this.heard = null;
+    this.reloads++;
+  }
+
+  /** Runs one of this tab's writes; afterwards, the pulses heard during it are looked at. */
+  private async writingDo<T>(action: () => Promise<T>): Promise<T> {
+    const datasetId = this.datasetId;
+    this.writing++;
+    try {
+      return await action();
+    } finally {
+      this.writing--;
+      if (this.writing === 0 && this.heard && datasetId && datasetId === this.datasetId)
+        void this.onPulse(datasetId, this.heard);
+    }
+  }
+
+  /**
+   * Another tab (or this one) changed the dataset: stop when it is gone, and reload the
+   * records when the stored history is not the one shown. A tab's own writes arrive
+   * here too and, once applied, match: no reload for them.
+   */
+  private async onPulse(datasetId: string, pulse: ReviewPulse): Promise<void> {
+    if (datasetId !== this.datasetId) return;
+    this.heard = pulse;
+    if (!pulse.exists) {
+      if (this.stopped?.reason !== 'gone') this.stop(new DatasetNotFoundError(datasetId));
+      return;
+    }
+    if (this.writing > 0 || pulse.entries === this.history.length) return;
+    const reload = ++this.reloads;
+    try {
+      const records = await loadReviewRecords(datasetId);
+      if (reload !== this.reloads || datasetId !== this.datasetId) return;
+      this.appended = null;
+      this.decisions = records.decisions;
+      this.history = records.history;
+      this.reviewSets = records.reviewSets;
+    } catch {
+      // The next change or a reload of the page reads again; what is shown stays valid.
+    }
   }
 
   async setReviewer(name: string): Promise<void> {
@@ -108,7 +198,7 @@ export class ReviewState {
     const table = this.table();
     const datasetId = this.datasetId;
     const reviewer = this.reviewer;
-    if (!table || !datasetId || !reviewer || inputs.length === 0) return false;
+    if (!table || !datasetId || !reviewer || inputs.length === 0 || this.stopped) return false;
     const at = Date.now();
     const decisions: Decision[] = inputs.map((input) => ({
       version: 1,
@@ -120,14 +210,33 @@ export class ReviewState {
       ...input,
     }));
     const entry = applyDecide(this.history, decisions, this.meta(datasetId, reviewer, at));
-    return this.write(async () => {
-      await recordDecisions(decisions, entry);
-      // A new decide entry goes on top of the done stack, so the log in effect becomes
-      // the current one followed by these decisions.
-      this.appended = { before: this.active, decisions };
-      this.decisions = [...this.decisions, ...decisions];
-      this.history = [...this.history, entry];
-    });
+    return this.commit({ kind: 'decide', datasetId, decisions, entry });
+  }
+
+  /**
+   * Stores the pending writes again, in order, and resumes the review when all are on
+   * disk. Returns the samples whose decisions were stored, or null when a write failed
+   * again (the review stays stopped, with the message for that failure).
+   */
+  async retry(): Promise<number[] | null> {
+    if (!this.stopped?.canRetry) return null;
+    this.stopped = null;
+    this.error = null;
+    this.saving = true;
+    const saved: number[] = [];
+    try {
+      for (const write of this.pending) {
+        await this.persist(write);
+        this.pending = this.pending.slice(1);
+        if (write.kind === 'decide') saved.push(...write.decisions.map((d) => d.sample));
+      }
+      return saved;
+    } catch (error) {
+      this.stop(error);
+      return null;
+    } finally {
+      this.saving = false;
+    }
   }
 
   async undo(): Promise<boolean> {
@@ -164,7 +273,7 @@ export class ReviewState {
   /** Stores the boxes of one sample (image coordinates 0-1) as the canvas reports them. */
   async saveEvidence(sample: number, boxes: EvidenceBox[]): Promise<boolean> {
     const datasetId = this.datasetId;
-    if (!datasetId) return false;
+    if (!datasetId || this.stopped) return false;
     return this.write(() => replaceEvidence(datasetId, sample, boxes));
   }
 
@@ -183,14 +292,66 @@ export class ReviewState {
   ): Promise<boolean> {
     const datasetId = this.datasetId;
     const reviewer = this.reviewer;
-    if (!datasetId || !reviewer) return false;
+    if (!datasetId || !reviewer || this.stopped) return false;
     const entry = make(this.history, this.meta(datasetId, reviewer, Date.now()));
     if (!entry) return false;
-    return this.write(async () => {
-      await recordHistoryEntry(entry);
-      this.appended = null; // undo and redo resolve in full
-      this.history = [...this.history, entry];
+    return this.commit({ kind: 'history', datasetId, entry });
+  }
+
+  /** One write of the review: on disk first, then in memory; a failure stops the review. */
+  private async commit(write: PendingWrite): Promise<boolean> {
+    this.saving = true;
+    this.error = null;
+    try {
+      await this.persist(write);
+      return true;
+    } catch (error) {
+      if (write.datasetId !== this.datasetId) return false;
+      this.pending = [...this.pending, write];
+      this.stop(error);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Stores a write, then shows it. */
+  private async persist(write: PendingWrite): Promise<void> {
+    await this.writingDo(async () => {
+      if (write.kind === 'decide') await recordDecisions(write.decisions, write.entry);
+      else await recordHistoryEntry(write.entry);
+      this.applied(write);
     });
+  }
+
+  /** Shows a write that is on disk, unless a reload from the store already shows it. */
+  private applied(write: PendingWrite): void {
+    if (write.datasetId !== this.datasetId) return;
+    if (write.kind === 'decide') this.lastSaved = write.decisions.at(-1)?.sampleName ?? null;
+    if (this.history.some((e) => e.id === write.entry.id)) return;
+    if (write.kind === 'decide') {
+      // A new decide entry goes on top of the done stack, so the log in effect becomes
+      // the current one followed by these decisions.
+      this.appended = { before: this.active, decisions: write.decisions };
+      this.decisions = [...this.decisions, ...write.decisions];
+    } else {
+      this.appended = null; // undo and redo resolve in full
+    }
+    this.history = [...this.history, write.entry];
+  }
+
+  /** Stops the review with a sentence that says what was saved and what to do. */
+  private stop(error: unknown): void {
+    const reason: ReviewStop['reason'] =
+      error instanceof DatasetNotFoundError
+        ? 'gone'
+        : error instanceof LostWriteError
+          ? 'lost'
+          : isStorageFullError(error) || isKeyGeneratorExhausted(error)
+            ? 'full'
+            : 'failed';
+    this.stopped = describeStop(reason, this.lastSaved, this.pending.length > 0, error);
+    this.error = this.stopped.message;
   }
 
   /**
@@ -240,6 +401,82 @@ export class ReviewState {
       this.saving = false;
     }
   }
+}
+
+/**
+ * The reviewer's sentence for a stopped review, naming the last sample on disk:
+ * "The disk is full: nothing after 0341.jpg was saved. Free space, then Retry."
+ */
+export function describeStop(
+  reason: ReviewStop['reason'],
+  lastSaved: string | null,
+  pending: boolean,
+  error?: unknown,
+): ReviewStop {
+  const saved = lastSaved === null ? 'nothing was saved' : `nothing after ${lastSaved} was saved`;
+  switch (reason) {
+    case 'full':
+      return {
+        reason,
+        message: `The disk is full: ${saved}. Free space, then Retry.`,
+        canRetry: true,
+      };
+    case 'lost':
+      return {
+        reason,
+        message: `The browser did not keep a decision it had accepted (the disk may be full): ${saved}. Free space, then Retry.`,
+        canRetry: true,
+      };
+    case 'gone':
+      return {
+        reason,
+        message: pending
+          ? `This dataset was deleted, perhaps in another tab: ${saved}. The review has stopped.`
+          : 'This dataset was deleted, perhaps in another tab. The review has stopped.',
+        canRetry: false,
+      };
+    case 'failed': {
+      const detail = error instanceof Error ? error.message : String(error);
+      return {
+        reason,
+        message: `Saving failed: ${saved} (${detail}). Retry, or reload the page.`,
+        canRetry: true,
+      };
+    }
+  }
+}
+
+/**
+ * Chromium, out of disk mid-review, refused the first write with "Maximum key
+ * generator value reached" (a ConstraintError no real key sequence reaches): a full disk.
+ */
+function isKeyGeneratorExhausted(error: unknown): boolean {
+  const text =
+    error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error);
+  return /maximum key generator value/i.test(text);
+}
+
+/** The latest decision by time; the later in the log among equals. */
+function latestByTime(decisions: readonly Decision[]): Decision | undefined {
+  let latest: Decision | undefined;
+  for (const d of decisions) if (!latest || d.at >= latest.at) latest = d;
+  return latest;
+}
+
+/**
+ * The decisions in effect ordered by when they were made, so that a sample's latest
+ * decision wins even when its write reached the disk after an older one (another
+ * tab's, or one retried after a full disk): resolveFinalLabels lets the last of a
+ * sample win. The sort is stable, so a step's own order and the log order of equal
+ * times stay. Already ordered, the usual case in one tab, the array is returned as is.
+ */
+export function inTimeOrder(decisions: Decision[]): Decision[] {
+  for (let i = 1; i < decisions.length; i++) {
+    if ((decisions[i] as Decision).at < (decisions[i - 1] as Decision).at) {
+      return decisions.slice().sort((a, b) => a.at - b.at);
+    }
+  }
+  return decisions;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CrowdDistribution } from '../label-evidence/crowd-file';
 import { getDb, type AuReviewDb } from './db';
 import { DatasetNotFoundError } from './errors';
 import { CROWD_RECORD_VERSION, CrowdRecordSchema, type CrowdRecord } from './crowd-records';
+import { MIGRATIONS, readVersioned, type RecordFormat } from './migrations';
 
 export { CROWD_RECORD_VERSION, CrowdRecordSchema, type CrowdRecord };
 
@@ -46,10 +47,19 @@ export async function saveCrowd(
   });
 }
 
+const CROWD_FORMAT: RecordFormat<CrowdRecord> = {
+  what: 'crowd distribution',
+  versionField: 'version',
+  current: CROWD_RECORD_VERSION,
+  schema: CrowdRecordSchema,
+  steps: MIGRATIONS.crowd,
+};
+
 /**
- * The dataset's crowd distribution, or undefined when there is none. A record that
- * fails validation also gives undefined: it is evidence the user can import again,
- * and a bad one must not stop the dataset from opening.
+ * The dataset's crowd distribution, or undefined when there is none. An older record
+ * is migrated (see migrations.ts). A record that fails validation, or that a newer
+ * app wrote, also gives undefined: it is evidence the user can import again, and it
+ * must not stop the dataset from opening.
  */
 export async function getCrowd(
   datasetId: string,
@@ -57,9 +67,9 @@ export async function getCrowd(
 ): Promise<CrowdDistribution | undefined> {
   const stored: unknown = await db.crowd.get(datasetId);
   if (stored === undefined) return undefined;
-  const parsed = CrowdRecordSchema.safeParse(stored);
-  if (!parsed.success || parsed.data.datasetId !== datasetId) return undefined;
-  const { version, fileName, emotions, shares, has, matched } = parsed.data;
+  const read = readVersioned(CROWD_FORMAT, stored);
+  if (!read.ok || read.record.datasetId !== datasetId) return undefined;
+  const { version, fileName, emotions, shares, has, matched } = read.record;
   return { version, fileName, emotions, shares, has, matched };
 }
 

@@ -6,12 +6,14 @@ import {
   SourceFormatSchema,
   SplitNamesSchema,
 } from '../labels/types';
-import { StoreCorruptionError } from './errors';
+import { NewerRecordError, StoreCorruptionError } from './errors';
 import { CsvMappingSchema } from '../labels/csv';
+import { MIGRATIONS, readVersioned, type RecordFormat } from './migrations';
 
 /**
  * Shapes of the records in IndexedDB. Every record is validated on the way in and on
- * the way out. `schemaVersion` versions the record shape (not the Dexie schema).
+ * the way out. `schemaVersion` versions the record shape (not the Dexie schema);
+ * older versions are migrated on the way out (see migrations.ts).
  */
 
 export const RECORD_SCHEMA_VERSION = 1;
@@ -177,13 +179,70 @@ export function readAll<T>(
   });
 }
 
-/** Validates a record read from the database; throws StoreCorruptionError naming it. */
-export function readMeta(value: unknown, datasetId: string): DatasetMeta {
-  const r = DatasetMetaSchema.safeParse(value);
-  if (!r.success) throw new StoreCorruptionError(datasetId, null, describeIssues(r.error));
-  if (r.data.id !== datasetId)
-    throw new StoreCorruptionError(datasetId, null, `record has id "${r.data.id}"`);
-  return r.data;
+export const DATASET_META_FORMAT: RecordFormat<DatasetMeta> = {
+  what: 'dataset record',
+  versionField: 'schemaVersion',
+  current: RECORD_SCHEMA_VERSION,
+  schema: DatasetMetaSchema,
+  steps: MIGRATIONS.dataset,
+};
+
+/** A versioned read that failed, as the error the store throws. */
+function readError(
+  datasetId: string,
+  what: string,
+  read: Extract<ReturnType<typeof readVersioned>, { ok: false }>,
+  known: number,
+): Error {
+  return read.problem === 'newer'
+    ? new NewerRecordError(datasetId, what, read.version, known)
+    : new StoreCorruptionError(datasetId, null, read.message);
+}
+
+/**
+ * Validates records read from the database, migrating older versions. The first bad
+ * one throws StoreCorruptionError naming it, or NewerRecordError when a newer app
+ * wrote it. `migrated` lists the records that were older, for the caller to write back.
+ */
+export function readAllVersioned<T>(
+  datasetId: string,
+  records: readonly unknown[],
+  format: RecordFormat<T>,
+): { records: T[]; migrated: T[] } {
+  const migrated: T[] = [];
+  const read = records.map((stored, i) => {
+    const result = readVersioned(format, stored);
+    if (!result.ok) {
+      const what = `${format.what} ${i}`;
+      throw readError(
+        datasetId,
+        what,
+        result.problem === 'corrupt'
+          ? { ...result, message: `${what} is corrupt: ${result.message}` }
+          : result,
+        format.current,
+      );
+    }
+    if (result.migratedFrom !== null) migrated.push(result.record);
+    return result.record;
+  });
+  return { records: read, migrated };
+}
+
+/**
+ * Validates a dataset's meta read from the database, migrated to the current version
+ * when it is older; throws StoreCorruptionError naming it, or NewerRecordError.
+ */
+export function readMeta(
+  value: unknown,
+  datasetId: string,
+  format: RecordFormat<DatasetMeta> = DATASET_META_FORMAT,
+): DatasetMeta {
+  const r = readVersioned(format, value);
+  if (!r.ok) throw readError(datasetId, format.what, r, format.current);
+  if (r.record.id !== datasetId)
+    throw new StoreCorruptionError(datasetId, null, `record has id "${r.record.id}"`);
+  return r.record;
 }
 
 export function readPage(value: unknown, datasetId: string, index: number): SamplePage {

@@ -1,8 +1,11 @@
+import { liveQuery } from 'dexie';
 import { getDb, type AuReviewDb } from './db';
-import { readAll } from './records';
+import { DatasetNotFoundError, LostWriteError } from './errors';
+import { readAllVersioned } from './records';
+import { MIGRATIONS, type RecordFormat } from './migrations';
 import { DecisionSchema, type Decision } from '../review/decision';
-import { HistoryEntrySchema, type HistoryEntry } from '../review/history';
-import { ReviewSetSchema, type ReviewSet } from '../review/review-set';
+import { HISTORY_ENTRY_VERSION, HistoryEntrySchema, type HistoryEntry } from '../review/history';
+import { REVIEW_SET_VERSION, ReviewSetSchema, type ReviewSet } from '../review/review-set';
 import { EvidenceBoxSchema, type EvidenceBox } from '../review/evidence';
 
 /** Everything reviewers have stored about one dataset. */
@@ -13,9 +16,54 @@ export interface ReviewRecords {
   reviewSets: ReviewSet[];
 }
 
+/** How each kind of review record is read, older versions included (see migrations.ts). */
+export interface ReviewFormats {
+  decision: RecordFormat<Decision>;
+  historyEntry: RecordFormat<HistoryEntry>;
+  reviewSet: RecordFormat<ReviewSet>;
+  evidenceBox: RecordFormat<EvidenceBox>;
+}
+
+export const REVIEW_FORMATS: ReviewFormats = {
+  decision: {
+    what: 'decision',
+    versionField: 'version',
+    current: 1,
+    schema: DecisionSchema,
+    steps: MIGRATIONS.decision,
+  },
+  historyEntry: {
+    what: 'history entry',
+    versionField: 'version',
+    current: HISTORY_ENTRY_VERSION,
+    schema: HistoryEntrySchema,
+    steps: MIGRATIONS.historyEntry,
+  },
+  reviewSet: {
+    what: 'review set',
+    versionField: 'version',
+    current: REVIEW_SET_VERSION,
+    schema: ReviewSetSchema,
+    steps: MIGRATIONS.reviewSet,
+  },
+  evidenceBox: {
+    what: 'evidence box',
+    versionField: 'version',
+    current: 1,
+    schema: EvidenceBoxSchema,
+    steps: MIGRATIONS.evidenceBox,
+  },
+};
+
+/**
+ * Everything reviewers stored about a dataset, older record versions migrated. The
+ * migrated records are written back in the same shape, so each step runs once; a
+ * write-back that fails (a full disk) is left for the next read, which migrates again.
+ */
 export async function loadReviewRecords(
   datasetId: string,
   db: AuReviewDb = getDb(),
+  formats: ReviewFormats = REVIEW_FORMATS,
 ): Promise<ReviewRecords> {
   const [decisions, history, reviewSets] = await db.transaction(
     'r',
@@ -27,19 +75,40 @@ export async function loadReviewRecords(
         db.reviewSets.where('datasetId').equals(datasetId).toArray(),
       ]),
   );
+  const readDecisions = readAllVersioned(datasetId, decisions, formats.decision);
+  // History records keep their key (seq) beside the entry: the order of undo and redo.
+  const readHistory = readAllVersioned(datasetId, history, formats.historyEntry);
+  const readSets = readAllVersioned(datasetId, reviewSets, formats.reviewSet);
+  const olderEntries = new Set(readHistory.migrated);
+  const migratedHistory = readHistory.records.flatMap((entry, i) => {
+    const seq = (history[i] as { seq?: number }).seq;
+    return olderEntries.has(entry) && seq !== undefined ? [{ ...entry, seq }] : [];
+  });
+  if (readDecisions.migrated.length + migratedHistory.length + readSets.migrated.length > 0) {
+    await db
+      .transaction('rw', [db.datasets, db.decisions, db.history, db.reviewSets], async () => {
+        // Deleted meanwhile (another tab): nothing may outlive the dataset.
+        if ((await db.datasets.get(datasetId)) === undefined) return;
+        await db.decisions.bulkPut(readDecisions.migrated);
+        await db.history.bulkPut(migratedHistory);
+        await db.reviewSets.bulkPut(readSets.migrated);
+      })
+      .catch(() => {});
+  }
   return {
-    decisions: readAll(datasetId, 'decision', decisions, DecisionSchema),
-    history: readAll(datasetId, 'history entry', history, HistoryEntrySchema),
-    reviewSets: readAll(datasetId, 'review set', reviewSets, ReviewSetSchema).sort(
-      (a, b) => a.createdAt - b.createdAt,
-    ),
+    decisions: readDecisions.records,
+    history: readHistory.records,
+    reviewSets: readSets.records.sort((a, b) => a.createdAt - b.createdAt),
   };
 }
 
 /**
  * Stores decisions and the history entry that makes them take effect in one
  * transaction: the screen moves on only after both are on disk, and a crash
- * leaves either both or neither.
+ * leaves either both or neither. The dataset must still exist (another tab may have
+ * deleted it): checked inside the transaction, so no decision outlives its dataset,
+ * and again by reading the entry back once the transaction is over, because a browser
+ * that runs out of disk has been seen to acknowledge writes it then threw away.
  */
 export async function recordDecisions(
   decisions: Decision[],
@@ -48,18 +117,80 @@ export async function recordDecisions(
 ): Promise<void> {
   const valid = decisions.map((d) => DecisionSchema.parse(d));
   const validEntry = HistoryEntrySchema.parse(entry);
-  await db.transaction('rw', [db.decisions, db.history], async () => {
+  const datasetId = validEntry.datasetId;
+  if (valid.some((d) => d.datasetId !== datasetId)) {
+    throw new Error(`decisions must all belong to dataset ${datasetId}`);
+  }
+  const seq = await db.transaction('rw', [db.datasets, db.decisions, db.history], async () => {
+    await assertDatasetExists(datasetId, db);
     await db.decisions.bulkAdd(valid);
-    await db.history.add(validEntry);
+    return db.history.add(validEntry);
   });
+  await confirmStored(datasetId, seq, db);
 }
 
-/** Appends an undo or redo entry. */
+/** Appends an undo or redo entry, under the same checks as recordDecisions. */
 export async function recordHistoryEntry(
   entry: HistoryEntry,
   db: AuReviewDb = getDb(),
 ): Promise<void> {
-  await db.history.add(HistoryEntrySchema.parse(entry));
+  const valid = HistoryEntrySchema.parse(entry);
+  const seq = await db.transaction('rw', [db.datasets, db.history], async () => {
+    await assertDatasetExists(valid.datasetId, db);
+    return db.history.add(valid);
+  });
+  await confirmStored(valid.datasetId, seq, db);
+}
+
+async function assertDatasetExists(datasetId: string, db: AuReviewDb): Promise<void> {
+  if ((await db.datasets.get(datasetId)) === undefined) throw new DatasetNotFoundError(datasetId);
+}
+
+/** Reads back, in a transaction of its own, what a committed write claims to have stored. */
+async function confirmStored(
+  datasetId: string,
+  seq: number | undefined,
+  db: AuReviewDb,
+): Promise<void> {
+  if (seq === undefined) throw new LostWriteError(datasetId);
+  const [meta, stored] = await db.transaction('r', [db.datasets, db.history], () =>
+    Promise.all([db.datasets.get(datasetId), db.history.get(seq)]),
+  );
+  if (meta === undefined) throw new DatasetNotFoundError(datasetId);
+  if (stored === undefined) throw new LostWriteError(datasetId);
+}
+
+/** What another tab (or this one) may have changed about a dataset's review. */
+export interface ReviewPulse {
+  /** False once the dataset is gone (deleted, perhaps in another tab). */
+  exists: boolean;
+  /** History entries stored for the dataset: it grows with every decision, undo and redo. */
+  entries: number;
+}
+
+/**
+ * Calls `onChange` with the dataset's pulse now and after every change to it, from
+ * any tab of this browser (Dexie's live queries hear other tabs' writes). Cheap on
+ * purpose, a get and a count, because it also runs after this tab's own writes: the
+ * caller reloads the full records only when the count is not the one it knows.
+ * Returns the function that stops watching.
+ */
+export function watchReview(
+  datasetId: string,
+  onChange: (pulse: ReviewPulse) => void,
+  db: AuReviewDb = getDb(),
+): () => void {
+  const subscription = liveQuery(() =>
+    db.transaction('r', [db.datasets, db.history], async () => ({
+      exists: (await db.datasets.get(datasetId)) !== undefined,
+      entries: await db.history.where('datasetId').equals(datasetId).count(),
+    })),
+  ).subscribe({
+    next: onChange,
+    // A failed read is no news: the next write or reload tells the truth.
+    error: () => {},
+  });
+  return () => subscription.unsubscribe();
 }
 
 export async function saveReviewSet(set: ReviewSet, db: AuReviewDb = getDb()): Promise<void> {
@@ -80,7 +211,7 @@ export async function listEvidence(
     .where('[datasetId+sample]')
     .equals([datasetId, sample])
     .toArray();
-  return readAll(datasetId, 'evidence box', records, EvidenceBoxSchema).sort(
+  return readAllVersioned(datasetId, records, REVIEW_FORMATS.evidenceBox).records.sort(
     (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
   );
 }

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,14 @@ export const brokenFixtures = path.join(repoRoot, 'tests/fixtures');
 export const rafceFiles = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'].map(
   (name) => path.join(rafceFixtures, name),
 );
+
+/**
+ * The real files cannot ship with the repository (RAF-DB's terms): a test that imports them
+ * starts with `test.skip(!hasRafceFixtures, needsRafceFixtures)`. CI requires them.
+ */
+export const hasRafceFixtures = rafceFiles.every((file) => existsSync(file));
+export const needsRafceFixtures =
+  'needs the real RAF-CE label files in ../shared/fixtures/raf-ce (or RAFCE_FIXTURES)';
 
 /** The application as a user sees it: header, tabs and pages. */
 export class AuReviewApp {
@@ -86,6 +95,15 @@ export class ImportPage {
 
   get saveButton(): Locator {
     return this.page.getByRole('button', { name: /^Save dataset/ });
+  }
+
+  /** The files chosen so far, with a line for each file or zip entry refused. */
+  get chosenFiles(): Locator {
+    return this.page.getByRole('list', { name: 'Chosen files' });
+  }
+
+  async startOver(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Start over' }).click();
   }
 
   async save(name?: string): Promise<void> {
@@ -251,6 +269,22 @@ export class ReviewPage {
 
   get boxes(): Locator {
     return this.page.getByRole('list', { name: 'Evidence boxes' }).getByRole('listitem');
+  }
+
+  get sampleState(): Locator {
+    return this.page.getByTestId('sample-state');
+  }
+
+  /** The message of a review stopped by a failed write or a deleted dataset. */
+  get stopped(): Locator {
+    return this.page
+      .getByRole('complementary', { name: 'Review' })
+      .getByRole('alert')
+      .filter({ hasText: /saved|deleted/ });
+  }
+
+  async retry(): Promise<void> {
+    await this.stopped.getByRole('button', { name: 'Retry' }).click();
   }
 
   /** Presses keys one at a time, waiting for each decision to be shown as done. */

@@ -18,6 +18,7 @@ const pureDomain = [
   'team',
   'diagnosis',
   'label-evidence',
+  'backup',
 ].map((d) => `src/lib/${d}/**`);
 const outerLayers = [
   '**/store/**',

@@ -1,13 +1,32 @@
 import type { DatasetMeta } from '../store/records';
 import {
+  addImages,
   deleteDataset,
+  getDataset,
   getImage,
   listDatasets,
+  listMissingImages,
   loadSampleTable,
+  readStorageInfo,
   renameDataset,
   requestPersistentStorage,
   updateDatasetMeta,
+  type AddImagesResult,
+  type MissingImages,
+  type StorageInfo,
 } from '../store/datasets';
+import {
+  createBackup,
+  restoreBackup,
+  type BackupFile,
+  type RestoreMode,
+  type RestoreResult,
+} from '../store/backup';
+import { describeWriteError } from '../store/errors';
+import { storageLevel, type StorageLevel } from '../backup/space';
+import { classifyInputName } from '../input/input-files';
+import { imageKey } from '../labels/images';
+import { ImportWorker } from '../workers/import-client';
 import {
   deleteRuleSet,
   deleteSavedFilter,
@@ -39,7 +58,7 @@ import { readFromFolder, requestFolderAccess } from './image-folder';
 import { ImageCache } from './image-cache';
 import { ReviewState } from './review.svelte';
 
-export type { DatasetMeta, SavedFilterRecord };
+export type { DatasetMeta, SavedFilterRecord, MissingImages, StorageInfo };
 
 /**
  * The datasets this browser holds and the one that is open, with its rule set and
@@ -84,11 +103,31 @@ export class DatasetLibrary {
   analysing = $state(false);
   private analysisRun = 0;
 
+  /** The browser's estimate of the space used and allowed, and whether it is persistent. */
+  storage = $state.raw<StorageInfo | null>(null);
+  storageLevel = $derived<StorageLevel | null>(this.storage ? storageLevel(this.storage) : null);
+  /** Datasets whose images were not all stored, with those missing. */
+  missingImages = $state.raw<MissingImages[]>([]);
+  /**
+   * True when the database is empty but this browser held datasets before: the
+   * browser (or the user) cleared the site's data. Said plainly, never papered over
+   * with a fresh demo.
+   */
+  databaseLost = $state(false);
+  /** A plain sentence about a write that failed (a full disk, a dataset gone). */
+  writeProblem = $state<string | null>(null);
+
   /** Lists stored datasets and opens the last one used, or the demo on a first visit. */
   async start(): Promise<void> {
     try {
-      void requestPersistentStorage();
+      void requestPersistentStorage().then(() => this.refreshStorage());
+      const heldBefore = Number(localStorage.getItem(heldKey) ?? '0');
       await Promise.all([this.refresh(), this.review.loadSettings()]);
+      if (this.datasets.length === 0 && heldBefore > 0) {
+        this.databaseLost = true;
+        this.status = 'ready';
+        return;
+      }
       if (this.datasets.length === 0) {
         const demo = await loadDemoDataset();
         await this.refresh();
@@ -106,6 +145,103 @@ export class DatasetLibrary {
 
   async refresh(): Promise<void> {
     this.datasets = await listDatasets();
+    // Remembered outside IndexedDB, so that a wiped database is noticed on the next start.
+    localStorage.setItem(heldKey, String(this.datasets.length));
+    if (this.datasets.length > 0) this.databaseLost = false;
+    this.missingImages = await listMissingImages().catch(() => this.missingImages);
+    void this.refreshStorage();
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = await readStorageInfo();
+  }
+
+  /** Asks the browser again to keep this site's data (browsers may grant it after use). */
+  async askPersistence(): Promise<void> {
+    await requestPersistentStorage();
+    await this.refreshStorage();
+  }
+
+  /**
+   * After a write failed: says in plain words why, checking first that the dataset is
+   * still stored (another tab, or the browser clearing the site, may have removed it).
+   */
+  async explainWriteFailure(
+    error: unknown,
+    what: string,
+    datasetId = this.openId,
+  ): Promise<string> {
+    let message = describeWriteError(error, what);
+    if (datasetId) {
+      const stillThere = await getDataset(datasetId).catch(() => undefined);
+      if (!stillThere)
+        message = `The dataset is no longer stored in this browser (deleted in another tab, or the browser cleared this site's data): nothing of ${what} was saved.`;
+    }
+    this.writeProblem = message;
+    void this.refresh().catch(() => undefined);
+    return message;
+  }
+
+  /** Runs a write; on failure, explains it (see explainWriteFailure) and rethrows. */
+  private async guarded<T>(what: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      await this.explainWriteFailure(error, what);
+      throw error;
+    }
+  }
+
+  /** A backup file of a dataset, to download. */
+  backup(id: string, includeImages: boolean): Promise<BackupFile> {
+    return createBackup(id, { includeImages });
+  }
+
+  /** Restores a backup file; on success the restored dataset is opened. */
+  async restore(file: Blob, fileName: string, mode: RestoreMode): Promise<RestoreResult> {
+    const result = await restoreBackup(new Uint8Array(await file.arrayBuffer()), fileName, mode);
+    if (!result.ok) return result;
+    this.databaseLost = false;
+    await this.refresh();
+    await this.openDataset(result.meta.id);
+    return result;
+  }
+
+  /**
+   * Fills in the images a dataset still lacks from picked files (images or zips of
+   * them): those already stored, or not the dataset's, are skipped.
+   */
+  async addMissingImages(
+    datasetId: string,
+    picked: { path: string; file: Blob }[],
+  ): Promise<AddImagesResult> {
+    const images: { key: string; name: string; blob: Blob }[] = [];
+    const worker = new ImportWorker();
+    try {
+      for (const { path, file } of picked) {
+        const kind = classifyInputName(path);
+        if (kind === 'image') images.push({ key: imageKey(path), name: path, blob: file });
+        else if (kind === 'archive') {
+          const expanded = await worker.expand(path, file);
+          if ('error' in expanded) continue;
+          for (const entry of expanded.files)
+            if (classifyInputName(entry.name) === 'image')
+              images.push({ key: imageKey(entry.name), name: entry.name, blob: entry.blob });
+        }
+      }
+    } finally {
+      worker.terminate();
+    }
+    try {
+      const result = await addImages(datasetId, images);
+      if (this.openId === datasetId) {
+        this.images.clear();
+        this.imagesVersion++;
+      }
+      return result;
+    } finally {
+      await this.refresh();
+    }
   }
 
   async openDataset(id: string): Promise<void> {
@@ -141,14 +277,15 @@ export class DatasetLibrary {
   }
 
   async rename(id: string, name: string): Promise<void> {
-    await renameDataset(id, name);
+    await this.guarded('the new name', () => renameDataset(id, name));
     await this.refresh();
   }
 
   /** Renames the open dataset's classes and splits; ids, and so the labels, stay as they are. */
   async setNames(scheme: LabelScheme, splitNames: SplitNames): Promise<void> {
     if (!this.openId) return;
-    await updateDatasetMeta(this.openId, { scheme, splitNames });
+    const id = this.openId;
+    await this.guarded('the new names', () => updateDatasetMeta(id, { scheme, splitNames }));
     await this.refresh();
     await this.analyse();
   }
@@ -157,7 +294,8 @@ export class DatasetLibrary {
   async updateRuleSet(ruleSet: RuleSet): Promise<void> {
     if (!this.openId) return;
     const valid = RuleSetSchema.parse(ruleSet);
-    await saveRuleSet(this.openId, valid);
+    const id = this.openId;
+    await this.guarded('the rule set', () => saveRuleSet(id, valid));
     this.ruleSet = valid;
     this.ruleSetIsBuiltin = false;
     await this.analyse();
@@ -242,7 +380,8 @@ export class DatasetLibrary {
   /** Stores crowd votes beside the open dataset (replacing earlier ones) and weighs them in. */
   async setCrowd(crowd: CrowdDistribution): Promise<void> {
     if (!this.openId) return;
-    await saveCrowd(this.openId, crowd);
+    const id = this.openId;
+    await this.guarded('the crowd votes', () => saveCrowd(id, crowd));
     this.crowd = crowd;
     await this.analyse();
   }
@@ -256,7 +395,8 @@ export class DatasetLibrary {
 
   async saveFilter(name: string, filter: SampleFilter): Promise<void> {
     if (!this.openId) return;
-    await saveFilter(this.openId, name, filter);
+    const id = this.openId;
+    await this.guarded('the filter', () => saveFilter(id, name, filter));
     this.savedFilters = await listSavedFilters(this.openId);
   }
 
@@ -282,6 +422,7 @@ export class DatasetLibrary {
   }
 
   async addDemo(): Promise<void> {
+    this.databaseLost = false;
     const demo = await loadDemoDataset();
     await this.refresh();
     await this.openDataset(demo.id);
@@ -311,6 +452,8 @@ export function defaultRuleSet(scheme: LabelScheme | undefined): RuleSet {
 }
 
 const lastOpenKey = 'au-review:last-open-dataset';
+/** How many datasets the database held when last listed. */
+const heldKey = 'au-review:datasets-held';
 
 function zipIndex(keys: string, paths: string): Map<string, string> {
   const keyList = keys ? keys.split('\n') : [];

@@ -3,7 +3,9 @@ import type { Decision } from '../review/decision';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DB_NAME, getDb, openDb, type AuReviewDb } from './db';
 import {
+  IMAGE_BATCH_COUNT,
   createDatasetStore,
+  imageBatches,
   requestPersistentStorage,
   type DatasetStore,
   type SaveDatasetInput,
@@ -54,6 +56,7 @@ async function snapshot() {
     pageKeys: await db.pages.toCollection().primaryKeys(),
     imageKeys: await db.images.toCollection().primaryKeys(),
     decisions: await db.decisions.toArray(),
+    settings: await db.settings.toArray(),
     count: await store.countDatasets(),
   };
 }
@@ -234,29 +237,11 @@ describe('saveImportedDataset + loadSampleTable', () => {
 });
 
 describe('atomicity: a failed or aborted import stores nothing', () => {
-  /** instanceof Blob, but not a real Blob: structured clone throws DataCloneError mid-transaction. */
-  function unclonableBlob(): Blob {
-    const fake = Object.create(Blob.prototype) as Blob;
-    return Object.defineProperties(fake, {
-      type: { value: 'image/jpeg' },
-      read: { value: () => 'functions cannot be cloned', enumerable: true },
-    });
-  }
-
   const cases: [
     string,
     (d: SaveDatasetInput) => Parameters<DatasetStore['saveImportedDataset']>[1],
     RegExp,
   ][] = [
-    [
-      'a blob that cannot be stored (after the pages and 300 images were written)',
-      (d) => {
-        d.images[301] = { key: 'bad.jpg', name: 'bad.jpg', blob: unclonableBlob() };
-        // Proves the failure happens midway: pages and the first image chunk were written.
-        return { onProgress: (done) => (reached = Math.max(reached, done)) };
-      },
-      /DataCloneError|could not be cloned/i,
-    ],
     [
       'an abort signal triggered from onProgress',
       () => {
@@ -266,10 +251,10 @@ describe('atomicity: a failed or aborted import stores nothing', () => {
       /abort/i,
     ],
     [
-      'an abort signal triggered after the images, before the meta',
+      'an abort signal triggered after the last image batch (labels and images stored)',
       (d) => {
         const controller = new AbortController();
-        const lastImage = 3 + d.images.length;
+        const lastImage = 3 + 1 + d.images.length;
         return {
           signal: controller.signal,
           onProgress: (done) => done === lastImage && controller.abort(new Error('user cancelled')),
@@ -289,9 +274,7 @@ describe('atomicity: a failed or aborted import stores nothing', () => {
     ['a signal aborted before the call', () => ({ signal: AbortSignal.abort() }), /abort/i],
   ];
 
-  let reached = 0;
   it.each(cases)('%s', async (_, arrange, error) => {
-    reached = 0;
     const earlier = input('earlier', 12_345, ['e1.jpg', 'e2.jpg']);
     const kept = await store.saveImportedDataset(earlier);
     await db.decisions.add(decisionFor(kept.id, 3));
@@ -306,7 +289,6 @@ describe('atomicity: a failed or aborted import stores nothing', () => {
     await expect(store.saveImportedDataset(data, options)).rejects.toThrow(error);
 
     expect(await snapshot()).toEqual(before);
-    if (reached) expect(reached).toBeGreaterThanOrEqual(3 + 256);
     expect(before.count).toBe(1);
     expect(tableDifference(await store.loadSampleTable(kept.id), earlier.table)).toBeNull();
     expect(await (await store.getImage(kept.id, 'e2.jpg'))?.text()).toBe('image e2.jpg');
@@ -486,5 +468,112 @@ describe('requestPersistentStorage', () => {
   ])('asks the browser: %s', async (_, storage, expected) => {
     vi.stubGlobal('navigator', { storage });
     expect(await requestPersistentStorage()).toBe(expected);
+  });
+});
+
+describe('imageBatches', () => {
+  const sized = (...sizes: number[]) =>
+    sizes.map((n, i) => ({ key: `${i}`, blob: new Blob([new Uint8Array(n)]) }));
+  it.each([
+    ['nothing', [], 3, 100, []],
+    ['by count', [1, 1, 1, 1, 1], 2, 100, [2, 2, 1]],
+    ['by bytes', [40, 40, 40, 40], 10, 100, [2, 2]],
+    ['an image larger than a batch goes alone', [10, 500, 10], 10, 100, [1, 1, 1]],
+    ['exactly the byte limit fits', [50, 50, 1], 10, 100, [2, 1]],
+  ] as const)('%s', (_, sizes, count, bytes, expected) => {
+    const batches = imageBatches(sized(...sizes), count, bytes);
+    expect(batches.map((b) => b.length)).toEqual(expected);
+    expect(batches.flat().map((i) => i.key)).toEqual(sizes.map((_, i) => `${i}`));
+  });
+});
+
+describe('images are saved in batches after the labels, and can be retried', () => {
+  const keys = Array.from({ length: 1200 }, (_, i) => `img${String(i).padStart(4, '0')}.jpg`);
+
+  it('a failing batch keeps the labels and earlier batches, lists the rest, and re-adding fills only those', async () => {
+    const data = input('big', 25_000, keys);
+    const real = db.images.bulkAdd.bind(db.images);
+    const failing = vi
+      .spyOn(db.images, 'bulkAdd')
+      .mockImplementation(((records: { key: string }[]) =>
+        records.some((r) => r.key === keys[700])
+          ? Promise.reject(new DOMException('Failed to write blobs (IOError)', 'DataError'))
+          : real(records as never)) as never);
+    const meta = await store.saveImportedDataset(data);
+
+    expect(tableDifference(await store.loadSampleTable(meta.id), data.table)).toBeNull();
+    expect(meta.imageCount).toBe(IMAGE_BATCH_COUNT);
+    expect((await store.listImageKeys(meta.id)).length).toBe(IMAGE_BATCH_COUNT);
+    const [missing, ...others] = await store.listMissingImages();
+    expect(others).toEqual([]);
+    expect(missing?.datasetId).toBe(meta.id);
+    expect(missing?.wanted).toBe(1200);
+    expect(missing?.missing).toEqual(keys.slice(IMAGE_BATCH_COUNT));
+    expect(missing?.error).toMatch(/img0500\.jpg/);
+
+    // The user adds the whole image set again: only the missing ones are written.
+    failing.mockRestore();
+    const bulkAdd = vi.spyOn(db.images, 'bulkAdd');
+    const again = await store.addImages(meta.id, makeImages(['stranger.jpg', ...keys]));
+    expect(again).toEqual({ saved: 700, skipped: 501, stillMissing: 0, error: null });
+    expect(bulkAdd.mock.calls.flatMap(([batch]) => batch.map((r) => r.key))).toEqual(
+      keys.slice(IMAGE_BATCH_COUNT),
+    );
+    expect(await store.listMissingImages()).toEqual([]);
+    expect((await store.getDataset(meta.id))?.imageCount).toBe(1200);
+    expect(await (await store.getImage(meta.id, keys[700]!))?.text()).toBe(`image ${keys[700]}`);
+    expect(await store.getImage(meta.id, 'stranger.jpg')).toBeUndefined();
+    expect(await db.settings.toArray()).toEqual([]);
+  });
+
+  it('a passing failure of one batch is retried once and leaves nothing missing', async () => {
+    const real = db.images.bulkAdd.bind(db.images);
+    let calls = 0;
+    vi.spyOn(db.images, 'bulkAdd').mockImplementation(((records: never[]) => {
+      calls++;
+      if (calls === 2)
+        return Promise.reject(new DOMException('Failed to write blobs (IOError)', 'DataError'));
+      return real(records);
+    }) as never);
+    const meta = await store.saveImportedDataset(input('flaky', 10, keys));
+    expect(calls).toBe(4);
+    expect(meta.imageCount).toBe(1200);
+    expect(await store.listMissingImages()).toEqual([]);
+    expect(await db.settings.toArray()).toEqual([]);
+  });
+
+  it('a full disk on an image batch says so in plain words and names the first image not saved', async () => {
+    const real = db.images.bulkAdd.bind(db.images);
+    vi.spyOn(db.images, 'bulkAdd').mockImplementation(((records: { key: string }[]) =>
+      records[0]?.key === keys[IMAGE_BATCH_COUNT]
+        ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
+        : real(records as never)) as never);
+    const meta = await store.saveImportedDataset(input('full', 10, keys));
+    const [missing] = await store.listMissingImages();
+    expect(missing?.missing.length).toBe(700);
+    expect(missing?.error).toBe(
+      `The disk (or the browser's storage quota) is full: nothing of the images from ${keys[500]} on was saved. Free space or delete a dataset, then retry.`,
+    );
+    expect(meta.imageCount).toBe(IMAGE_BATCH_COUNT);
+  });
+
+  it('a full disk while the labels are written stores nothing and says the disk is full', async () => {
+    const before = await snapshot();
+    const bulkError = Object.assign(new Error('pages.bulkAdd(): 2 of 3 operations failed'), {
+      name: 'BulkError',
+      failures: [new DOMException('quota', 'QuotaExceededError')],
+    });
+    vi.spyOn(db.pages, 'bulkAdd').mockRejectedValue(bulkError);
+    await expect(store.saveImportedDataset(input('labels', 25_000, keys))).rejects.toThrow(
+      `The disk (or the browser's storage quota) is full: nothing of “labels” was saved. Free space or delete a dataset, then retry.`,
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('adding images to a dataset deleted meanwhile (another tab) says it is gone', async () => {
+    const meta = await store.saveImportedDataset(input('gone', 10, []));
+    await store.deleteDataset(meta.id);
+    await expect(store.addImages(meta.id, makeImages(keys))).rejects.toThrow(DatasetNotFoundError);
+    expect(await db.images.count()).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { assessLabels, type LabelEvidence } from '../label-evidence/assess';
 import { CROWD_EMOTIONS, type CrowdDistribution } from '../label-evidence/crowd-file';
 import { importLabelFiles } from '../labels/import';

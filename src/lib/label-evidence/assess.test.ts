@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { importLabelFiles } from '../labels/import';
 import { RAFCE_SCHEME } from '../labels/schemes';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';

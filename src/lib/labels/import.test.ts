@@ -4,6 +4,7 @@ import {
   detectFile,
   importLabelFiles,
   importLabelStreams,
+  MAX_WHOLE_FILE_BYTES,
   type DetectedFile,
   type ImportOptions,
   type LabelFileSource,
@@ -539,4 +540,33 @@ describe('importLabelFiles with a problem on every line', () => {
     expect(result.report.problemCounts).toMatchObject({ 'bad-au-token': n, conflict: n - 1 });
     // 300,000 rows take seconds on a loaded machine: the default 5 s limit is not the point here.
   }, 60_000);
+});
+
+describe('importLabelStreams with a file too large to read whole', () => {
+  it('refuses a CSV over the limit unread, names it, and still reads the other files', async () => {
+    let opened = false;
+    const huge = {
+      name: 'labels.csv',
+      size: MAX_WHOLE_FILE_BYTES + 1,
+      stream: () =>
+        new ReadableStream<Uint8Array>({
+          pull() {
+            opened = true;
+            throw new Error('a refused file must not be read');
+          },
+        }),
+    };
+    const emotion = textFile('RAFCE_emolabel.txt', '0001.jpg 3\n');
+    const small = {
+      name: emotion.name,
+      size: emotion.bytes.length,
+      stream: () => new Blob([emotion.bytes as Uint8Array<ArrayBuffer>]).stream(),
+    };
+    const result = await importLabelStreams([huge, small]);
+    expect(opened).toBe(false);
+    expect(result?.table.count).toBe(1);
+    const problem = result?.problems.find((p) => p.kind === 'file-too-large');
+    expect(problem).toMatchObject({ file: 'labels.csv', line: 0, severity: 'error' });
+    expect(problem?.message).toMatch(/read whole, and at most 512 MiB is taken/);
+  });
 });

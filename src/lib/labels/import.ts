@@ -108,6 +108,8 @@ export function importLabelFiles(
   alreadyRead?: ReadonlyMap<string, ReadResult>,
   /** Told how many rows of a CSV file are checked, now and then (its rows are read whole). */
   onRowsChecked?: (done: number, total: number) => void,
+  /** Problems found before the files came here (a file too large to read whole). */
+  earlierProblems: readonly Problem[] = [],
 ): ImportResult {
   let givenScheme: LabelScheme | undefined;
   if (options.schemeId !== undefined) {
@@ -115,7 +117,7 @@ export function importLabelFiles(
     if (!givenScheme) throw new Error(`importLabelFiles: unknown scheme id '${options.schemeId}'`);
   }
 
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...earlierProblems];
   const detected = files.map((file) => {
     const kind = detectFile(file);
     // Told it is a CSV, a CSV whose header names no image column is read, so the
@@ -324,9 +326,20 @@ export interface ReadProgress {
 const NO_BYTES = new Uint8Array(0);
 
 /**
+ * The largest file of a format read whole (RAF-DB lists, CSV) that is taken: its bytes,
+ * its text and its rows are all held at once, so a bigger one could exhaust the tab.
+ * RAF-CE files stream and have no such limit.
+ */
+export const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
+
+const formatMiB = (bytes: number) =>
+  (bytes / (1024 * 1024)).toLocaleString('en', { maximumFractionDigits: 0 });
+
+/**
  * importLabelFiles for files that arrive as streams. RAF-CE files, the large ones,
  * are read chunk by chunk straight into columns, so a file is never held whole as
- * text; the other formats are read whole. Resolves with null when the signal
+ * text; the other formats are read whole, up to
+ * MAX_WHOLE_FILE_BYTES. Resolves with null when the signal
  * aborts; nothing is kept then.
  */
 export async function importLabelStreams(
@@ -355,11 +368,17 @@ export async function importLabelStreams(
     .sort((a, b) => readRank(a.role) - readRank(b.role));
   // Every stream starts at once, so that each file's first bytes are on their way
   // while the files before it are parsed.
-  const streams = new Map(ordered.map(({ source }) => [source, source.stream()]));
+  // A file that will be refused as too large is never opened.
+  const streams = new Map(
+    ordered
+      .filter(({ source, role }) => role || source.size <= MAX_WHOLE_FILE_BYTES)
+      .map(({ source }) => [source, source.stream()]),
+  );
+  const tooLarge: Problem[] = [];
   try {
     for (const { source, role } of ordered) {
-      const stream = streams.get(source) as ReadableStream<Uint8Array>;
-      if (role && !rolesTaken.has(role)) {
+      const stream = streams.get(source);
+      if (role && !rolesTaken.has(role) && stream) {
         rolesTaken.add(role);
         const reader = new RafCeReader(source.name, role, {
           scheme,
@@ -382,7 +401,25 @@ export async function importLabelStreams(
         bytesOf.set(source, NO_BYTES);
       } else {
         // Read whole, but never with a huge line: those are cut short here, and the
-        // reader reports them as too long (see LongLineFilter).
+        // reader reports them as too long (see LongLineFilter). Nor a huge file: its
+        // bytes and its rows would both be held, so past a size it is refused unread.
+        if (source.size > MAX_WHOLE_FILE_BYTES || !stream) {
+          tooLarge.push(
+            makeProblem(
+              source.name,
+              0,
+              'file-too-large',
+              'error',
+              'file',
+              source.name,
+              `${formatMiB(source.size)} MiB: files in this format are read whole, and at most ` +
+                `${formatMiB(MAX_WHOLE_FILE_BYTES)} MiB is taken; split the file, or convert it ` +
+                'to the RAF-CE format, which is read as a stream; not read',
+            ),
+          );
+          bytesOf.set(source, NO_BYTES);
+          continue;
+        }
         const filter = new LongLineFilter();
         const done = await pump(stream, signal, (chunk) => {
           bytesRead += chunk.length;
@@ -398,11 +435,11 @@ export async function importLabelStreams(
     // A stream not read to its end (a cancel, a failure) lets go of what it read ahead.
     for (const stream of streams.values()) if (!stream.locked) void stream.cancel().catch(() => {});
   }
-  const files = sources.map((source) => ({
-    name: source.name,
-    bytes: bytesOf.get(source) ?? NO_BYTES,
-  }));
-  return importLabelFiles(files, options, streamed, onRowsChecked);
+  const refused = new Set(tooLarge.map((p) => p.file));
+  const files = sources
+    .filter((source) => !refused.has(source.name))
+    .map((source) => ({ name: source.name, bytes: bytesOf.get(source) ?? NO_BYTES }));
+  return importLabelFiles(files, options, streamed, onRowsChecked, tooLarge);
 }
 
 /** Reads a stream to its end, or until take says stop (true) or the signal aborts (false). */

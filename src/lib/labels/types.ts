@@ -22,6 +22,7 @@ export const ProblemKindSchema = z.enum([
   'unknown-file', // a file the importer does not recognise
   'line-too-long', // a line over MAX_LINE_BYTES (skipped, never held whole)
   'line-end', // a carriage return without a line feed (classic Mac OS line ends)
+  'file-too-large', // a file of a format read whole, over MAX_WHOLE_FILE_BYTES (not read)
 ]);
 export type ProblemKind = z.infer<typeof ProblemKindSchema>;
 

@@ -33,6 +33,9 @@ export const MIGRATIONS = {
   reviewSet: {},
   evidenceBox: {},
   crowd: {},
+  teamSession: {},
+  teamBundle: {},
+  assignment: {},
 } satisfies Record<string, MigrationSteps>;
 
 /** How to read one kind of record: its current version and schema, and the steps up to it. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type AuReviewDb } from './db';
 import { createDatasetStore } from './datasets';
-import { StoreCorruptionError } from './errors';
+import { NewerRecordError, StoreCorruptionError } from './errors';
 import {
   deleteAssignment,
   deleteTeamSession,
@@ -125,8 +125,14 @@ describe('team sessions', () => {
   });
 
   it('reports a corrupt stored session instead of returning it', async () => {
-    await db.teamSessions.add({ ...sessionRecord('s1'), version: 9 } as never);
+    await db.teamSessions.add({ ...sessionRecord('s1'), session: { sessionId: 's1' } } as never);
     await expect(listTeamSessions('ds1', db)).rejects.toThrow(StoreCorruptionError);
+  });
+
+  it('names a session written by a newer app as such, not as corrupt', async () => {
+    await db.teamSessions.add({ ...sessionRecord('s1'), version: 9 } as never);
+    await expect(listTeamSessions('ds1', db)).rejects.toThrow(NewerRecordError);
+    await expect(listTeamSessions('ds1', db)).rejects.toThrow(/written by a newer AU Review/);
   });
 });
 

@@ -1,6 +1,8 @@
 import { getDb, type AuReviewDb } from './db';
-import { readAll } from './records';
+import { MIGRATIONS, type RecordFormat } from './migrations';
+import { readAllVersioned } from './records';
 import {
+  TEAM_RECORD_VERSION,
   TeamSessionRecordSchema,
   type TeamSessionRecord,
   TeamBundleRecordSchema,
@@ -10,6 +12,28 @@ import {
 } from './team-records';
 
 export * from './team-records';
+
+const TEAM_SESSION_FORMAT: RecordFormat<TeamSessionRecord> = {
+  what: 'team session',
+  versionField: 'version',
+  current: TEAM_RECORD_VERSION,
+  schema: TeamSessionRecordSchema,
+  steps: MIGRATIONS.teamSession,
+};
+const TEAM_BUNDLE_FORMAT: RecordFormat<TeamBundleRecord> = {
+  what: 'review bundle',
+  versionField: 'version',
+  current: TEAM_RECORD_VERSION,
+  schema: TeamBundleRecordSchema,
+  steps: MIGRATIONS.teamBundle,
+};
+const ASSIGNMENT_FORMAT: RecordFormat<AssignmentRecord> = {
+  what: 'assignment',
+  versionField: 'version',
+  current: TEAM_RECORD_VERSION,
+  schema: AssignmentRecordSchema,
+  steps: MIGRATIONS.assignment,
+};
 
 /**
  * Team review records. The lead's browser keeps team sessions and the bundles
@@ -34,7 +58,7 @@ export async function listTeamSessions(
   db: AuReviewDb = getDb(),
 ): Promise<TeamSessionRecord[]> {
   const records = await db.teamSessions.where('datasetId').equals(datasetId).toArray();
-  return readAll(datasetId, 'team session', records, TeamSessionRecordSchema).sort(
+  return readAllVersioned(datasetId, records, TEAM_SESSION_FORMAT).records.sort(
     (a, b) => a.session.createdAt - b.session.createdAt || a.id.localeCompare(b.id),
   );
 }
@@ -53,7 +77,7 @@ export async function listTeamBundles(
   db: AuReviewDb = getDb(),
 ): Promise<TeamBundleRecord[]> {
   const records = await db.teamBundles.where('sessionId').equals(sessionId).toArray();
-  return readAll(sessionId, 'review bundle', records, TeamBundleRecordSchema);
+  return readAllVersioned(sessionId, records, TEAM_BUNDLE_FORMAT).records;
 }
 
 /**
@@ -93,13 +117,13 @@ export async function getAssignment(
 ): Promise<AssignmentRecord | undefined> {
   const record = await db.assignments.get(sessionId);
   if (record === undefined) return undefined;
-  return readAll(record.datasetId, 'assignment', [record], AssignmentRecordSchema)[0];
+  return readAllVersioned(record.datasetId, [record], ASSIGNMENT_FORMAT).records[0];
 }
 
 /** Every assignment opened in this browser, most recently opened first. */
 export async function listAssignments(db: AuReviewDb = getDb()): Promise<AssignmentRecord[]> {
   const records = await db.assignments.toArray();
-  return readAll('(assignments)', 'assignment', records, AssignmentRecordSchema).sort(
+  return readAllVersioned('(assignments)', records, ASSIGNMENT_FORMAT).records.sort(
     (a, b) => b.openedAt - a.openedAt,
   );
 }

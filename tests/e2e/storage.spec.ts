@@ -7,7 +7,7 @@ const DEMO = 'Demo: synthetic faces (RAF-CE format)';
 test('storage use and persistence are shown', async ({ page }) => {
   const app = new AuReviewApp(page);
   await app.open();
-  await expect(page.getByLabel('Storage', { exact: true })).toContainText(/used, .* free/);
+  await expect(page.getByLabel('Storage', { exact: true })).toContainText(/used.*free/);
   await app.goTo('Datasets');
   const storage = new StoragePanel(page);
   await expect(storage.storageSection).toContainText('used of');

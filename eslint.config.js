@@ -19,6 +19,8 @@ const pureDomain = [
   'diagnosis',
   'label-evidence',
   'backup',
+  'predictions',
+  'loader-check',
 ].map((d) => `src/lib/${d}/**`);
 const outerLayers = [
   '**/store/**',

@@ -1,5 +1,6 @@
 export type View =
   | 'diagnosis'
+  | 'models'
   | 'report'
   | 'samples'
   | 'overview'
@@ -12,6 +13,7 @@ export type View =
 
 const views: View[] = [
   'diagnosis',
+  'models',
   'report',
   'samples',
   'overview',

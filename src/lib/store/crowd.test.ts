@@ -209,7 +209,7 @@ const VERSION_6 = {
 
 describe('schema version 7', () => {
   it('adds the crowd table keyed by dataset', () => {
-    expect(db.verno).toBe(7);
+    expect(db.verno).toBe(8);
     const table = db.tables.find((t) => t.name === 'crowd');
     expect(table?.schema.primKey.src).toBe('datasetId');
     expect(table?.schema.indexes).toEqual([]);
@@ -240,7 +240,7 @@ describe('schema version 7', () => {
     db = openDb(name);
     datasets = createDatasetStore(db);
     await db.open();
-    expect(db.verno).toBe(7);
+    expect(db.verno).toBe(8);
     expect(await db.datasets.toArray()).toEqual(before.datasets);
     expect(await db.settings.toArray()).toEqual(before.settings);
     expect(await db.thumbnails.toArray()).toEqual(before.thumbnails);

@@ -62,8 +62,8 @@ async function snapshot() {
 }
 
 describe('db schema', () => {
-  it('declares version 7 with its tables and their keys', () => {
-    expect(db.verno).toBe(7);
+  it('declares version 8 with its tables and their keys', () => {
+    expect(db.verno).toBe(8);
     const spec = Object.fromEntries(
       db.tables.map((t) => [
         t.name,
@@ -87,6 +87,8 @@ describe('db schema', () => {
       imageFolders: 'datasetId',
       thumbnails: '[datasetId+key], datasetId, usedAt',
       crowd: 'datasetId',
+      predictionRuns: 'id, datasetId',
+      loaderChecks: 'datasetId',
     });
   });
 

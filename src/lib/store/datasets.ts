@@ -521,6 +521,8 @@ function datasetTables(db: AuReviewDb) {
     db.ruleSets,
     db.imageFolders,
     db.crowd,
+    db.loaderChecks,
+    db.predictionRuns,
     db.pages,
     db.images,
     db.savedFilters,
@@ -542,7 +544,8 @@ function datasetTables(db: AuReviewDb) {
  * in the same transaction that writes the new one).
  */
 export async function deleteDatasetRecords(db: AuReviewDb, id: string): Promise<void> {
-  for (const table of [db.datasets, db.ruleSets, db.imageFolders, db.crowd]) await table.delete(id);
+  for (const table of [db.datasets, db.ruleSets, db.imageFolders, db.crowd, db.loaderChecks])
+    await table.delete(id);
   for (const table of [
     db.pages,
     db.images,
@@ -552,6 +555,7 @@ export async function deleteDatasetRecords(db: AuReviewDb, id: string): Promise<
     db.reviewSets,
     db.evidence,
     db.thumbnails,
+    db.predictionRuns,
   ])
     await table.where('datasetId').equals(id).delete();
   await db.settings.delete(PENDING_IMAGES_PREFIX + id);

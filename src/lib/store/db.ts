@@ -14,6 +14,7 @@ import type { EvidenceBox } from '../review/evidence';
 import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team-records';
 import type { ThumbnailRecord } from './thumbnail-records';
 import type { CrowdRecord } from './crowd-records';
+import type { LoaderCheckRecord, PredictionRunRecord } from './prediction-records';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -35,6 +36,8 @@ export class AuReviewDb extends Dexie {
   declare assignments: EntityTable<AssignmentRecord, 'sessionId'>;
   declare thumbnails: Table<ThumbnailRecord, [string, string]>;
   declare crowd: EntityTable<CrowdRecord, 'datasetId'>;
+  declare predictionRuns: EntityTable<PredictionRunRecord, 'id'>;
+  declare loaderChecks: EntityTable<LoaderCheckRecord, 'datasetId'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -83,6 +86,13 @@ export class AuReviewDb extends Dexie {
     // dataset holding every sample's shares (see crowd-records.ts).
     this.version(7).stores({
       crowd: 'datasetId',
+    });
+    // Version 8: models' prediction runs beside a dataset, one record per run holding
+    // its probabilities as typed arrays, and the last check of a training loader's AU
+    // targets, one per dataset (see prediction-records.ts).
+    this.version(8).stores({
+      predictionRuns: 'id, datasetId',
+      loaderChecks: 'datasetId',
     });
   }
 }

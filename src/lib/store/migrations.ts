@@ -33,6 +33,8 @@ export const MIGRATIONS = {
   reviewSet: {},
   evidenceBox: {},
   crowd: {},
+  predictionRun: {},
+  loaderCheck: {},
   teamSession: {},
   teamBundle: {},
   assignment: {},

@@ -284,7 +284,7 @@ const VERSION_5 = {
 
 describe('schema version 6', () => {
   it('adds the thumbnails table with its indexes', () => {
-    expect(db.verno).toBe(7);
+    expect(db.verno).toBe(8);
     const table = db.tables.find((t) => t.name === 'thumbnails');
     expect(table?.schema.primKey.src).toBe('[datasetId+key]');
     expect(table?.schema.indexes.map((i) => i.src).sort()).toEqual(['datasetId', 'usedAt']);
@@ -317,7 +317,7 @@ describe('schema version 6', () => {
     db = openDb(name);
     datasets = createDatasetStore(db);
     await db.open();
-    expect(db.verno).toBe(7);
+    expect(db.verno).toBe(8);
     expect(await db.datasets.toArray()).toEqual(before.datasets);
     expect(await db.images.count()).toBe(before.images);
     expect(await db.settings.toArray()).toEqual(before.settings);

@@ -392,6 +392,7 @@ async function analyseOnce(): Promise<{ run: EvidenceRun; evidence: LabelEvidenc
         scheme: meta.scheme,
         splitNames: meta.splitNames,
         crowd: null,
+        datasetId: null,
       },
       () => (tCheck = now()),
     );

@@ -51,6 +51,31 @@ test('two runs and a loader dump beside RAF-CE: the comparison, the AU scores an
     /\d+ of \d+/,
   );
 
+  // The diagnosis leads with what the training code read, before any label finding.
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Diagnosis' })
+    .click();
+  await expect(
+    page.getByRole('region', { name: 'Summary' }).getByRole('listitem').first(),
+  ).toHaveText(
+    'The AU targets your training code used are all zero for the 4,298 coded samples: the loader never read the AU labels.',
+  );
+  await expect(page.locator('section.finding h3').first()).toHaveText(
+    'What the training code read',
+  );
+
+  // Each run's prediction beside the label, and the runs weighed in as evidence (held-out samples only).
+  await app.goTo('Samples');
+  await app.samples.openSample('0002.jpg');
+  const runs = page.getByRole('region', { name: 'Trained runs' });
+  await expect(runs.getByRole('row', { name: /^baseline/ })).toBeVisible();
+  await expect(runs.getByRole('row', { name: /^multi-task/ })).toBeVisible();
+  const sources = page.getByRole('region', { name: 'Evidence about the label' });
+  await expect(sources).toContainText('Model predictions: baseline', { timeout: 60_000 });
+  await expect(sources).toContainText('held-out samples only, not train');
+  await models.open();
+
   // The page scrolls inside the app's main area: a tall window shows all of it at once.
   await page.setViewportSize({ width: 1400, height: 5600 });
   await page.screenshot({ path: test.info().outputPath('models.png') });

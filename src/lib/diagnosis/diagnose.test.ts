@@ -9,6 +9,9 @@ import { checkTable } from '../rules/check';
 import { buildOverview } from '../rules/overview';
 import { diagnose, diagnosisSections, type DiagnosisInput } from './diagnose';
 import { markdownDocument } from './markdown';
+import { checkLoaderTargets } from '../loader-check/check';
+import { readTargetDump } from '../loader-check/target-file';
+import { targetDumpCsv } from '../../../tests/support/prediction-fixtures';
 
 const imported = importLabelFiles([
   realRafCeFile('RAFCE_emolabel.txt'),
@@ -131,4 +134,29 @@ describeRealRafCe('diagnose on the real RAF-CE files', () => {
       if (finding.chart) expect(markdown).toContain(`(${finding.chart.file})`);
     }
   });
+
+  it.each(['all-zero-coded', 'correct'] as const)(
+    'the loader check (%s dump) leads the diagnosis when it finds something, and closes it when clean',
+    (kind) => {
+      const read = readTargetDump(targetDumpCsv(kind));
+      if (!read.dump) throw new Error('the generated dump was not read');
+      const report = checkLoaderTargets(table, read.dump);
+      const diagnosis = diagnose(
+        inputWith({ loaderCheck: { fileNames: ['targets.csv'], report } }),
+      );
+      const ids = diagnosis.findings.map((f) => f.id);
+      if (kind === 'correct') {
+        expect(ids.at(-1)).toBe('loader-clean');
+        expect(diagnosis.summary[0]).toMatch(/^4,549 samples/);
+      } else {
+        expect(ids[0]).toBe('loader');
+        expect(diagnosis.summary[0]).toBe(
+          'The AU targets your training code used are all zero for the 4,298 coded samples: the loader never read the AU labels.',
+        );
+        expect(diagnosis.findings[0]?.table?.rows[0]?.[0]).toBe(
+          'All-zero targets for coded samples',
+        );
+      }
+    },
+  );
 });

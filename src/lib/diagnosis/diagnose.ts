@@ -3,6 +3,7 @@ import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '.
 import type { LabelEvidence } from '../label-evidence/assess';
 import { crowdSharesOf, type CrowdDistribution } from '../label-evidence/crowd-file';
 import { crowdAgreement, crowdClassMapCheck, crowdRates } from '../label-evidence/crowd-source';
+import type { LoaderCheck } from '../loader-check/check';
 import { componentEvidence } from '../rules/check';
 import { expectedAuRate } from '../rules/expected-rates';
 import { maskOf, type AuMask } from '../rules/mask';
@@ -43,6 +44,8 @@ export interface DiagnosisInput {
   overview: Overview;
   evidence: LabelEvidence | null;
   crowd: CrowdDistribution | null;
+  /** The AU targets a training script used, checked against the labels (the Models page). */
+  loaderCheck?: { fileNames: string[]; report: LoaderCheck } | null;
 }
 
 /** Below this out-of-fold accuracy, confident learning's raw count is mostly the model's doubt. */
@@ -493,16 +496,53 @@ function trainingFinding(input: DiagnosisInput): Finding {
   };
 }
 
+/**
+ * What the training code did with the AU labels, when its targets were checked: first on
+ * the page when something is wrong, because no label can be blamed for targets the loader
+ * never read. A clean check is said last, among the training notes.
+ */
+function loaderFinding(input: DiagnosisInput): Finding | null {
+  const check = input.loaderCheck;
+  if (!check) return null;
+  const { report, fileNames } = check;
+  const files = fileNames.map((f) => `\`${f}\``).join(', ');
+  const sentences = [
+    report.clean
+      ? `The AU targets the training code used (${files}) match the labels.`
+      : report.verdict,
+    ...report.findings.filter((f) => f.severity !== 'info' || report.clean).map((f) => f.sentence),
+  ];
+  return {
+    id: report.clean ? 'loader-clean' : 'loader',
+    heading: 'What the training code read',
+    sentences,
+    chart: null,
+    table:
+      report.findings.length > 0
+        ? {
+            headers: ['finding', 'rows', 'of', 'severity'],
+            align: ['left', 'right', 'right', 'left'],
+            rows: report.findings.map((f) => [f.title, count(f.count), count(f.of), f.severity]),
+          }
+        : null,
+  };
+}
+
 export function diagnose(input: DiagnosisInput): Diagnosis {
+  const loader = loaderFinding(input);
+  const loaderFirst = loader !== null && !input.loaderCheck?.report.clean;
   const findings = [
+    ...(loaderFirst ? [loader] : []),
     ...nullFindings(input),
     predictabilityFinding(input),
     hallmarkFinding(input),
     crowdFinding(input),
     issuesFinding(input),
     trainingFinding(input),
+    ...(loader && !loaderFirst ? [loader] : []),
   ].filter((f): f is Finding => f !== null);
   const summary: string[] = [];
+  if (loaderFirst && input.loaderCheck) summary.push(input.loaderCheck.report.verdict);
   const { overview, evidence } = input;
   summary.push(
     `${count(overview.samples)} samples; ${percent(overview.nullShare, 1)} have \`null\` AU labels.`,

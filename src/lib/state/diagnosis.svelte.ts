@@ -23,6 +23,7 @@ export class DiagnosisReport {
       overview,
       evidence: library.issues,
       crowd: library.crowd,
+      loaderCheck: library.loaderCheck,
     });
   });
 

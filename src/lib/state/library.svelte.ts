@@ -48,6 +48,8 @@ import type { SampleFilter } from '../rules/filter';
 import type { LabelEvidence } from '../label-evidence/assess';
 import type { CrowdDistribution } from '../label-evidence/crowd-file';
 import { deleteCrowd, getCrowd, saveCrowd } from '../store/crowd';
+import { getLoaderCheck, listPredictionRuns, type LoaderCheckRecord } from '../store/predictions';
+import type { PredictionRun } from '../predictions/run';
 import type { Overview } from '../rules/overview';
 import { analyseInWorker } from '../workers/analysis-client';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
@@ -100,6 +102,10 @@ export class DatasetLibrary {
   overview = $state.raw<Overview | null>(null);
   /** Crowd votes stored beside the open dataset (RAF-ML distribution.txt), if any. */
   crowd = $state.raw<CrowdDistribution | null>(null);
+  /** The trained runs' predictions stored beside the open dataset (the Models page), oldest first. */
+  predictionRuns = $state.raw<PredictionRun[]>([]);
+  /** The training code's AU targets checked against the labels, if a dump was checked. */
+  loaderCheck = $state.raw<LoaderCheckRecord | null>(null);
   analysing = $state(false);
   private analysisRun = 0;
 
@@ -248,15 +254,18 @@ export class DatasetLibrary {
     this.status = 'loading';
     try {
       const meta = this.datasets.find((d) => d.id === id);
-      const [table, stored, filters, folder, crowd] = await Promise.all([
+      const [table, stored, filters, folder, crowd, models] = await Promise.all([
         loadSampleTable(id),
         getRuleSet(id),
         listSavedFilters(id),
         getImageFolder(id),
         getCrowd(id),
+        this.loadModels(id),
         this.review.load(id),
       ]);
       this.crowd = crowd ?? null;
+      this.predictionRuns = models.runs;
+      this.loaderCheck = models.loaderCheck;
       this.folder = folder ? { record: folder, pathOf: null } : null;
       this.folderNeedsPermission = null;
       this.images.clear();
@@ -359,6 +368,7 @@ export class DatasetLibrary {
         scheme: $state.snapshot(open.scheme),
         splitNames: $state.snapshot(open.splitNames),
         crowd: this.crowd,
+        datasetId: this.openId,
       },
       (answer) => {
         if (run !== this.analysisRun) return;
@@ -375,6 +385,37 @@ export class DatasetLibrary {
     }
     this.issues = response.evidence;
     this.overview = response.overview;
+  }
+
+  /** The runs and the loader check of a dataset; what cannot be read is left out (the Models page says why). */
+  private async loadModels(
+    id: string,
+  ): Promise<{ runs: PredictionRun[]; loaderCheck: LoaderCheckRecord | null }> {
+    const [runs, loaderCheck] = await Promise.all([
+      listPredictionRuns(id).then(
+        (stored) => stored.runs,
+        () => [],
+      ),
+      getLoaderCheck(id).then(
+        (check) => check ?? null,
+        () => null,
+      ),
+    ]);
+    return { runs, loaderCheck };
+  }
+
+  /**
+   * After a run is stored or removed, or a target dump checked (the Models page): the
+   * sample view and the diagnosis show them, and the runs weigh in as evidence.
+   */
+  async modelsChanged(): Promise<void> {
+    const id = this.openId;
+    if (!id) return;
+    const models = await this.loadModels(id);
+    if (id !== this.openId) return;
+    this.predictionRuns = models.runs;
+    this.loaderCheck = models.loaderCheck;
+    await this.analyse();
   }
 
   /** Stores crowd votes beside the open dataset (replacing earlier ones) and weighs them in. */

@@ -139,6 +139,10 @@ class FakeLibrary {
   openId = $state<string | null>('ds-1');
   open = $state.raw<{ scheme: typeof SCHEME } | null>({ scheme: SCHEME });
   sets: { name: string; samples: number[] }[] = [];
+  analyses = 0;
+  async modelsChanged(): Promise<void> {
+    this.analyses++;
+  }
   review = {
     createSet: async (init: { name: string }, samples: Int32Array) => {
       this.sets.push({ name: init.name, samples: Array.from(samples) });
@@ -186,7 +190,7 @@ describe('ModelRuns', () => {
   });
 
   it('reads a file into a preview, stores nothing until save, then lists the run', async () => {
-    const { models, service } = setup();
+    const { models, service, library } = setup();
     await models.sync();
     const reading = models.read('  new  ', csvFiles);
     expect(models.importStatus).toBe('reading');
@@ -196,8 +200,11 @@ describe('ModelRuns', () => {
     expect(service.reads[0]?.name).toBe('new');
     expect(service.stored).toEqual([]);
     expect(models.canSave).toBe(true);
+    expect(library.analyses).toBe(0);
 
     const meta = await models.save();
+    // A saved run is weighed into the evidence about the labels.
+    expect(library.analyses).toBe(1);
     expect(meta?.id).toBe('new');
     expect(service.stored).toEqual([1]);
     expect(models.runs.map((r) => r.id)).toEqual(['baseline', 'multi-task', 'new']);
@@ -259,9 +266,10 @@ describe('ModelRuns', () => {
   });
 
   it('removes a run and moves the comparison to the runs left', async () => {
-    const { models, service, store } = setup();
+    const { models, service, store, library } = setup();
     await models.sync();
     expect(await models.remove('baseline')).toBe(true);
+    expect(library.analyses).toBe(1);
     expect(store.removed).toEqual(['baseline']);
     expect(service.forgotten).toEqual(['baseline']);
     expect(models.runs.map((r) => r.id)).toEqual(['multi-task']);

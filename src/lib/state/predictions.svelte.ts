@@ -214,6 +214,8 @@ export class ModelRuns {
       if (this.runA === null) this.runA = meta.id;
       else if (this.runB === null && this.runA !== meta.id) this.runB = meta.id;
       this.discard();
+      // The run becomes a source of evidence about the labels (its held-out samples).
+      void this.library().modelsChanged();
       await this.score();
       return meta;
     } catch (error) {
@@ -243,6 +245,7 @@ export class ModelRuns {
     }
     this.runs = this.runs.filter((r) => r.id !== id);
     void this.service.forgetRun(id).catch(() => undefined);
+    void this.library().modelsChanged();
     if (this.runA === id) this.runA = null;
     if (this.runB === id) this.runB = null;
     if (this.runA === null) {
@@ -340,19 +343,22 @@ export class ModelRuns {
       const answer = await this.service.checkLoader(datasetId, files);
       if (answer === null || this.datasetId !== datasetId) return;
       this.loaderAnswer = answer;
-      if (answer.report)
-        this.loaderCheck = {
-          version: 1,
-          datasetId,
-          checkedAt: answer.checkedAt,
-          fileNames: answer.fileNames,
-          report: answer.report,
-          problems: answer.problems,
-        };
-      else
+      if (!answer.report) {
         this.loaderError =
           answer.problems.find((p) => p.severity === 'error')?.message ??
           'the dump could not be read; nothing was checked';
+        return;
+      }
+      this.loaderCheck = {
+        version: 1,
+        datasetId,
+        checkedAt: answer.checkedAt,
+        fileNames: answer.fileNames,
+        report: answer.report,
+        problems: answer.problems,
+      };
+      // The diagnosis leads with what the training code read.
+      void this.library().modelsChanged();
     } catch (error) {
       this.loaderError = message(error);
     } finally {

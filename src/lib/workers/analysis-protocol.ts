@@ -16,6 +16,11 @@ export interface AnalysisRequest {
   splitNames: SplitNames;
   /** Crowd votes stored beside the dataset, aligned to its samples. */
   crowd: CrowdDistribution | null;
+  /**
+   * The stored dataset, whose prediction runs the worker reads itself (a million rows
+   * of class probabilities per run are better not copied from the page); null: none.
+   */
+  datasetId: string | null;
 }
 
 /**

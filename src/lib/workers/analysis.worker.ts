@@ -9,14 +9,28 @@ import {
   evidenceTransferables,
 } from '../label-evidence/assess';
 import { crowdOpinions } from '../label-evidence/crowd-source';
+import type { ClassOpinions } from '../label-evidence/opinion';
+import { heldOutOpinions } from '../predictions/held-out';
+import type { PredictionRun } from '../predictions/run';
+import { listPredictionRuns } from '../store/predictions';
 import type { AnalysisRequest, AnalysisResponse } from './analysis-protocol';
 
 /**
  * Checks every sample, builds the overview and weighs the evidence about every label off
  * the main thread: at a million samples the model fits alone take seconds.
  */
-self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
-  const { id, columns, ruleSet, scheme, splitNames, crowd } = event.data;
+/** The dataset's stored runs; none when they cannot be read (the Models page says why). */
+async function storedRuns(datasetId: string | null): Promise<PredictionRun[]> {
+  if (!datasetId) return [];
+  try {
+    return (await listPredictionRuns(datasetId)).runs;
+  } catch {
+    return [];
+  }
+}
+
+self.onmessage = async (event: MessageEvent<AnalysisRequest>) => {
+  const { id, columns, ruleSet, scheme, splitNames, crowd, datasetId } = event.data;
   const post = (response: AnalysisResponse, transfer: ArrayBuffer[] = []) =>
     (self as unknown as Worker).postMessage(response, transfer);
   try {
@@ -30,13 +44,15 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
       check,
       overview: buildOverview(table, scheme, splitNames, ruleSet, check, null),
     });
+    const extraSources: ClassOpinions[] = crowd
+      ? [crowdOpinions(crowd, scheme, table.classIds)]
+      : [];
+    for (const run of await storedRuns(datasetId)) {
+      const opinions = heldOutOpinions(run, table, scheme, splitNames);
+      if (opinions) extraSources.push(opinions);
+    }
     const evidence = assessLabels(
-      {
-        columns: table,
-        scheme,
-        ruleSet,
-        extraSources: crowd ? [crowdOpinions(crowd, scheme, table.classIds)] : [],
-      },
+      { columns: table, scheme, ruleSet, extraSources },
       { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
     );
     const overview = buildOverview(table, scheme, splitNames, ruleSet, check, evidence);

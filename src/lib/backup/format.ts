@@ -10,10 +10,10 @@ import { z } from 'zod';
  */
 
 export const BACKUP_FORMAT = 'au-review-backup';
-export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION = 2;
 
-/** The tables a backup may hold, in the order they are written. */
-export const BACKUP_TABLES = [
+/** The tables of a version 1 backup, the first. */
+const VERSION_1_TABLES = [
   'datasets',
   'pages',
   'images',
@@ -28,23 +28,41 @@ export const BACKUP_TABLES = [
   'teamBundles',
   'assignments',
 ] as const;
+
+/** The tables a backup may hold, in the order they are written. */
+export const BACKUP_TABLES = [...VERSION_1_TABLES, 'predictionRuns', 'loaderChecks'] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
 export type BackupTables = Record<BackupTable, unknown[]>;
 
-export const BackupManifestSchema = z
-  .object({
-    format: z.literal(BACKUP_FORMAT),
-    version: z.number().int().positive(),
-    /** ms since the epoch. */
-    createdAt: z.number().int().nonnegative(),
-    datasetId: z.string().min(1),
-    datasetName: z.string(),
-    includesImages: z.boolean(),
-    /** How many records each table holds: a truncated file is caught by these counts. */
-    counts: z.record(z.enum(BACKUP_TABLES), z.number().int().nonnegative()),
-    binaries: z.number().int().nonnegative(),
-  })
-  .strict();
+/**
+ * The tables each version holds. A version adds tables, so an older app refuses a
+ * newer backup by its version ("update the app") rather than stumbling on entries it
+ * does not know, and a backup of an older version is read with the added tables empty.
+ */
+const TABLES_OF_VERSION: Readonly<Record<number, readonly BackupTable[]>> = {
+  1: VERSION_1_TABLES,
+  2: BACKUP_TABLES,
+};
+
+function manifestSchema(tables: readonly [BackupTable, ...BackupTable[]]) {
+  return z
+    .object({
+      format: z.literal(BACKUP_FORMAT),
+      version: z.number().int().positive(),
+      /** ms since the epoch. */
+      createdAt: z.number().int().nonnegative(),
+      datasetId: z.string().min(1),
+      datasetName: z.string(),
+      includesImages: z.boolean(),
+      /** How many records each table holds: a truncated file is caught by these counts. */
+      counts: z.record(z.enum(tables), z.number().int().nonnegative()),
+      binaries: z.number().int().nonnegative(),
+    })
+    .strict();
+}
+
+export const BackupManifestSchema = manifestSchema(BACKUP_TABLES);
+/** A manifest as read: the counts of tables its version did not hold are 0. */
 export type BackupManifest = z.infer<typeof BackupManifestSchema>;
 
 const typedArrays = {
@@ -175,19 +193,27 @@ export function unpackBackup(bytes: Uint8Array, fileName: string): UnpackedBacku
   const version = (manifestJson as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > BACKUP_VERSION)
     return refuse(
-      `it is a version ${version} backup; this app reads version ${BACKUP_VERSION} (update the app)`,
+      `it is a version ${version} backup; this app reads up to version ${BACKUP_VERSION} (update the app)`,
     );
-  const parsed = BackupManifestSchema.safeParse(manifestJson);
+  const versionTables = typeof version === 'number' ? TABLES_OF_VERSION[version] : undefined;
+  const parsed = manifestSchema(
+    (versionTables ?? BACKUP_TABLES) as [BackupTable, ...BackupTable[]],
+  ).safeParse(manifestJson);
   if (!parsed.success)
     return refuse(
       `${MANIFEST}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`).join('; ')}`,
     );
-  const manifest = parsed.data;
-  if (manifest.version !== BACKUP_VERSION)
-    return refuse(`version ${manifest.version} is not one this app reads`);
+  if (!versionTables) return refuse(`version ${parsed.data.version} is not one this app reads`);
+  const held = new Set<BackupTable>(versionTables);
+  const manifest: BackupManifest = {
+    ...parsed.data,
+    counts: Object.fromEntries(
+      BACKUP_TABLES.map((table) => [table, parsed.data.counts[table] ?? 0]),
+    ) as Record<BackupTable, number>,
+  };
   const known = new Set<string>([
     MANIFEST,
-    ...BACKUP_TABLES.map(tableEntry),
+    ...versionTables.map(tableEntry),
     ...Array.from({ length: manifest.binaries }, (_, i) => binaryEntry(i)),
   ]);
   const stray = Object.keys(entries).find((name) => !known.has(name));
@@ -195,6 +221,10 @@ export function unpackBackup(bytes: Uint8Array, fileName: string): UnpackedBacku
   const tables = {} as BackupTables;
   try {
     for (const table of BACKUP_TABLES) {
+      if (!held.has(table)) {
+        tables[table] = [];
+        continue;
+      }
       const entry = tableEntry(table);
       const raw = entries[entry];
       if (!raw) return refuse(`${entry} is missing`);
@@ -205,7 +235,7 @@ export function unpackBackup(bytes: Uint8Array, fileName: string): UnpackedBacku
         return refuse(`${entry} is not valid JSON`);
       }
       if (!Array.isArray(json)) return refuse(`${entry} does not hold a list of records`);
-      const expected = manifest.counts[table] ?? 0;
+      const expected = manifest.counts[table];
       if (json.length !== expected)
         return refuse(`${entry} holds ${json.length} records, the manifest says ${expected}`);
       tables[table] = json.map((record, i) => decode(record, entries, `${entry} record ${i}`));

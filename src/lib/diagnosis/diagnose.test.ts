@@ -153,6 +153,8 @@ describeRealRafCe('diagnose on the real RAF-CE files', () => {
         expect(diagnosis.summary[0]).toBe(
           'The AU targets your training code used are all zero for the 4,298 coded samples: the loader never read the AU labels.',
         );
+        const sentences = diagnosis.findings[0]?.sentences ?? [];
+        expect(new Set(sentences).size).toBe(sentences.length);
         expect(diagnosis.findings[0]?.table?.rows[0]?.[0]).toBe(
           'All-zero targets for coded samples',
         );

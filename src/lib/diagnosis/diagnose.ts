@@ -506,16 +506,17 @@ function loaderFinding(input: DiagnosisInput): Finding | null {
   if (!check) return null;
   const { report, fileNames } = check;
   const files = fileNames.map((f) => `\`${f}\``).join(', ');
-  const sentences = [
+  // The verdict often is the leading finding's own sentence: said once.
+  const sentences = new Set([
     report.clean
       ? `The AU targets the training code used (${files}) match the labels.`
       : report.verdict,
     ...report.findings.filter((f) => f.severity !== 'info' || report.clean).map((f) => f.sentence),
-  ];
+  ]);
   return {
     id: report.clean ? 'loader-clean' : 'loader',
     heading: 'What the training code read',
-    sentences,
+    sentences: [...sentences],
     chart: null,
     table:
       report.findings.length > 0

@@ -17,6 +17,12 @@ import { datasetTables, deleteDatasetRecords } from './datasets';
 import { getDb, type AuReviewDb } from './db';
 import { DatasetNotFoundError, describeWriteError } from './errors';
 import {
+  LoaderCheckRecordSchema,
+  PredictionRunRecordSchema,
+  type PredictionRunRecord,
+} from './prediction-records';
+import { getLoaderCheck, listPredictionRuns } from './predictions';
+import {
   DatasetMetaSchema,
   ImageRecordSchema,
   SamplePageSchema,
@@ -33,7 +39,8 @@ import {
 /**
  * A dataset saved to one file and restored from it: its labels (meta and pages),
  * decisions, history, review sets, evidence boxes, rule set, saved filters, crowd
- * votes, team records, and optionally its images. Thumbnails are left out (they are
+ * votes, team records, models' prediction runs, the last loader check, and optionally
+ * its images. Thumbnails are left out (they are
  * made again) and so are linked folders (a browser cannot carry a folder handle).
  */
 
@@ -82,6 +89,12 @@ export async function createBackup(
         .anyOf(sessions.map((s) => s.id))
         .toArray(),
       assignments: await db.assignments.filter((a) => a.datasetId === datasetId).toArray(),
+      // Read as the app reads them (older records migrated): a run it cannot read is
+      // left out, so that it does not make the whole backup refuse to restore.
+      predictionRuns: (await listPredictionRuns(datasetId, db)).runs.map(
+        ({ meta, ...arrays }): PredictionRunRecord => ({ ...meta, ...arrays }),
+      ),
+      loaderChecks: [await getLoaderCheck(datasetId, db)].filter((c) => c !== undefined),
     };
     return result;
   });
@@ -132,6 +145,8 @@ const schemas: Record<BackupTable, z.ZodType> = {
   teamSessions: TeamSessionRecordSchema,
   teamBundles: TeamBundleRecordSchema,
   assignments: AssignmentRecordSchema,
+  predictionRuns: PredictionRunRecordSchema,
+  loaderChecks: LoaderCheckRecordSchema,
 };
 
 class Refusal extends Error {}
@@ -168,6 +183,14 @@ function validate(manifest: BackupManifest, raw: BackupTables): BackupTables {
         `page ${i} is page ${page.index} of ${page.count} samples, expected ${expected}`,
       );
   });
+  (tables.predictionRuns as PredictionRunRecord[]).forEach((run, i) => {
+    if (run.rowOf.length !== meta.sampleCount)
+      throw new Refusal(
+        `predictionRuns record ${i} holds predictions for ${run.rowOf.length} samples, the dataset has ${meta.sampleCount}`,
+      );
+  });
+  if (tables.loaderChecks.length > 1)
+    throw new Refusal(`it holds ${tables.loaderChecks.length} loader checks, a dataset has one`);
   const sessions = new Set(tables.teamSessions.map((s) => (s as { id: string }).id));
   tables.teamBundles.forEach((b, i) => {
     if (!sessions.has((b as { sessionId: string }).sessionId))
@@ -183,7 +206,14 @@ function renumber(tables: BackupTables): BackupTables {
     if (typeof id === 'string' && !ids.has(id)) ids.set(id, crypto.randomUUID());
   };
   fresh((tables.datasets[0] as { id: string }).id);
-  for (const table of ['decisions', 'history', 'reviewSets', 'evidence', 'teamSessions'] as const)
+  for (const table of [
+    'decisions',
+    'history',
+    'reviewSets',
+    'evidence',
+    'teamSessions',
+    'predictionRuns',
+  ] as const)
     for (const record of tables[table]) fresh((record as { id?: unknown }).id);
   const swap = (value: unknown): unknown => {
     if (typeof value === 'string') return ids.get(value) ?? value;
@@ -245,6 +275,8 @@ export async function restoreBackup(
       if (tables.crowd.length) await db.crowd.bulkAdd(tables.crowd as never[]);
       await db.teamSessions.bulkAdd(tables.teamSessions as never[]);
       await db.teamBundles.bulkAdd(tables.teamBundles as never[]);
+      await db.predictionRuns.bulkAdd(tables.predictionRuns as never[]);
+      if (tables.loaderChecks.length) await db.loaderChecks.bulkAdd(tables.loaderChecks as never[]);
       // An assignment is this browser's, keyed by session: the one stored stays.
       for (const a of tables.assignments as { sessionId: string }[])
         if ((await db.assignments.get(a.sessionId)) === undefined)

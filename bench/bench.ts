@@ -50,6 +50,9 @@ import { importLabelFiles } from '../src/lib/labels/import';
 import { RAFCE_SCHEME } from '../src/lib/labels/schemes';
 import { RAFCE_RULE_SET } from '../src/lib/rules/builtin';
 import { seededRandom } from '../src/lib/review/review-set';
+import { PredictionsWorker, type ModelFigures } from '../src/lib/workers/predictions-client';
+import { deletePredictionRun } from '../src/lib/store/predictions';
+import type { PredictionsFloorRequest, PredictionsFloorResponse } from './predictions-floor.worker';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -941,6 +944,332 @@ async function labelQuality(seeds: number[]): Promise<{
 }
 
 // ---------------------------------------------------------------------------
+// Predictions (issue 15): two runs read, stored and scored by the app's predictions
+// worker against reading and scoring the same files with the least work
+
+/** The AU columns of the generated prediction files (12 AUs, as a multi-task head has). */
+const PREDICTION_AUS = [1, 2, 4, 5, 6, 7, 10, 12, 15, 17, 20, 25] as const;
+
+/** Writes text one byte a character (the bench's image names are ASCII). */
+class AsciiWriter {
+  bytes: Uint8Array<ArrayBuffer>;
+  at = 0;
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+  text(value: string): void {
+    for (let i = 0; i < value.length; i++) this.bytes[this.at++] = value.charCodeAt(i);
+  }
+  byte(value: number): void {
+    this.bytes[this.at++] = value;
+  }
+  /** q / 10000 with four decimals (0 <= q <= 10000). */
+  fixed4(q: number): void {
+    const b = this.bytes;
+    b[this.at++] = q >= 10000 ? 49 : 48;
+    b[this.at++] = 46;
+    const r = q >= 10000 ? 0 : q;
+    b[this.at++] = 48 + Math.floor(r / 1000);
+    b[this.at++] = 48 + (Math.floor(r / 100) % 10);
+    b[this.at++] = 48 + (Math.floor(r / 10) % 10);
+    b[this.at++] = 48 + (r % 10);
+  }
+}
+
+/**
+ * A run's predictions CSV for every sample, in the dataset's order: `image`, `p_<id>`
+ * per class, `AU<n>` per AU. The predicted class is the label for a share `accuracy`
+ * of labelled samples, another class at random otherwise; class probabilities are a
+ * softmax in which it scores highest, written with 4 decimals that sum to exactly 1.
+ * AU probabilities sit on the label's side of 0.5 for a share `auRecall` of present
+ * AUs and most absent ones. Seeded. Also returns the predicted scheme position per sample.
+ */
+function predictionCsv(
+  table: SampleTable,
+  scheme: LabelScheme,
+  options: { name: string; seed: number; accuracy: number; auRecall: number },
+): { file: File; predicted: Int16Array } {
+  const random = seededRandom(options.seed);
+  const classIds = scheme.classes.map((c) => c.id);
+  const k = classIds.length;
+  const positionOf = new Map(classIds.map((id, c) => [id, c]));
+  const header = [
+    'image',
+    ...classIds.map((id) => `p_${id}`),
+    ...PREDICTION_AUS.map((au) => `AU${au}`),
+  ].join(',');
+  let nameChars = 0;
+  for (let i = 0; i < table.count; i++) nameChars += textAt(table.names, i).length;
+  const rowBytes = 1 + 7 * (k + PREDICTION_AUS.length) + 1;
+  const out = new AsciiWriter(header.length + 1 + nameChars + table.count * rowBytes);
+  out.text(header);
+  out.byte(10);
+  const predicted = new Int16Array(table.count);
+  const exp = new Float64Array(k);
+  const q = new Int32Array(k);
+  for (let i = 0; i < table.count; i++) {
+    const label = positionOf.get(table.classIds[i] as number) ?? -1;
+    let guess: number;
+    if (label >= 0 && random() < options.accuracy) guess = label;
+    else {
+      guess = Math.floor(random() * (k - 1));
+      if (label >= 0 && guess >= label) guess++;
+      else if (label < 0) guess = Math.floor(random() * k);
+    }
+    predicted[i] = guess;
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      exp[c] = Math.exp(c === guess ? 2 + 2 * random() : 2 * random() - 1);
+      sum += exp[c] as number;
+    }
+    let total = 0;
+    for (let c = 0; c < k; c++) {
+      q[c] = Math.round((10000 * (exp[c] as number)) / sum);
+      total += q[c] as number;
+    }
+    // The predicted class takes the rounding, so that the row sums to exactly 1.0000.
+    q[guess] = (q[guess] as number) + 10000 - total;
+    out.text(textAt(table.names, i));
+    for (let c = 0; c < k; c++) {
+      out.byte(44);
+      out.fixed4(q[c] as number);
+    }
+    const coded = table.auStatus[i] === AuStatus.coded;
+    for (const au of PREDICTION_AUS) {
+      let p: number;
+      if (!coded) p = 0.3 * random();
+      else {
+        const word = table.auMask[au <= 32 ? 2 * i : 2 * i + 1] as number;
+        const present = ((word >>> (au <= 32 ? au - 1 : au - 33)) & 1) === 1;
+        const right = random() >= (present ? 1 - options.auRecall : (1 - options.auRecall) / 10);
+        p = present === right ? 0.5 + 0.5 * random() : 0.5 * random() ** 2;
+      }
+      out.byte(44);
+      out.fixed4(Math.min(9999, Math.floor(p * 10000)));
+    }
+    out.byte(10);
+  }
+  const bytes = out.bytes.subarray(0, out.at);
+  return { file: new File([bytes], options.name, { type: 'text/csv' }), predicted };
+}
+
+let predictionsFloorWorker: Worker | null = null;
+
+function predictionsFloor(request: PredictionsFloorRequest): Promise<PredictionsFloorResponse> {
+  predictionsFloorWorker ??= new Worker(new URL('./predictions-floor.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const worker = predictionsFloorWorker;
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<PredictionsFloorResponse>) => resolve(event.data);
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage(request);
+  });
+}
+
+export interface PredictionsAppRun {
+  /** From the first read to the figures (the sum of the steps, run one after the other). */
+  total: number;
+  readA: number;
+  storeA: number;
+  readB: number;
+  storeB: number;
+  /** The figures request: both runs' emotion metrics, A against B, both runs' AU metrics. */
+  score: number;
+  /** Before the clock: a new worker started and the dataset's table loaded in it. */
+  tableLoad: number;
+  longestTask: number;
+  longTasks: number;
+}
+
+export interface PredictionsFloorRun {
+  /** From posting to the answer. */
+  total: number;
+  read: number;
+  parse: number;
+  score: number;
+}
+
+/**
+ * Two prediction runs of every sample, as the Models screen imports and compares them:
+ * per repetition a new PredictionsWorker whose table is loaded before the clock (the
+ * screen's worker holds it from the first question on), then read and store run A,
+ * read and store run B, and the figures of A against B (every split, threshold 0.5),
+ * with the main thread's long tasks watched throughout. The floor reads and scores the
+ * same two files (bench/predictions-floor.worker.ts). Runs stored are deleted after.
+ */
+async function predictionsBench(
+  datasetId: string,
+  reps: number,
+  warm: boolean,
+): Promise<{
+  samples: number;
+  bytes: number[];
+  app: PredictionsAppRun[];
+  floor: PredictionsFloorRun[];
+  accuracy: number[];
+  comparisonN: number;
+  macroF1: number[];
+}> {
+  const meta = loaded?.id === datasetId ? loaded.meta : await getDataset(datasetId);
+  if (!meta) throw new Error(`no dataset ${datasetId}`);
+  const table = loaded?.id === datasetId ? loaded.table : await loadSampleTable(datasetId);
+  const scheme = meta.scheme;
+  const a = predictionCsv(table, scheme, {
+    name: 'baseline-predictions.csv',
+    seed: 65,
+    accuracy: 0.65,
+    auRecall: 0.8,
+  });
+  const b = predictionCsv(table, scheme, {
+    name: 'multi-task-predictions.csv',
+    seed: 55,
+    accuracy: 0.55,
+    auRecall: 0.6,
+  });
+  const positionOf = new Map(scheme.classes.map((c, at) => [c.id, at]));
+  const labels = new Int16Array(table.count);
+  for (let i = 0; i < table.count; i++)
+    labels[i] = positionOf.get(table.classIds[i] as number) ?? -1;
+  // What both must find: the rows whose predicted class is the label.
+  const expected = [a, b].map((run) => {
+    let hits = 0;
+    for (let i = 0; i < table.count; i++)
+      if ((labels[i] as number) >= 0 && run.predicted[i] === labels[i]) hits++;
+    return hits;
+  });
+
+  const appOnce = async (): Promise<{ run: PredictionsAppRun; figures: ModelFigures }> => {
+    const worker = new PredictionsWorker();
+    const created: string[] = [];
+    try {
+      const tLoad = now();
+      // No runs: the worker only loads the dataset's table, as on the screen's first question.
+      await worker.figures({ datasetId, scheme, runIds: [], split: null, threshold: 0.5 });
+      const tableLoad = now() - tLoad;
+      gc();
+      await settle();
+      const longTasks: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+      });
+      observer.observe({ type: 'longtask', buffered: false });
+      try {
+        const readStore = async (file: File, name: string) => {
+          const t0 = now();
+          const read = await worker.readRun(datasetId, {
+            scheme,
+            name,
+            files: {
+              kind: 'csv',
+              file: { name: file.name, blob: file },
+              mapping: null,
+              output: { emotion: 'auto', au: 'auto' },
+            },
+          });
+          const t1 = now();
+          if (!read?.preview.meta)
+            throw new Error(
+              `run ${name} was not read: ${read?.preview.problems[0]?.message ?? 'cancelled'}`,
+            );
+          const stored = await worker.storeRun(read.readId);
+          created.push(stored.id);
+          const t2 = now();
+          if (stored.predicted !== table.count)
+            throw new Error(`run ${name}: ${stored.predicted} samples predicted of ${table.count}`);
+          return { id: stored.id, read: t1 - t0, store: t2 - t1 };
+        };
+        const runA = await readStore(a.file, 'baseline');
+        const runB = await readStore(b.file, 'multi-task');
+        const t0 = now();
+        const figures = await worker.figures({
+          datasetId,
+          scheme,
+          runIds: [runA.id, runB.id],
+          split: null,
+          threshold: 0.5,
+        });
+        const score = now() - t0;
+        await settle();
+        for (const entry of observer.takeRecords()) longTasks.push(entry.duration);
+        return {
+          run: {
+            total: runA.read + runA.store + runB.read + runB.store + score,
+            readA: runA.read,
+            storeA: runA.store,
+            readB: runB.read,
+            storeB: runB.store,
+            score,
+            tableLoad,
+            longestTask: Math.max(0, ...longTasks),
+            longTasks: longTasks.length,
+          },
+          figures,
+        };
+      } finally {
+        observer.disconnect();
+      }
+    } finally {
+      worker.terminate();
+      for (const id of created) await deletePredictionRun(id);
+    }
+  };
+
+  if (warm) await appOnce();
+  const app: PredictionsAppRun[] = [];
+  let figures: ModelFigures | null = null;
+  for (let r = 0; r < reps; r++) {
+    const once = await appOnce();
+    app.push(once.run);
+    figures = once.figures;
+    log(`predictions (app): ${once.run.total.toFixed(0)} ms`);
+  }
+  const correct = figures?.emotion.map((e) => e?.correct ?? NaN) ?? [];
+  if (correct[0] !== expected[0] || correct[1] !== expected[1])
+    throw new Error(
+      `the app counted ${correct.join(', ')} right, the files hold ${expected.join(', ')}`,
+    );
+
+  const floorRequest = (): PredictionsFloorRequest => ({
+    files: [a.file, b.file],
+    labels,
+    classes: scheme.classes.length,
+    aus: PREDICTION_AUS.length,
+  });
+  // The floor's worker is started and warmed beforehand: the floor is the least work, not a cold start.
+  if (warm) await predictionsFloor(floorRequest());
+  else await predictionsFloor({ files: [], labels: new Int16Array(0), classes: 1, aus: 0 });
+  const floor: PredictionsFloorRun[] = [];
+  for (let r = 0; r < Math.max(1, reps); r++) {
+    gc();
+    await settle();
+    const t0 = now();
+    const answer = await predictionsFloor(floorRequest());
+    floor.push({
+      total: now() - t0,
+      read: answer.readMs,
+      parse: answer.parseMs,
+      score: answer.scoreMs,
+    });
+    if (answer.correct[0] !== expected[0] || answer.correct[1] !== expected[1])
+      throw new Error(
+        `the floor counted ${answer.correct.join(', ')} right, the files hold ${expected.join(', ')}`,
+      );
+  }
+  predictionsFloorWorker?.terminate();
+  predictionsFloorWorker = null;
+  return {
+    samples: table.count,
+    bytes: [a.file.size, b.file.size],
+    app,
+    floor,
+    accuracy: figures?.emotion.map((e) => e?.accuracy.share ?? NaN) ?? [],
+    comparisonN: figures?.comparison?.n ?? 0,
+    macroF1: figures?.au.map((m) => m?.macroF1 ?? NaN) ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Review set for the key-press measure, heap
 
 async function setupReview(size: number): Promise<{ setId: string; datasetId: string }> {
@@ -986,6 +1315,7 @@ const api = {
   load,
   filters,
   exportBench,
+  predictionsBench,
   setupReview,
   heap,
   remove,

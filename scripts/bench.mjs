@@ -2,6 +2,8 @@
 //
 //   npm run bench              10k, 100k and 1M samples; writes BENCHMARKS.md
 //   npm run bench -- --smoke   10k only, one repetition; writes bench-results/smoke.md
+//   npm run bench -- --only predictions   the predictions piece alone (issue 15): its
+//                              section of BENCHMARKS.md when 1M is among the sizes
 //
 // Options: --sizes=10000,100000  --keep-profile (keep the Chromium profile in /tmp).
 // It generates RAF-CE label sets under bench-results/data, builds the app and the
@@ -40,6 +42,16 @@ const argv = process.argv.slice(2);
 const SMOKE = argv.includes('--smoke');
 const KEEP_PROFILE = argv.includes('--keep-profile');
 const sizesArg = argv.find((a) => a.startsWith('--sizes='));
+const onlyAt = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+/** One piece alone: 'predictions' (issue 15), or null for every piece. */
+const ONLY =
+  onlyAt < 0
+    ? null
+    : argv[onlyAt] === '--only'
+      ? (argv[onlyAt + 1] ?? '')
+      : (argv[onlyAt] ?? '').slice('--only='.length);
+if (ONLY !== null && ONLY !== 'predictions')
+  throw new Error(`bad --only: '${ONLY}' (the one piece that runs alone is 'predictions')`);
 const SIZES = sizesArg
   ? sizesArg
       .slice('--sizes='.length)
@@ -64,6 +76,7 @@ function repsFor(n) {
       presses: 10,
       warmPresses: 2,
       evidence: 1,
+      predictions: 1,
     };
   if (n >= 1_000_000)
     return {
@@ -74,6 +87,7 @@ function repsFor(n) {
       presses: 50,
       warmPresses: 3,
       evidence: 2,
+      predictions: 2,
     };
   return {
     import: 5,
@@ -83,6 +97,7 @@ function repsFor(n) {
     presses: 50,
     warmPresses: 3,
     evidence: 3,
+    predictions: 3,
   };
 }
 
@@ -106,6 +121,9 @@ const EVIDENCE_TARGETS = {
   maxSetShare: 0.15,
   minSwapsInSet: 0.7,
 };
+
+/** Target of issue 15: two runs of predictions read, stored and scored at 1M (ms). */
+const PREDICTION_TARGETS = { ms1M: 5_000 };
 
 /** The real RAF-CE files for the quality bench (issue 13). */
 const RAFCE_FIXTURES = path.resolve(
@@ -362,6 +380,7 @@ async function measureHarness(context, n, files) {
   log(
     `${fmtN(n)} harness heap with table, check and label evidence loaded: ${fmtMB(harnessHeap.used)}`,
   );
+  const predictions = await measurePredictions(page, n, keptId, reps.predictions, warm);
   await call(page, 'release');
   await page.close();
   return {
@@ -383,7 +402,56 @@ async function measureHarness(context, n, files) {
     export: exp,
     review,
     harnessHeap,
+    predictions,
   };
+}
+
+/**
+ * Issue 15: two runs of predictions of every sample read, stored and scored by the
+ * app's predictions worker, against the floor (bench/bench.ts, predictionsBench).
+ * @param {import('@playwright/test').Page} page
+ * @param {number} n
+ * @param {string} datasetId a stored dataset of n samples
+ * @param {number} reps
+ * @param {boolean} warm
+ */
+async function measurePredictions(page, n, datasetId, reps, warm) {
+  log(`${fmtN(n)} predictions: two runs read, stored and scored in the predictions worker`);
+  const p = await call(page, 'predictionsBench', datasetId, reps, warm);
+  for (const r of p.app)
+    log(
+      `  app ${fmtMs(r.total)}: read A ${fmtMs(r.readA)}, store A ${fmtMs(r.storeA)}, read B ${fmtMs(r.readB)}, store B ${fmtMs(r.storeB)}, score ${fmtMs(r.score)} (table load before the clock ${fmtMs(r.tableLoad)}); longest main-thread task ${fmtMs(r.longestTask)}`,
+    );
+  for (const f of p.floor)
+    log(
+      `  floor ${fmtMs(f.total)}: read ${fmtMs(f.read)}, parse ${fmtMs(f.parse)}, score ${fmtMs(f.score)}`,
+    );
+  return p;
+}
+
+/**
+ * `--only predictions`: a dataset imported once with the app's importer, then the
+ * predictions piece on it.
+ * @param {import('@playwright/test').BrowserContext} context
+ * @param {number} n
+ * @param {string[]} files
+ */
+async function measurePredictionsOnly(context, n, files) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`harness page error: ${e.message}`));
+  await page.goto(`${BASE}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  if (!(await call(page, 'hasGc')))
+    throw new Error('gc() is not exposed: --js-flags=--expose-gc missing');
+  await page.setInputFiles('#label-files', files);
+  const imported = await call(page, 'importApp');
+  if (imported.count !== n) throw new Error(`imported ${imported.count} samples, expected ${n}`);
+  const warm = n < 1_000_000 || SIZES.indexOf(n) === 0;
+  const predictions = await measurePredictions(page, n, imported.id, repsFor(n).predictions, warm);
+  await call(page, 'remove', imported.id);
+  await call(page, 'release');
+  await page.close();
+  return { predictions };
 }
 
 /**
@@ -898,8 +966,100 @@ function markdown(results) {
     );
   }
   out.push('');
+  out.push(...predictionsMarkdown(sizes, ns, null));
   out.push('<!-- bench:end -->');
   return out.join('\n');
+}
+
+const PREDICTIONS_BEGIN = '<!-- bench:predictions:begin -->';
+const PREDICTIONS_END = '<!-- bench:predictions:end -->';
+
+/**
+ * The predictions part of the report (issue 15), between its own markers so that
+ * `--only predictions` can rewrite it alone.
+ * @param {Record<string, any>} sizes
+ * @param {number[]} ns
+ * @param {string | null} run when the section comes from a run of its own: what and when
+ */
+function predictionsMarkdown(sizes, ns, run) {
+  const out = [PREDICTIONS_BEGIN, ''];
+  out.push('### Predictions: two runs read, stored and scored (issue 15)');
+  out.push('');
+  if (run) out.push(run, '');
+  out.push("App: the Models screen's `PredictionsWorker` (a new one per repetition; its table is");
+  out.push("loaded before the clock, as the screen's worker holds it from its first question on),");
+  out.push("timed step by step from the page: `readRun` of run A's CSV (the worker reads the");
+  out.push('Blob, checks and aligns every row to the dataset), `storeRun` (IndexedDB), the same');
+  out.push('for run B, then `figures` for A against B on every split at threshold 0.5 (both');
+  out.push("runs' emotion metrics, their comparison, both runs' AU metrics). Data: per run");
+  out.push('one CSV of every sample (`image`, 14 class probabilities with 4 decimals summing');
+  out.push('to 1, 12 AU probabilities), made in the page, seeded; run A 65% right, run B 55%.');
+  out.push('Floor: the same two Blobs read in a worker, every number parsed once into a');
+  out.push('Float32Array by a hand loop over the bytes, then one argmax-accuracy pass per run');
+  out.push('(bench/predictions-floor.worker.ts: no decoding, no join by name, no checks, no');
+  out.push('store, no AU figures). Both must count the same right answers (the harness stops');
+  out.push('otherwise). Main thread: tasks over 50 ms from the first read to the figures.');
+  out.push(
+    `Target: under ${PREDICTION_TARGETS.ms1M / 1000} s at 1M, no main-thread task over ${TARGETS.longTaskMs} ms.`,
+  );
+  out.push('');
+  out.push(
+    '| samples | file sizes | app total | read A / store A / read B / store B / score | table load (before the clock) | floor | of which read / parse / score | ratio | longest main-thread task | target | result |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const n of ns) {
+    const p = sizes[n].predictions;
+    if (!p) continue;
+    /** @param {any[]} rows @param {string} k */
+    const med = (rows, k) => median(rows.map((/** @type {any} */ r) => r[k]));
+    const app = med(p.app, 'total');
+    const floor = med(p.floor, 'total');
+    const longest = Math.max(0, ...p.app.map((/** @type {any} */ r) => r.longestTask));
+    const longCount = p.app.reduce(
+      (/** @type {number} */ a, /** @type {any} */ r) => a + r.longTasks,
+      0,
+    );
+    const steps = ['readA', 'storeA', 'readB', 'storeB', 'score'];
+    const target = n >= 1_000_000;
+    const why = `reading ${fmtMs(med(p.app, 'readA') + med(p.app, 'readB'))}, storing ${fmtMs(med(p.app, 'storeA') + med(p.app, 'storeB'))}, scoring ${fmtMs(med(p.app, 'score'))}`;
+    const result = target
+      ? `time: ${verdict(app, PREDICTION_TARGETS.ms1M, fmtMs, why)}; main thread: ${verdict(longest, TARGETS.longTaskMs, fmtMs, 'a task on the main thread')}`
+      : `main thread: ${verdict(longest, TARGETS.longTaskMs, fmtMs, 'a task on the main thread')}`;
+    out.push(
+      `| ${fmtN(n)} (×${p.app.length}) | ${p.bytes.map(fmtMB).join(' + ')} | ${fmtMs(app)} | ${steps.map((k) => fmtMs(med(p.app, k))).join(' / ')} | ${fmtMs(med(p.app, 'tableLoad'))} | ${fmtMs(floor)} | ${fmtMs(med(p.floor, 'read'))} / ${fmtMs(med(p.floor, 'parse'))} / ${fmtMs(med(p.floor, 'score'))} | ${(app / floor).toFixed(1)}× | ${longest > 0 ? `${fmtMs(longest)} (${longCount} over 50 ms)` : 'none over 50 ms'} | ${target ? `< ${PREDICTION_TARGETS.ms1M / 1000} s` : '(1M only)'} | ${result} |`,
+    );
+  }
+  out.push('');
+  const last = ns.filter((n) => sizes[n].predictions).pop();
+  if (last !== undefined) {
+    const p = sizes[last].predictions;
+    out.push(
+      `Figures found at ${fmtN(last)} (the same each repetition): accuracy ${p.accuracy.map(fmtPct).join(' and ')} over ${p.comparisonN.toLocaleString('en')} labelled samples; AU macro-F1 ${p.macroF1.map((/** @type {number} */ v) => v.toFixed(3)).join(' and ')}.`,
+    );
+    out.push('');
+  }
+  out.push(PREDICTIONS_END);
+  return out;
+}
+
+/**
+ * Replaces the predictions section of BENCHMARKS.md (inside the generated part), or
+ * puts it before the generated part's end marker when it has none yet.
+ * @param {string} file
+ * @param {string} section
+ */
+async function writePredictionsSection(file, section) {
+  let text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(PREDICTIONS_BEGIN);
+  const b = text.indexOf(PREDICTIONS_END);
+  if (a >= 0 && b > a) text = text.slice(0, a) + section + text.slice(b + PREDICTIONS_END.length);
+  else {
+    const end = text.indexOf('<!-- bench:end -->');
+    if (end < 0) throw new Error(`${file} has no generated part to put the predictions in`);
+    text = `${text.slice(0, end)}${section}\n\n${text.slice(end)}`;
+  }
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
 }
 
 /** Keys of the evidence pieces (bench/evidence-pieces.worker.ts, PIECES). */
@@ -1165,9 +1325,29 @@ async function main() {
       args: CHROMIUM_FLAGS,
       viewport: { width: 1400, height: 900 },
     });
-    const quality = await measureQuality(context);
     /** @type {Record<string, any>} */
     const sizes = {};
+    if (ONLY === 'predictions') {
+      for (const n of SIZES)
+        sizes[n] = await measurePredictionsOnly(context, n, /** @type {string[]} */ (data[n]));
+      const m = machine();
+      const section = predictionsMarkdown(
+        sizes,
+        SIZES,
+        `Run on its own: \`npm run bench -- --only predictions${sizesArg ? ` ${sizesArg}` : ''}${SMOKE ? ' --smoke' : ''}\`, ${m.date}, ${Math.round((Date.now() - started) / 1000)} s in all (${m.cpu}, ${m.cores} cores, ${m.chromium}; load average during the run median ${median(loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}).`,
+      ).join('\n');
+      fs.writeFileSync(
+        path.join(OUT, 'predictions.json'),
+        JSON.stringify({ machine: m, sizes, loads }, null, 2),
+      );
+      fs.writeFileSync(path.join(OUT, 'predictions.md'), section + '\n');
+      if (!SMOKE && SIZES.includes(1_000_000)) {
+        await writePredictionsSection(path.join(ROOT, 'BENCHMARKS.md'), section);
+        log('wrote the predictions section of BENCHMARKS.md and bench-results/predictions.json');
+      } else log('wrote bench-results/predictions.json and bench-results/predictions.md');
+      return;
+    }
+    const quality = await measureQuality(context);
     for (const n of SIZES) {
       const harness = await measureHarness(context, n, /** @type {string[]} */ (data[n]));
       const app = await measureApp(context, n, harness.review);

@@ -81,10 +81,19 @@ test('two runs and a loader dump beside RAF-CE: the comparison, the AU scores an
   await page.screenshot({ path: test.info().outputPath('models.png') });
   await page.setViewportSize({ width: 1400, height: 900 });
 
-  // The samples only the baseline gets right, as a review set.
+  // The samples only the baseline gets right, as a filter of the grid and as a review set.
+  const onlyBaseline = page.getByRole('button', {
+    name: /^Review the [\d,]+ samples baseline gets right/,
+  });
+  const count = /Review the ([\d,]+) samples/.exec((await onlyBaseline.textContent()) ?? '')?.[1];
   await page
-    .getByRole('button', { name: /^Review the [\d,]+ samples baseline gets right/ })
+    .getByRole('button', { name: 'Show in the grid: baseline right, multi-task wrong' })
     .click();
+  await expect(app.samples.shownCount).toHaveText(`${count} of 4,549 samples`);
+  await expect(page.getByLabel('Filter by run baseline')).toHaveValue('right');
+  await expect(page.getByLabel('Filter by run multi-task')).toHaveValue('wrong');
+  await models.open();
+  await onlyBaseline.click();
   await expect(page).toHaveURL(/#\/review\/[^/]+\/0$/);
   await models.open();
 

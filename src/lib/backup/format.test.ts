@@ -44,7 +44,7 @@ describe('packBackup / unpackBackup', () => {
   it('round-trips records with typed arrays, blobs and odd strings', async () => {
     const result = unpackBackup(await sample(), 'faces.aubackup.zip');
     if (!result.ok) throw new Error(result.reason);
-    expect(result.manifest).toMatchObject({ ...about, version: 1, binaries: 4 });
+    expect(result.manifest).toMatchObject({ ...about, version: 2, binaries: 4 });
     expect(result.manifest.counts.pages).toBe(1);
     expect(result.tables.datasets).toEqual([
       { id: 'd1', name: 'Faces', nested: { list: [1, 'two', null] } },
@@ -67,7 +67,78 @@ describe('packBackup / unpackBackup', () => {
       unknown
     >;
 
+  /** The sample as version 1 wrote it: without the tables version 2 added. */
+  const versionOne = async () => {
+    const entries = unzipSync(await sample());
+    delete entries['tables/predictionRuns.json'];
+    delete entries['tables/loaderChecks.json'];
+    const manifest = await manifestOf();
+    const counts = { ...(manifest.counts as Record<string, number>) };
+    delete counts.predictionRuns;
+    delete counts.loaderChecks;
+    entries['manifest.json'] = strToU8(JSON.stringify({ ...manifest, version: 1, counts }));
+    return zipSync(entries);
+  };
+
+  it('reads a version 1 backup, the tables added since empty', async () => {
+    const result = unpackBackup(await versionOne(), 'old.zip');
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.manifest.version).toBe(1);
+    expect(result.manifest.counts).toMatchObject({ pages: 1, predictionRuns: 0, loaderChecks: 0 });
+    expect(result.tables.predictionRuns).toEqual([]);
+    expect(result.tables.loaderChecks).toEqual([]);
+    expect(Array.from((result.tables.pages[0] as { auMask: Uint32Array }).auMask)).toEqual([
+      0xffffffff, 7,
+    ]);
+  });
+
+  it('round-trips typed arrays of a prediction run as binary entries', async () => {
+    const tables = emptyTables();
+    tables.predictionRuns = [
+      { id: 'r', rowOf: Int32Array.from([0, -1, 1]), classProbs: Float32Array.from([0.5, 1]) },
+    ];
+    const bytes = await packBackup(about, tables);
+    expect(new TextDecoder().decode(unzipSync(bytes)['tables/predictionRuns.json'])).toBe(
+      '[{"id":"r","rowOf":{"$binary":0,"kind":"Int32Array"},"classProbs":{"$binary":1,"kind":"Float32Array"}}]',
+    );
+    const result = unpackBackup(bytes, 'runs.zip');
+    if (!result.ok) throw new Error(result.reason);
+    const run = result.tables.predictionRuns[0] as { rowOf: Int32Array; classProbs: Float32Array };
+    expect(run.rowOf).toEqual(Int32Array.from([0, -1, 1]));
+    expect(run.classProbs).toEqual(Float32Array.from([0.5, 1]));
+  });
+
   const refusals: [string, () => Promise<Uint8Array>, RegExp][] = [
+    [
+      'a version 1 backup holding a table version 2 added',
+      async () => tamper(await versionOne(), 'tables/loaderChecks.json', '[]'),
+      /unexpected entry tables\/loaderChecks.json/,
+    ],
+    [
+      'a version 2 manifest without the count of a table',
+      async () => {
+        const manifest = await manifestOf();
+        const counts = { ...(manifest.counts as Record<string, number>) };
+        delete counts.loaderChecks;
+        return tamper(await sample(), 'manifest.json', JSON.stringify({ ...manifest, counts }));
+      },
+      /counts.loaderChecks/,
+    ],
+    [
+      'a version 2 backup without a table version 2 added',
+      async () => tamper(await sample(), 'tables/predictionRuns.json', undefined),
+      /tables\/predictionRuns.json is missing/,
+    ],
+    [
+      'a version 0',
+      async () =>
+        tamper(
+          await sample(),
+          'manifest.json',
+          JSON.stringify({ ...(await manifestOf()), version: 0 }),
+        ),
+      /version/,
+    ],
     ['not a zip', async () => strToU8('hello, I am text'), /not a readable zip/],
     ['an empty file', async () => new Uint8Array(0), /not a readable zip|manifest.json is missing/],
     [
@@ -96,9 +167,9 @@ describe('packBackup / unpackBackup', () => {
         tamper(
           await sample(),
           'manifest.json',
-          JSON.stringify({ ...(await manifestOf()), version: 2 }),
+          JSON.stringify({ ...(await manifestOf()), version: 3 }),
         ),
-      /version 2 backup.*update the app/,
+      /version 3 backup.*reads up to version 2.*update the app/,
     ],
     [
       'a missing table',

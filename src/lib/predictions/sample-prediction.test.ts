@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LabelSchemeSchema } from '../labels/types';
 import { PREDICTION_RUN_VERSION, type PredictionRun } from './run';
-import { samplePrediction } from './sample-prediction';
+import { runCorrectness, samplePrediction } from './sample-prediction';
 
 const SCHEME = LabelSchemeSchema.parse({
   id: 'three',
@@ -55,5 +55,17 @@ describe('samplePrediction', () => {
   it('moves AUs with the threshold', () => {
     expect(samplePrediction(RUN, 2, 2, SCHEME, 0.2)?.aus).toEqual([1, 12, 25]);
     expect(samplePrediction(RUN, 2, 2, SCHEME, 0.95)?.aus).toEqual([]);
+  });
+});
+
+describe('runCorrectness', () => {
+  it.each<[string, number[], number[]]>([
+    // Sample 0 -> row 1 (class 2 leads), sample 1 none, sample 2 -> row 0 (class 1 leads in the scheme).
+    ['labels 2, 0, 1', [2, 0, 1], [1, 2, 1]],
+    ['labels 0, 0, 2', [0, 0, 2], [0, 2, 0]],
+    ['no labels', [-1, -1, -1], [2, 2, 2]],
+  ])('%s', (_, labels, expected) => {
+    const table = { count: 3, classIds: Int16Array.from(labels) };
+    expect(Array.from(runCorrectness(RUN, table, SCHEME))).toEqual(expected);
   });
 });

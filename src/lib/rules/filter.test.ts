@@ -234,8 +234,34 @@ describe('SampleFilterSchema and SavedFilterSchema', () => {
       nullOnly: false,
       notNull: false,
       flaggedOnly: false,
+      runs: [],
       sort: 'index',
     });
+  });
+
+  it.each<[string, { runId: string; correct: boolean }[], number[]]>([
+    ['baseline right', [{ runId: 'base', correct: true }], [0, 1]],
+    [
+      'baseline right, multi-task wrong',
+      [
+        { runId: 'base', correct: true },
+        { runId: 'multi', correct: false },
+      ],
+      [1],
+    ],
+    ['multi-task wrong', [{ runId: 'multi', correct: false }], [1, 3]],
+    ['a run no longer stored', [{ runId: 'gone', correct: true }], []],
+  ])('runs: %s', (_, runs, expected) => {
+    const small = tableOf([0, 1, 2, 3].map((classId) => ({ classId, aus: null })));
+    const correctness = new Map([
+      // right right wrong unknown / right wrong unknown wrong
+      ['base', Uint8Array.from([1, 1, 0, 2])],
+      ['multi', Uint8Array.from([1, 0, 2, 0])],
+    ]);
+    const filter = SampleFilterSchema.parse({ version: 1, runs });
+    expect(
+      Array.from(applyFilter(small, checkTable(small, rules), null, filter, correctness)),
+    ).toEqual(expected);
   });
 
   it.each<[string, unknown]>([

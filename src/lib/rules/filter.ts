@@ -73,6 +73,11 @@ export const SampleFilterSchema = z
     notNull: z.boolean().default(false),
     /** Only samples the evidence calls likely mislabelled. */
     flaggedOnly: z.boolean().default(false),
+    /**
+     * Only samples each of these trained runs gets right (or wrong); a sample a run has no
+     * prediction for never matches. "Baseline right, multi-task wrong" is two of them.
+     */
+    runs: z.array(z.object({ runId: z.string().min(1), correct: z.boolean() })).default([]),
     /** 'score-*': check score, NaN last; 'suspicion' / 'posterior-asc': worst first, unscored last. */
     sort: SampleSortSchema.default('index'),
   })
@@ -98,6 +103,13 @@ function bitsOf<T extends string>(names: readonly T[], bit: (name: T) => number)
   return bits;
 }
 
+/** Per sample, whether a run's likeliest class is the label: RUN_RIGHT, RUN_WRONG or RUN_UNKNOWN. */
+export type RunCorrectness = ReadonlyMap<string, Uint8Array>;
+export const RUN_WRONG = 0;
+export const RUN_RIGHT = 1;
+export const RUN_UNKNOWN = 2;
+export const EMPTY_RUN_CORRECTNESS: RunCorrectness = new Map();
+
 /** What filtering needs of the label evidence (structural: rules does not import it). */
 export interface IssueColumns {
   flagged: Uint8Array;
@@ -116,7 +128,13 @@ export function applyFilter(
   check: CheckColumns,
   issues: IssueColumns | null,
   filter: SampleFilter,
+  /** The runs' correctness per sample; a run not in it (removed) matches nothing. */
+  runCorrectness: RunCorrectness = EMPTY_RUN_CORRECTNESS,
 ): Int32Array {
+  const runConditions = filter.runs.map(({ runId, correct }) => ({
+    column: runCorrectness.get(runId) ?? null,
+    wanted: correct ? RUN_RIGHT : RUN_WRONG,
+  }));
   const verdictBits = bitsOf(filter.verdicts, (v) => 1 << VerdictCode[v]);
   const reasonBits = bitsOf(filter.reasons, (r) => ReasonBit[r]);
   const classSet = filter.classIds.length > 0 ? new Set(filter.classIds) : null;
@@ -150,6 +168,7 @@ export function applyFilter(
       if ((lo & absent.lo) !== 0 || (hi & absent.hi) !== 0) continue;
     }
     if (filter.flaggedOnly && (!issues || issues.flagged[i] !== LIKELY_MISLABELLED_FLAG)) continue;
+    if (runConditions.some(({ column, wanted }) => !column || column[i] !== wanted)) continue;
     out[m++] = i;
   }
   const indices = out.slice(0, m);

@@ -50,6 +50,8 @@ import type { CrowdDistribution } from '../label-evidence/crowd-file';
 import { deleteCrowd, getCrowd, saveCrowd } from '../store/crowd';
 import { getLoaderCheck, listPredictionRuns, type LoaderCheckRecord } from '../store/predictions';
 import type { PredictionRun } from '../predictions/run';
+import { runCorrectnessByRun } from '../predictions/sample-prediction';
+import { EMPTY_RUN_CORRECTNESS, type RunCorrectness } from '../rules/filter';
 import type { Overview } from '../rules/overview';
 import { analyseInWorker } from '../workers/analysis-client';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
@@ -106,6 +108,13 @@ export class DatasetLibrary {
   predictionRuns = $state.raw<PredictionRun[]>([]);
   /** The training code's AU targets checked against the labels, if a dump was checked. */
   loaderCheck = $state.raw<LoaderCheckRecord | null>(null);
+  /** Per run, which samples it gets right: what the grid's run filter reads. */
+  runCorrectness = $derived.by((): RunCorrectness => {
+    const table = this.table;
+    const scheme = this.open?.scheme;
+    if (!table || !scheme) return EMPTY_RUN_CORRECTNESS;
+    return runCorrectnessByRun(this.predictionRuns, table, scheme);
+  });
   analysing = $state(false);
   private analysisRun = 0;
 

@@ -1,7 +1,9 @@
 import { auMaskWords, parseAuString } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SourceFormat } from '../labels/types';
 import { startOf } from '../labels/text-column';
-import type { LabelColumns } from './policy';
+
+/** The labels an export writes (policy.ts's exportLabels gives them): the table's or the final ones. */
+type WrittenLabels = Pick<SampleTable, 'classIds' | 'auStatus' | 'auRaw' | 'auMask'>;
 
 /**
  * The export's last check of what it writes, whatever was stored: a label that went
@@ -151,7 +153,7 @@ function correctedAuProblem(raw: string): { problem: string | null; lo: number; 
  */
 export function labelChecker(
   table: SampleTable,
-  labels: LabelColumns,
+  labels: WrittenLabels,
   options: LabelCheckOptions,
 ): (i: number) => string | null {
   const { scheme } = options;

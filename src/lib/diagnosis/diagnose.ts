@@ -3,7 +3,6 @@ import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '.
 import type { LabelEvidence } from '../label-evidence/assess';
 import { crowdSharesOf, type CrowdDistribution } from '../label-evidence/crowd-file';
 import { crowdAgreement, crowdClassMapCheck, crowdRates } from '../label-evidence/crowd-source';
-import type { LoaderCheck } from '../loader-check/check';
 import { componentEvidence } from '../rules/check';
 import { expectedAuRate } from '../rules/expected-rates';
 import { maskOf, type AuMask } from '../rules/mask';
@@ -45,7 +44,24 @@ export interface DiagnosisInput {
   evidence: LabelEvidence | null;
   crowd: CrowdDistribution | null;
   /** The AU targets a training script used, checked against the labels (the Models page). */
-  loaderCheck?: { fileNames: string[]; report: LoaderCheck } | null;
+  loaderCheck?: { fileNames: string[]; report: LoaderVerdict } | null;
+}
+
+/**
+ * What the diagnosis reads of a loader check (loader-check/check.ts's LoaderCheck has
+ * this shape): structural, so that the diagnosis, which the predictions build on, does
+ * not depend on the loader check's module.
+ */
+export interface LoaderVerdict {
+  verdict: string;
+  clean: boolean;
+  findings: readonly {
+    title: string;
+    count: number;
+    of: number;
+    severity: 'error' | 'warning' | 'info';
+    sentence: string;
+  }[];
 }
 
 /** Below this out-of-fold accuracy, confident learning's raw count is mostly the model's doubt. */

@@ -8,6 +8,7 @@ import {
   guessPredictionMapping,
   MAX_LISTED_PROBLEMS,
   readPredictionCsv,
+  readPredictionCsvFromText,
   readPredictionCsvHeader,
   readPredictionNpy,
   type PredictionReadResult,
@@ -650,5 +651,132 @@ describe('numbers read in place', () => {
         },
       ),
     );
+  });
+});
+
+describe('the byte path', () => {
+  const nameArb = fc.oneof(
+    fc.constantFrom('0001.jpg', 'visage-é.png', '日本/顔.jpg', 'smile 😀.jpg', 'a.jpg', 'b'),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).map((t) => `${t}.jpg`),
+  );
+  const cellArb = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 10000 }).map((q) => (q / 10000).toFixed(4)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '1',
+        '.5',
+        '1.',
+        '-0.25',
+        '+0.5',
+        '1e-3',
+        'nan',
+        'inf',
+        '',
+        ' 0.3',
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'abc',
+        '.',
+        '-',
+        '0.1.2',
+        '0,5',
+        '３',
+        '0.10000000000000000000000000000000001',
+      ),
+    },
+  );
+  const rowArb = fc.record({
+    image: fc.oneof(
+      { weight: 4, arbitrary: fc.nat(7) },
+      { weight: 1, arbitrary: nameArb },
+      { weight: 1, arbitrary: fc.constantFrom('', '  ', ' 0001.jpg', 'a.JPG') },
+    ),
+    cells: fc.array(cellArb, { minLength: 5, maxLength: 5 }),
+    note: fc.oneof(
+      fc.constantFrom('', 'ok', 'déjà vu', 'say "hi"', 'a\u0000b'),
+      fc.string({ maxLength: 4 }),
+    ),
+    cellCount: fc.constantFrom(0, 0, 0, 0, -1, 1),
+  });
+
+  it('reads every file exactly as the text path does', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(nameArb, { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.oneof({ weight: 8, arbitrary: rowArb }, { weight: 1, arbitrary: fc.constant(null) }),
+          {
+            maxLength: 12,
+          },
+        ),
+        fc.record({
+          crlf: fc.boolean(),
+          bom: fc.boolean(),
+          tsv: fc.boolean(),
+          finalNewline: fc.boolean(),
+          badByteAt: fc.option(fc.nat(40)),
+          output: fc.constantFrom<'auto' | 'probabilities' | 'logits'>(
+            'auto',
+            'probabilities',
+            'logits',
+          ),
+        }),
+        (names, rows, options) => {
+          const sep = options.tsv ? '\t' : ',';
+          const header = ['image', 'p_0', 'p_1', 'p_2', 'note', 'AU1', 'AU2'].join(sep);
+          const lines = rows.map((row) => {
+            if (row === null) return ' ';
+            const image =
+              typeof row.image === 'number'
+                ? (names[row.image % (names.length + 1)] ?? 'extra.jpg')
+                : row.image;
+            const note = row.note.replace(/[\n\r\t,]/g, '');
+            const cells = [image, ...row.cells.slice(0, 3), note, ...row.cells.slice(3)];
+            if (row.cellCount < 0) cells.pop();
+            if (row.cellCount > 0) cells.push('0');
+            return cells.join(sep);
+          });
+          const eol = options.crlf ? '\r\n' : '\n';
+          const text =
+            (options.bom ? '\uFEFF' : '') +
+            [header, ...lines].join(eol) +
+            (options.finalNewline ? eol : '');
+          let bytes = new TextEncoder().encode(text);
+          if (options.badByteAt !== null && bytes.length > 0) {
+            const at = Math.min(options.badByteAt + header.length + 2, bytes.length - 1);
+            bytes = Uint8Array.from([...bytes.subarray(0, at), 0xff, ...bytes.subarray(at)]);
+          }
+          const file = { name: options.tsv ? 'p.tsv' : 'p.csv', bytes };
+          const target = { names: textColumnOf(names), scheme: SCHEME };
+          const output = { emotion: options.output, au: options.output };
+          expect(readPredictionCsv(file, target, INFO, undefined, output)).toEqual(
+            readPredictionCsvFromText(file, target, INFO, undefined, output),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads a plain file from its bytes with the values of the text path', () => {
+    const text = [
+      'image,p_0,p_1,p_2,AU1',
+      '0001.jpg,0.2500,0.2500,0.5000,0.9',
+      '0003.jpg,0.1,0.2,0.7,.5',
+      '0002.jpg,1,0,0,0',
+      '0003.jpg,0.3,0.3,0.3,1',
+      'x.jpg,0.3,0.3,0.4,1',
+    ].join('\r\n');
+    const result = csv(text);
+    expect(result).toEqual(readPredictionCsvFromText(textFile('pred.csv', text), TARGET, INFO));
+    const run = runOf(result);
+    expect(probsOf(run, 0)).toEqual([0.25, 0.25, 0.5]);
+    expect(probsOf(run, 2)).toEqual([0.1, 0.2, 0.7]);
+    expect(ausOf(run, 2)).toEqual([0.5]);
+    expect(result.rows).toEqual({ read: 5, rejected: 1, unmatched: 1, accepted: 3, missing: 1 });
   });
 });

@@ -9,7 +9,7 @@ import {
 import { imageKey } from '../labels/images';
 import { makeProblem } from '../labels/records';
 import { decodeText, splitLines } from '../labels/text';
-import { columnLength, entryEquals, textAt, type TextColumn } from '../labels/text-column';
+import { columnLength, entryEquals, startOf, textAt, type TextColumn } from '../labels/text-column';
 import type { InputFile, LabelScheme, Problem, ProblemKind } from '../labels/types';
 import { readNpy, type NpyArray } from './npy';
 import {
@@ -245,11 +245,188 @@ class CsvRowView {
   }
 }
 
+/**
+ * Takes a whole data line as bytes (line feed and carriage return off) when it can
+ * read it without text; returns false to have the line decoded and given to the visitor.
+ */
+type ByteRowReader = (bytes: Uint8Array, from: number, to: number, line: number) => boolean;
+
 interface CsvSplit {
   header: PredictionCsvHeader;
-  /** Visits the data rows in order; the view is only valid during the call. */
-  forEachRow(visit: (row: CsvRowView) => void): void;
+  /**
+   * Visits the data rows in order; the view is only valid during the call. On the byte
+   * path `fast` is offered each line first. False when a line turned out to be one the
+   * byte path cannot read exactly (bad UTF-8, a quote, a NUL): nothing is complete,
+   * and the text path must read the file.
+   */
+  forEachRow(visit: (row: CsvRowView) => void, fast?: ByteRowReader): boolean;
   rowCapacity: number;
+}
+
+/** Where the cells of text[lineStart, end) are, in the view (the first `capacity` only). */
+function locateCells(
+  view: CsvRowView,
+  text: string,
+  lineStart: number,
+  end: number,
+  delimiter: string,
+): void {
+  // indexOf finds the separators several times faster than a loop over the characters.
+  let count = 0;
+  let cellStart = lineStart;
+  for (;;) {
+    let stop = text.indexOf(delimiter, cellStart);
+    if (stop < 0 || stop > end) stop = end;
+    if (count < view.capacity) {
+      view.starts[count] = cellStart;
+      view.ends[count] = stop;
+    }
+    count++;
+    if (stop === end) break;
+    cellStart = stop + 1;
+  }
+  view.lineStart = lineStart;
+  view.lineEnd = end;
+  view.count = count;
+}
+
+/** Whether bytes[from, to) holds only spaces, tabs and carriage returns. */
+function isBlankBytes(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    const b = bytes[at] as number;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  }
+  return true;
+}
+
+const QUOTE_BYTE = 0x22;
+const LINE_FEED_BYTE = 0x0a;
+
+/**
+ * A line the byte path leaves to the text path: a quote anywhere makes papaparse split
+ * the whole file, a NUL makes it no text file. Checked line by line as the rows are
+ * read, not by a scan of the whole file first.
+ */
+function refusedText(line: string): boolean {
+  return line.includes('"') || line.includes('\u0000');
+}
+
+/**
+ * The split of an unquoted UTF-8 file read from its bytes: only the lines up to the
+ * header are decoded. A million rows decoded to one string and cut into cells cost more
+ * than reading their digits from the bytes; a line is decoded only when the byte reader
+ * declines it. Null when the start of the file already shows it is not one this path
+ * reads exactly as the text path (UTF-16; bad UTF-8, a quote or a NUL up to the
+ * header; no header); later lines are checked as they are visited.
+ */
+function splitCsvBytes(
+  file: InputFile,
+  scheme: LabelScheme,
+): CsvSplit | { problems: Problem[] } | null {
+  const bytes = file.bytes;
+  if (bytes.length === 0) return null;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return null;
+  const bodyStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const decode = (from: number, to: number): string | null => {
+    try {
+      return decoder.decode(bytes.subarray(from, to));
+    } catch {
+      return null;
+    }
+  };
+  let start = bodyStart;
+  let line = 0;
+  let headerText: string | null = null;
+  while (start < bytes.length && headerText === null) {
+    const lf = bytes.indexOf(LINE_FEED_BYTE, start);
+    const end = lf < 0 ? bytes.length : lf;
+    line++;
+    const lineText = decode(start, end);
+    if (lineText === null || refusedText(lineText)) return null;
+    start = end + 1;
+    if (lineText.replace(/\r$/, '').trim() !== '') headerText = lineText;
+  }
+  if (headerText === null) return null;
+  const headerLine = line;
+  const headText = decode(bodyStart, Math.min(start, bytes.length));
+  if (headText === null) return null;
+  const delimiter = guessDelimiter(headText, file.name);
+  if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) return null;
+  const headerCells = headerText.replace(/\r$/, '').split(delimiter);
+  const dataStart = Math.min(start, bytes.length);
+  // The line feeds are found once: to size the rows, then to visit them.
+  let lineFeeds = new Int32Array(1024);
+  let rowCapacity = 0;
+  for (let at = dataStart; at < bytes.length; rowCapacity++) {
+    const lf = bytes.indexOf(LINE_FEED_BYTE, at);
+    if (rowCapacity === lineFeeds.length) {
+      const grown = new Int32Array(lineFeeds.length * 2);
+      grown.set(lineFeeds);
+      lineFeeds = grown;
+    }
+    lineFeeds[rowCapacity] = lf;
+    if (lf < 0) {
+      rowCapacity++;
+      break;
+    }
+    at = lf + 1;
+  }
+  const forEachRow: CsvSplit['forEachRow'] = (visit, fast) => {
+    const view = new CsvRowView(headerCells.length);
+    let at = dataStart;
+    let lineNo = headerLine;
+    for (let r = 0; at < bytes.length; r++) {
+      const lf = lineFeeds[r] as number;
+      let end = lf < 0 ? bytes.length : lf;
+      if (end > at && bytes[end - 1] === 0x0d) end--;
+      lineNo++;
+      const lineStart = at;
+      at = (lf < 0 ? bytes.length : lf) + 1;
+      if (isBlankBytes(bytes, lineStart, end)) continue;
+      if (fast?.(bytes, lineStart, end, lineNo)) continue;
+      const text = decode(lineStart, end);
+      if (text === null || refusedText(text)) return false;
+      view.source = text;
+      locateCells(view, text, 0, text.length, delimiter);
+      view.line = lineNo;
+      visit(view);
+    }
+    return true;
+  };
+  return finishSplit(file.name, headerCells, delimiter, forEachRow, rowCapacity, scheme);
+}
+
+/** The split, once its header passes the checks every path makes. */
+function finishSplit(
+  fileName: string,
+  headerCells: string[] | null,
+  delimiter: string,
+  forEachRow: CsvSplit['forEachRow'],
+  rowCapacity: number,
+  scheme: LabelScheme,
+): CsvSplit | { problems: Problem[] } {
+  const refuse = (message: string, raw = ''): { problems: Problem[] } => ({
+    problems: [makeProblem(fileName, 1, 'header', 'error', 'header', raw, message)],
+  });
+  if (headerCells === null) return refuse('the file has no header row');
+  if (headerCells.length > MAX_CSV_COLUMNS)
+    return refuse(
+      `the header has ${headerCells.length} columns; at most ${MAX_CSV_COLUMNS} are read`,
+      headerCells.slice(0, 10).join(delimiter),
+    );
+  if (headerCells.length < 2)
+    return refuse(
+      'the header has one column; expected an image column, then class or AU columns',
+      headerCells.join(delimiter),
+    );
+  const columns = uniqueColumnNames(headerCells.map((cell) => cell.trim()));
+  return {
+    header: { columns, delimiter, mapping: guessPredictionMapping(columns, scheme) },
+    forEachRow,
+    rowCapacity,
+  };
 }
 
 /** Whether text[from, to) holds only spaces and tabs. */
@@ -266,9 +443,6 @@ function splitCsv(file: InputFile, scheme: LabelScheme): CsvSplit | { problems: 
   if ('problem' in decoded) return { problems: [decoded.problem] };
   const text = decoded.text;
   const delimiter = guessDelimiter(text, file.name);
-  const refuse = (message: string, raw = ''): { problems: Problem[] } => ({
-    problems: [makeProblem(file.name, 1, 'header', 'error', 'header', raw, message)],
-  });
 
   // Without quotes a row is a line, located cell by cell as the loop reaches it and
   // nothing kept. With quotes papaparse splits (quoted separators, doubled quotes).
@@ -313,26 +487,11 @@ function splitCsv(file: InputFile, scheme: LabelScheme): CsvSplit | { problems: 
         const lineStart = at;
         at = (lf < 0 ? text.length : lf) + 1;
         if (isBlank(text, lineStart, end)) continue;
-        // indexOf finds the separators several times faster than a loop over the characters.
-        let count = 0;
-        let cellStart = lineStart;
-        for (;;) {
-          let stop = text.indexOf(delimiter, cellStart);
-          if (stop < 0 || stop > end) stop = end;
-          if (count < width) {
-            view.starts[count] = cellStart;
-            view.ends[count] = stop;
-          }
-          count++;
-          if (stop === end) break;
-          cellStart = stop + 1;
-        }
+        locateCells(view, text, lineStart, end, delimiter);
         view.line = lineNo;
-        view.lineStart = lineStart;
-        view.lineEnd = end;
-        view.count = count;
         visit(view);
       }
+      return true;
     };
   } else {
     const { rows } = parseRows(text, file.name, 0, 'papa');
@@ -365,25 +524,10 @@ function splitCsv(file: InputFile, scheme: LabelScheme): CsvSplit | { problems: 
         view.count = row.cells.length;
         visit(view);
       }
+      return true;
     };
   }
-  if (headerCells === null) return refuse('the file has no header row');
-  if (headerCells.length > MAX_CSV_COLUMNS)
-    return refuse(
-      `the header has ${headerCells.length} columns; at most ${MAX_CSV_COLUMNS} are read`,
-      headerCells.slice(0, 10).join(delimiter),
-    );
-  if (headerCells.length < 2)
-    return refuse(
-      'the header has one column; expected an image column, then class or AU columns',
-      headerCells.join(delimiter),
-    );
-  const columns = uniqueColumnNames(headerCells.map((cell) => cell.trim()));
-  return {
-    header: { columns, delimiter, mapping: guessPredictionMapping(columns, scheme) },
-    forEachRow,
-    rowCapacity,
-  };
+  return finishSplit(file.name, headerCells, delimiter, forEachRow, rowCapacity, scheme);
 }
 
 /** The header of a predictions CSV and the mapping it suggests, for the mapping form. */
@@ -414,6 +558,22 @@ class SampleMatcher {
     if (sample === undefined || sample < 0) return -1;
     this.next = sample + 1;
     return sample;
+  }
+
+  /**
+   * The next sample in order when its name is the ASCII bytes[from, to), without a
+   * string for the name; -1 otherwise, and nothing changes (match() then decides).
+   */
+  matchNextBytes(bytes: Uint8Array, from: number, to: number): number {
+    const i = this.next;
+    if (i >= this.names.ends.length) return -1;
+    const start = startOf(this.names, i);
+    if ((this.names.ends[i] as number) - start !== to - from) return -1;
+    const text = this.names.text;
+    for (let k = 0; k < to - from; k++)
+      if (text.charCodeAt(start + k) !== bytes[from + k]) return -1;
+    this.next++;
+    return i;
   }
 
   private buildMaps(): void {
@@ -894,15 +1054,61 @@ export function readPredictionCsv(
   mapping?: PredictionCsvMapping,
   output: PredictionOutputChoice = {},
 ): PredictionReadResult {
-  const { names, scheme } = target;
+  return readCsv(file, target, info, mapping, output, true);
+}
+
+/** readPredictionCsv by the text path alone: the reference the byte path is tested against. */
+export function readPredictionCsvFromText(
+  file: InputFile,
+  target: { names: TextColumn; scheme: LabelScheme },
+  info: PredictionRunInfo,
+  mapping?: PredictionCsvMapping,
+  output: PredictionOutputChoice = {},
+): PredictionReadResult {
+  return readCsv(file, target, info, mapping, output, false);
+}
+
+function readCsv(
+  file: InputFile,
+  target: { names: TextColumn; scheme: LabelScheme },
+  info: PredictionRunInfo,
+  mapping: PredictionCsvMapping | undefined,
+  output: PredictionOutputChoice,
+  tryBytes: boolean,
+): PredictionReadResult {
   const badName = runNameProblem(info.name, file.name);
   if (badName) return nothingRead([badName]);
-  const split = splitCsv(file, scheme);
+  // The byte path declines what it cannot read exactly as the text path; the text path
+  // then reads the file again, and reports its problems.
+  const byBytes = tryBytes ? splitCsvBytes(file, target.scheme) : null;
+  if (byBytes !== null && !('problems' in byBytes)) {
+    const read = readCsvRows(byBytes, true, file, target, info, mapping, output);
+    if (read !== null) return read;
+  }
+  const split = splitCsv(file, target.scheme);
   if ('problems' in split) return nothingRead(split.problems);
+  return readCsvRows(split, false, file, target, info, mapping, output) as PredictionReadResult;
+}
+
+const SKIPPED_CELL = -1;
+const IMAGE_CELL = -2;
+
+/** The rows of a split read into a run; null when a byte split gave up part way. */
+function readCsvRows(
+  split: CsvSplit,
+  byBytes: boolean,
+  file: InputFile,
+  target: { names: TextColumn; scheme: LabelScheme },
+  info: PredictionRunInfo,
+  mapping: PredictionCsvMapping | undefined,
+  output: PredictionOutputChoice,
+): PredictionReadResult | null {
+  const { names, scheme } = target;
   const { columns } = split.header;
   const map = mapping ?? split.header.mapping;
   const headerProblems = mappingProblems(map, columns, scheme, file.name);
-  if (headerProblems.length > 0) return nothingRead(headerProblems);
+  // The byte path has not seen the rows yet: the text path decides how the file is refused.
+  if (headerProblems.length > 0) return byBytes ? null : nothingRead(headerProblems);
 
   const columnIndex = new Map(columns.map((name, i) => [name, i]));
   const imageAt = columnIndex.get(map.image as string) as number;
@@ -934,44 +1140,178 @@ export function readPredictionCsv(
     );
   };
 
-  const number: NumberRead = { why: null, rounding: 0 };
-  split.forEachRow((row) => {
+  // What each cell of a line holds, for the byte reader: a class or AU slot, the image, or nothing.
+  const cellRole = new Int32Array(columns.length).fill(SKIPPED_CELL);
+  cellRole[imageAt] = IMAGE_CELL;
+  classAt.forEach((at, c) => (cellRole[at] = c));
+  auAt.forEach((at, k) => (cellRole[at] = classAt.length + k));
+  const classCells = classAt.length;
+  const delimiterCode = split.header.delimiter.charCodeAt(0);
+  const classRounding = new Float64Array(Math.max(1, classCells));
+  const asciiDecoder = new TextDecoder();
+  let lineBytes: Uint8Array = new Uint8Array(0);
+  let lineFrom = 0;
+  let lineTo = 0;
+  const lineText = () => asciiDecoder.decode(lineBytes.subarray(lineFrom, lineTo));
+  /**
+   * A line of plain decimals, an ASCII image name with no space at its ends and the
+   * header's number of cells, read from the bytes with readNumber's arithmetic. Any
+   * other line is declined before anything is noted, and the text visitor reads it,
+   * so both paths give the same values, problems and messages.
+   */
+  const readLineBytes: ByteRowReader = (bytes, from, to, line) => {
+    const width = columns.length;
+    let at = from;
+    let cell = 0;
+    let imageFrom = 0;
+    let imageTo = 0;
+    for (;;) {
+      if (cell >= width) return false;
+      const role = cellRole[cell] as number;
+      if (role >= 0) {
+        let code = bytes[at] as number;
+        let negative = false;
+        if (at < to && (code === 0x2d || code === 0x2b)) {
+          negative = code === 0x2d;
+          at++;
+        }
+        let mantissa = 0;
+        let digits = 0;
+        let decimals = -1;
+        for (; at < to; at++) {
+          code = bytes[at] as number;
+          if (code >= 0x30 && code <= 0x39) {
+            mantissa = mantissa * 10 + (code - 0x30);
+            digits++;
+            if (decimals >= 0) decimals++;
+          } else if (code === 0x2e && decimals < 0) decimals = 0;
+          else break;
+        }
+        if (digits === 0 || decimals >= HALF_UNITS.length) return false;
+        if (at < to && code !== delimiterCode) return false;
+        const magnitude = decimals > 0 ? mantissa / (POWERS_OF_TEN[decimals] as number) : mantissa;
+        const value = negative ? -magnitude : magnitude;
+        if (role < classCells) {
+          classRow[role] = value;
+          classRounding[role] = decimals > 0 ? (HALF_UNITS[decimals] as number) : 0;
+        } else auRow[role - classCells] = value;
+      } else {
+        const start = at;
+        for (; at < to; at++) {
+          const code = bytes[at] as number;
+          if (code === delimiterCode) break;
+          if (code >= 0x80 || code === QUOTE_BYTE || code === 0) return false;
+        }
+        if (role === IMAGE_CELL) {
+          if (at === start || (bytes[start] as number) <= 0x20 || (bytes[at - 1] as number) <= 0x20)
+            return false;
+          imageFrom = start;
+          imageTo = at;
+        }
+      }
+      cell++;
+      if (at >= to) break;
+      at++;
+    }
+    if (cell !== width) return false;
     read++;
-    const line = row.line;
-    if (row.count !== columns.length) {
-      reject(
-        line,
-        'column-count',
-        'line',
-        row.raw(),
-        `expected ${columns.length} fields as in the header, found ${row.count}`,
-      );
-      return;
-    }
-    const image = row.cell(imageAt).trim();
-    if (image === '') {
-      reject(line, 'missing-value', map.image as string, row.raw(), 'the image name is empty');
-      return;
-    }
+    // The same additions in the same order as the text visitor: the same slack to the bit.
     let slack = PROBABILITY_SUM_TOLERANCE;
-    if (usePredicted) {
-      const cell = row.cell(predictedAt);
-      const classId = classOfCell(cell, classByName, schemeIds);
-      if (classId === null) {
+    for (let c = 0; c < classCells; c++) slack += classRounding[c] as number;
+    slack += 1e-9;
+    const sum = classWidth > 0 ? rows.noteClassRow(classRow, slack) : 1;
+    if (auWidth > 0) rows.noteAuRow(auRow);
+    let sample = matcher.matchNextBytes(bytes, imageFrom, imageTo);
+    if (sample < 0) {
+      const image = asciiDecoder.decode(bytes.subarray(imageFrom, imageTo));
+      sample = matcher.match(image);
+      if (sample < 0) {
+        rows.unmatched++;
+        problems.add(
+          makeProblem(
+            file.name,
+            line,
+            'unmatched',
+            'warning',
+            map.image as string,
+            image,
+            `image '${image}' is not in the dataset; row skipped`,
+          ),
+        );
+        return true;
+      }
+    }
+    lineBytes = bytes;
+    lineFrom = from;
+    lineTo = to;
+    rows.push(
+      sample,
+      line,
+      classWidth > 0 ? classRow : null,
+      sum,
+      slack,
+      auWidth > 0 ? auRow : null,
+      lineText,
+    );
+    return true;
+  };
+
+  const number: NumberRead = { why: null, rounding: 0 };
+  const complete = split.forEachRow(
+    (row) => {
+      read++;
+      const line = row.line;
+      if (row.count !== columns.length) {
         reject(
           line,
-          'unknown-class',
-          map.predictedClass as string,
-          cell,
-          `'${cell}' is not a class id or name of the label scheme '${scheme.name}'`,
+          'column-count',
+          'line',
+          row.raw(),
+          `expected ${columns.length} fields as in the header, found ${row.count}`,
         );
         return;
       }
-      classRow.fill(0);
-      classRow[classIndexOf.get(classId) as number] = 1;
-    } else {
-      for (let c = 0; c < classAt.length; c++) {
-        const at = classAt[c] as number;
+      const image = row.cell(imageAt).trim();
+      if (image === '') {
+        reject(line, 'missing-value', map.image as string, row.raw(), 'the image name is empty');
+        return;
+      }
+      let slack = PROBABILITY_SUM_TOLERANCE;
+      if (usePredicted) {
+        const cell = row.cell(predictedAt);
+        const classId = classOfCell(cell, classByName, schemeIds);
+        if (classId === null) {
+          reject(
+            line,
+            'unknown-class',
+            map.predictedClass as string,
+            cell,
+            `'${cell}' is not a class id or name of the label scheme '${scheme.name}'`,
+          );
+          return;
+        }
+        classRow.fill(0);
+        classRow[classIndexOf.get(classId) as number] = 1;
+      } else {
+        for (let c = 0; c < classAt.length; c++) {
+          const at = classAt[c] as number;
+          const value = readNumber(
+            row.source,
+            row.starts[at] as number,
+            row.ends[at] as number,
+            number,
+          );
+          if (number.why !== null) {
+            const cell = row.cell(at);
+            reject(line, 'missing-value', columns[at] as string, cell, `'${cell}' ${number.why}`);
+            return;
+          }
+          classRow[c] = value;
+          slack += number.rounding;
+        }
+      }
+      for (let k = 0; k < auAt.length; k++) {
+        const at = auAt[k] as number;
         const value = readNumber(
           row.source,
           row.starts[at] as number,
@@ -983,55 +1323,41 @@ export function readPredictionCsv(
           reject(line, 'missing-value', columns[at] as string, cell, `'${cell}' ${number.why}`);
           return;
         }
-        classRow[c] = value;
-        slack += number.rounding;
+        auRow[k] = value;
       }
-    }
-    for (let k = 0; k < auAt.length; k++) {
-      const at = auAt[k] as number;
-      const value = readNumber(
-        row.source,
-        row.starts[at] as number,
-        row.ends[at] as number,
-        number,
-      );
-      if (number.why !== null) {
-        const cell = row.cell(at);
-        reject(line, 'missing-value', columns[at] as string, cell, `'${cell}' ${number.why}`);
+      // Float rounding of the sum itself: a hair past the slack is still within it.
+      slack += 1e-9;
+      const sum = classWidth > 0 ? rows.noteClassRow(classRow, slack) : 1;
+      if (auWidth > 0) rows.noteAuRow(auRow);
+      const sample = matcher.match(image);
+      if (sample < 0) {
+        rows.unmatched++;
+        problems.add(
+          makeProblem(
+            file.name,
+            line,
+            'unmatched',
+            'warning',
+            map.image as string,
+            image,
+            `image '${image}' is not in the dataset; row skipped`,
+          ),
+        );
         return;
       }
-      auRow[k] = value;
-    }
-    // Float rounding of the sum itself: a hair past the slack is still within it.
-    slack += 1e-9;
-    const sum = classWidth > 0 ? rows.noteClassRow(classRow, slack) : 1;
-    if (auWidth > 0) rows.noteAuRow(auRow);
-    const sample = matcher.match(image);
-    if (sample < 0) {
-      rows.unmatched++;
-      problems.add(
-        makeProblem(
-          file.name,
-          line,
-          'unmatched',
-          'warning',
-          map.image as string,
-          image,
-          `image '${image}' is not in the dataset; row skipped`,
-        ),
+      rows.push(
+        sample,
+        line,
+        classWidth > 0 ? classRow : null,
+        sum,
+        slack,
+        auWidth > 0 ? auRow : null,
+        () => row.raw(),
       );
-      return;
-    }
-    rows.push(
-      sample,
-      line,
-      classWidth > 0 ? classRow : null,
-      sum,
-      slack,
-      auWidth > 0 ? auRow : null,
-      () => row.raw(),
-    );
-  });
+    },
+    byBytes && !usePredicted ? readLineBytes : undefined,
+  );
+  if (!complete) return null;
 
   const emotionOutput = hasEmotion
     ? usePredicted

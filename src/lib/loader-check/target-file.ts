@@ -408,21 +408,6 @@ export function readTargetCsv(file: InputFile, options: TargetDumpOptions = {}):
     if (isBlankRow(row)) continue;
     const offset = kept * targets.length;
     if (row.cells.length !== columns.length) {
-      const message = `${row.cells.length} fields where the header has ${columns.length}`;
-      if (byImage) {
-        problems.push(
-          makeProblem(
-            file.name,
-            row.line,
-            'column-count',
-            'error',
-            'row',
-            row.cells.join(',').slice(0, 200),
-            `${message}; row rejected`,
-          ),
-        );
-        continue;
-      }
       // Joined by order, a dropped row would move every later one: it stays, masked.
       problems.push(
         makeProblem(
@@ -432,9 +417,11 @@ export function readTargetCsv(file: InputFile, options: TargetDumpOptions = {}):
           'error',
           'row',
           row.cells.join(',').slice(0, 200),
-          `${message}; the row's targets are taken as masked`,
+          `${row.cells.length} fields where the header has ${columns.length}; ` +
+            (byImage ? 'row rejected' : "the row's targets are taken as masked"),
         ),
       );
+      if (byImage) continue;
       values.fill(NaN, offset, offset + targets.length);
       lines[kept++] = row.line;
       continue;

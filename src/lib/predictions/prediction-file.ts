@@ -1257,6 +1257,35 @@ function readCsvRows(
   };
 
   const number: NumberRead = { why: null, rounding: 0 };
+  /**
+   * Reads the cells at the columns `at` of a row into `into`; the row is rejected at the
+   * first cell that is not a number (null). Otherwise, the rounding the cells were written with.
+   */
+  const readCells = (
+    row: CsvRowView,
+    at: readonly number[],
+    into: Float64Array,
+    line: number,
+  ): number | null => {
+    let rounding = 0;
+    for (let c = 0; c < at.length; c++) {
+      const column = at[c] as number;
+      const value = readNumber(
+        row.source,
+        row.starts[column] as number,
+        row.ends[column] as number,
+        number,
+      );
+      if (number.why !== null) {
+        const cell = row.cell(column);
+        reject(line, 'missing-value', columns[column] as string, cell, `'${cell}' ${number.why}`);
+        return null;
+      }
+      into[c] = value;
+      rounding += number.rounding;
+    }
+    return rounding;
+  };
   const complete = split.forEachRow(
     (row) => {
       read++;
@@ -1293,38 +1322,11 @@ function readCsvRows(
         classRow.fill(0);
         classRow[classIndexOf.get(classId) as number] = 1;
       } else {
-        for (let c = 0; c < classAt.length; c++) {
-          const at = classAt[c] as number;
-          const value = readNumber(
-            row.source,
-            row.starts[at] as number,
-            row.ends[at] as number,
-            number,
-          );
-          if (number.why !== null) {
-            const cell = row.cell(at);
-            reject(line, 'missing-value', columns[at] as string, cell, `'${cell}' ${number.why}`);
-            return;
-          }
-          classRow[c] = value;
-          slack += number.rounding;
-        }
+        const rounding = readCells(row, classAt, classRow, line);
+        if (rounding === null) return;
+        slack += rounding;
       }
-      for (let k = 0; k < auAt.length; k++) {
-        const at = auAt[k] as number;
-        const value = readNumber(
-          row.source,
-          row.starts[at] as number,
-          row.ends[at] as number,
-          number,
-        );
-        if (number.why !== null) {
-          const cell = row.cell(at);
-          reject(line, 'missing-value', columns[at] as string, cell, `'${cell}' ${number.why}`);
-          return;
-        }
-        auRow[k] = value;
-      }
+      if (readCells(row, auAt, auRow, line) === null) return;
       // Float rounding of the sum itself: a hair past the slack is still within it.
       slack += 1e-9;
       const sum = classWidth > 0 ? rows.noteClassRow(classRow, slack) : 1;

@@ -87,7 +87,8 @@ function repsFor(n) {
       presses: 50,
       warmPresses: 3,
       evidence: 2,
-      predictions: 2,
+      // Five: one run of the two shifts by a second with the load of this shared machine.
+      predictions: 5,
     };
   return {
     import: 5,

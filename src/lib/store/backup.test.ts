@@ -187,7 +187,15 @@ async function everything() {
     history: await db.history.toArray(),
     evidence: await db.evidence.toArray(),
     settings: await db.settings.toArray(),
-    predictionRuns: await db.predictionRuns.toArray(),
+    // A Blob's bytes, not the Blob: two Blobs compare equal whatever they hold.
+    predictionRuns: await Promise.all(
+      (await db.predictionRuns.toArray()).map(async (r) => ({
+        ...r,
+        rowOf: await r.rowOf.arrayBuffer(),
+        classProbs: await r.classProbs?.arrayBuffer(),
+        auProbs: await r.auProbs?.arrayBuffer(),
+      })),
+    ),
     loaderChecks: await db.loaderChecks.toArray(),
   };
 }

@@ -21,7 +21,7 @@ import {
   PredictionRunRecordSchema,
   type PredictionRunRecord,
 } from './prediction-records';
-import { getLoaderCheck, listPredictionRuns } from './predictions';
+import { getLoaderCheck, listPredictionRuns, toStoredRun } from './predictions';
 import {
   DatasetMetaSchema,
   ImageRecordSchema,
@@ -275,7 +275,9 @@ export async function restoreBackup(
       if (tables.crowd.length) await db.crowd.bulkAdd(tables.crowd as never[]);
       await db.teamSessions.bulkAdd(tables.teamSessions as never[]);
       await db.teamBundles.bulkAdd(tables.teamBundles as never[]);
-      await db.predictionRuns.bulkAdd(tables.predictionRuns as never[]);
+      await db.predictionRuns.bulkAdd(
+        (tables.predictionRuns as PredictionRunRecord[]).map(toStoredRun),
+      );
       if (tables.loaderChecks.length) await db.loaderChecks.bulkAdd(tables.loaderChecks as never[]);
       // An assignment is this browser's, keyed by session: the one stored stays.
       for (const a of tables.assignments as { sessionId: string }[])

@@ -14,7 +14,7 @@ import type { EvidenceBox } from '../review/evidence';
 import type { AssignmentRecord, TeamBundleRecord, TeamSessionRecord } from './team-records';
 import type { ThumbnailRecord } from './thumbnail-records';
 import type { CrowdRecord } from './crowd-records';
-import type { LoaderCheckRecord, PredictionRunRecord } from './prediction-records';
+import type { LoaderCheckRecord, StoredPredictionRun } from './prediction-records';
 
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
@@ -36,7 +36,7 @@ export class AuReviewDb extends Dexie {
   declare assignments: EntityTable<AssignmentRecord, 'sessionId'>;
   declare thumbnails: Table<ThumbnailRecord, [string, string]>;
   declare crowd: EntityTable<CrowdRecord, 'datasetId'>;
-  declare predictionRuns: EntityTable<PredictionRunRecord, 'id'>;
+  declare predictionRuns: EntityTable<StoredPredictionRun, 'id'>;
   declare loaderChecks: EntityTable<LoaderCheckRecord, 'datasetId'>;
 
   constructor(name: string = DB_NAME) {
@@ -89,7 +89,8 @@ export class AuReviewDb extends Dexie {
     });
     // Version 8: models' prediction runs beside a dataset, one record per run holding
     // its probabilities as typed arrays, and the last check of a training loader's AU
-    // targets, one per dataset (see prediction-records.ts).
+    // targets, one per dataset (see prediction-records.ts). Runs later stored their
+    // arrays as Blobs: a record version (2), not a change of tables or indexes.
     this.version(8).stores({
       predictionRuns: 'id, datasetId',
       loaderChecks: 'datasetId',

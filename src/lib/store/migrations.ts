@@ -21,8 +21,7 @@ export type MigrationStep = (record: Record<string, unknown>) => Record<string, 
 export type MigrationSteps = Readonly<Record<number, MigrationStep>>;
 
 /**
- * The steps of each kind of record, by the version they start from. Version 1 is the
- * first version of every record, so there are none yet. To change a format: raise
+ * The steps of each kind of record, by the version they start from. To change a format: raise
  * its version constant, make its schema accept only the new version, and add e.g.
  * `decision: { 1: (d) => ({ ...d, version: 2, confidence: null }) }`.
  */
@@ -33,7 +32,21 @@ export const MIGRATIONS = {
   reviewSet: {},
   evidenceBox: {},
   crowd: {},
-  predictionRun: {},
+  predictionRun: {
+    // Version 2 stores the arrays as Blobs (see prediction-records.ts). Anything that
+    // is not a typed array is left as it is, for the schema to report.
+    1: (run) => {
+      const asBlob = (value: unknown) =>
+        ArrayBuffer.isView(value) ? new Blob([value as Uint8Array<ArrayBuffer>]) : value;
+      return {
+        ...run,
+        version: 2,
+        rowOf: asBlob(run.rowOf),
+        classProbs: asBlob(run.classProbs),
+        auProbs: asBlob(run.auProbs),
+      };
+    },
+  },
   loaderCheck: {},
   teamSession: {},
   teamBundle: {},

@@ -4,12 +4,20 @@ import { LoaderCheckSchema } from '../loader-check/check';
 import { PREDICTION_RUN_VERSION, PredictionRunMetaSchema } from '../predictions/run';
 
 /**
- * The stored shape of a model's prediction run beside a dataset: one record per run
- * holding its meta and its probabilities as typed arrays (a million predictions are
- * three buffers, not a million records). The record's `version` is the run's own.
+ * A model's prediction run beside a dataset: one record per run holding its meta and
+ * its arrays (a million predictions are three buffers, not a million records).
+ *
+ * Two shapes. PredictionRunRecordSchema holds the arrays as typed arrays: what a
+ * backup file carries and what every run is checked against, whole. The stored
+ * record (StoredPredictionRunSchema, version 2) holds the same bytes as Blobs:
+ * IndexedDB writes a Blob as a file of its own instead of serialising it into the
+ * record, so storing a run of a million rows is faster, and listing runs reads their
+ * metas without deserialising a hundred megabytes on the page's thread. Version 1
+ * stored the typed arrays themselves; it is migrated on reading (migrations.ts).
  */
 
 export const PREDICTION_RUN_RECORD_VERSION = PREDICTION_RUN_VERSION;
+export const STORED_PREDICTION_RUN_VERSION = 2;
 
 // z.custom, not z.instanceof: instanceof infers Float32Array<ArrayBuffer>, which a
 // view of a shared or resizable buffer does not satisfy in TypeScript.
@@ -77,3 +85,27 @@ export const LoaderCheckRecordSchema = z.object({
   problems: z.array(ProblemSchema),
 });
 export type LoaderCheckRecord = z.infer<typeof LoaderCheckRecordSchema>;
+
+const BlobSchema = z.custom<Blob>((v) => v instanceof Blob, 'expected a Blob');
+
+/** What IndexedDB holds for a run: its meta and its arrays' bytes, checked whole on reading. */
+export const StoredPredictionRunSchema = PredictionRunMetaSchema.omit({ version: true })
+  .safeExtend({
+    version: z.literal(STORED_PREDICTION_RUN_VERSION),
+    rowOf: BlobSchema,
+    classProbs: BlobSchema.nullable(),
+    auProbs: BlobSchema.nullable(),
+  })
+  .superRefine((record, ctx) => {
+    // Sizes only: the values are checked with the typed arrays once read.
+    for (const field of ['rowOf', 'classProbs', 'auProbs'] as const) {
+      const blob = record[field];
+      if (blob !== null && blob.size % 4 !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} holds ${blob.size} bytes, not a whole number of 4-byte values`,
+        });
+    }
+  });
+export type StoredPredictionRun = z.infer<typeof StoredPredictionRunSchema>;

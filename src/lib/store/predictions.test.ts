@@ -141,7 +141,8 @@ describe('prediction runs', () => {
     const view = big.subarray(10, 10 + (run.classProbs as Float32Array).length);
     await savePredictionRun({ ...run, classProbs: view }, db);
     const stored = await db.predictionRuns.get(run.meta.id);
-    expect(stored?.classProbs?.buffer.byteLength).toBe(view.byteLength);
+    expect(stored?.classProbs?.size).toBe(view.byteLength);
+    expect((await getPredictionRun(run.meta.id, db))?.classProbs).toEqual(run.classProbs);
   });
 
   it('are kept apart per dataset and removed one by one', async () => {
@@ -226,14 +227,51 @@ describe('prediction runs', () => {
     const id = await dataset('a', 9);
     await savePredictionRun(runOf(id, 9, { id: 'good' }), db);
     const good = await db.predictionRuns.get('good');
-    await db.predictionRuns.put({ ...good, id: 'newer', version: 2 } as never);
+    await db.predictionRuns.put({ ...good, id: 'newer', version: 3 } as never);
     await db.predictionRuns.put({ ...good, id: 'corrupt', auProbs: 'zeros' } as never);
+    await db.predictionRuns.put({
+      ...good,
+      id: 'odd',
+      classProbs: new Blob([new Uint8Array(5)]),
+    } as never);
     const { runs, unreadable } = await listPredictionRuns(id, db);
     expect(runs.map((r) => r.meta.id)).toEqual(['good']);
-    expect(unreadable).toHaveLength(2);
+    expect(unreadable).toHaveLength(3);
     expect(unreadable.join('\n')).toMatch(/newer AU Review/);
-    expect(unreadable.join('\n')).toMatch(/auProbs/);
+    expect(unreadable.join('\n')).toMatch(/auProbs: expected a Blob/);
+    expect(unreadable.join('\n')).toMatch(/classProbs holds 5 bytes/);
     expect(await getPredictionRun('corrupt', db)).toBeUndefined();
+  });
+
+  it('report a run whose arrays read back short, where the meta listing did not read them', async () => {
+    const id = await dataset('a', 9);
+    const run = runOf(id, 9, { id: 'short' });
+    await savePredictionRun(run, db);
+    const stored = await db.predictionRuns.get('short');
+    const short = new Blob([(run.classProbs as Float32Array<ArrayBuffer>).subarray(1)]);
+    await db.predictionRuns.put({ ...stored, classProbs: short } as never);
+    expect((await listPredictionRunMetas(id, db)).metas.map((m) => m.id)).toEqual(['short']);
+    const { runs, unreadable } = await listPredictionRuns(id, db);
+    expect(runs).toEqual([]);
+    expect(unreadable).toEqual([
+      expect.stringMatching(
+        /"[^"]+" does not read back whole: classProbs: classProbs holds \d+ values, not 6 rows/,
+      ),
+    ]);
+    expect(await getPredictionRun('short', db)).toBeUndefined();
+  });
+
+  it('read a run stored by the first version, its arrays in the record, as it was', async () => {
+    const id = await dataset('a', 9);
+    const run = runOf(id, 9, { id: 'first' });
+    await db.predictionRuns.put({
+      ...run.meta,
+      rowOf: run.rowOf,
+      classProbs: run.classProbs,
+      auProbs: run.auProbs,
+    } as never);
+    expect(await getPredictionRun('first', db)).toEqual(run);
+    expect((await listPredictionRunMetas(id, db)).metas).toEqual([run.meta]);
   });
 });
 

@@ -7,8 +7,11 @@ import {
   LoaderCheckRecordSchema,
   PREDICTION_RUN_RECORD_VERSION,
   PredictionRunRecordSchema,
+  STORED_PREDICTION_RUN_VERSION,
+  StoredPredictionRunSchema,
   type LoaderCheckRecord,
   type PredictionRunRecord,
+  type StoredPredictionRun,
 } from './prediction-records';
 
 export {
@@ -16,25 +19,18 @@ export {
   LoaderCheckRecordSchema,
   PREDICTION_RUN_RECORD_VERSION,
   PredictionRunRecordSchema,
+  STORED_PREDICTION_RUN_VERSION,
+  StoredPredictionRunSchema,
   type LoaderCheckRecord,
   type PredictionRunRecord,
+  type StoredPredictionRun,
 };
 
-/**
- * A copy that owns its buffer when the array is a view of a larger one: IndexedDB
- * stores a view's whole buffer, so a view of a bigger read would be stored whole.
- */
-function owned<T extends Float32Array | Int32Array>(array: T): T {
-  return array.byteOffset === 0 && array.byteLength === array.buffer.byteLength
-    ? array
-    : (array.slice() as T);
-}
-
-const RUN_FORMAT: RecordFormat<PredictionRunRecord> = {
+const RUN_FORMAT: RecordFormat<StoredPredictionRun> = {
   what: 'prediction run',
   versionField: 'version',
-  current: PREDICTION_RUN_RECORD_VERSION,
-  schema: PredictionRunRecordSchema,
+  current: STORED_PREDICTION_RUN_VERSION,
+  schema: StoredPredictionRunSchema,
   steps: MIGRATIONS.predictionRun,
 };
 
@@ -46,25 +42,61 @@ const LOADER_CHECK_FORMAT: RecordFormat<LoaderCheckRecord> = {
   steps: MIGRATIONS.loaderCheck,
 };
 
-function toRecord(run: PredictionRun): PredictionRunRecord {
-  const parsed = PredictionRunRecordSchema.safeParse({
-    ...run.meta,
-    rowOf: owned(run.rowOf),
-    classProbs: run.classProbs && owned(run.classProbs),
-    auProbs: run.auProbs && owned(run.auProbs),
-  });
+const describeIssues = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
+  issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+
+/** A Blob of the array's own bytes (a view of a larger buffer stores only its part). */
+const blobOf = (array: Float32Array | Int32Array) =>
+  new Blob([array as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>]);
+
+/** The record a run is stored as, after checking the run whole. Throws for a bad run (a bug). */
+export function toStoredRun(run: PredictionRun | PredictionRunRecord): StoredPredictionRun {
+  const record =
+    'meta' in run
+      ? { ...run.meta, rowOf: run.rowOf, classProbs: run.classProbs, auProbs: run.auProbs }
+      : run;
+  const parsed = PredictionRunRecordSchema.safeParse(record);
   if (!parsed.success)
-    throw new Error(
-      `savePredictionRun: invalid run: ${parsed.error.issues
-        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-        .join('; ')}`,
-    );
-  return parsed.data;
+    throw new Error(`savePredictionRun: invalid run: ${describeIssues(parsed.error.issues)}`);
+  const { rowOf, classProbs, auProbs, ...meta } = parsed.data;
+  return {
+    ...meta,
+    version: STORED_PREDICTION_RUN_VERSION,
+    rowOf: blobOf(rowOf),
+    classProbs: classProbs && blobOf(classProbs),
+    auProbs: auProbs && blobOf(auProbs),
+  };
 }
 
-function toRun(record: PredictionRunRecord): PredictionRun {
-  const { rowOf, classProbs, auProbs, ...meta } = record;
-  return { meta, rowOf, classProbs, auProbs };
+type ReadRun = { ok: true; run: PredictionRun } | { ok: false; message: string };
+
+/** The run of a stored record, its arrays read and checked whole (sizes, counts). */
+async function toRun(stored: StoredPredictionRun): Promise<ReadRun> {
+  const { rowOf, classProbs, auProbs, ...rest } = stored;
+  const meta = { ...rest, version: PREDICTION_RUN_RECORD_VERSION };
+  const [rowBytes, classBytes, auBytes] = await Promise.all([
+    rowOf.arrayBuffer(),
+    classProbs?.arrayBuffer() ?? null,
+    auProbs?.arrayBuffer() ?? null,
+  ]);
+  const parsed = PredictionRunRecordSchema.safeParse({
+    ...meta,
+    rowOf: new Int32Array(rowBytes),
+    classProbs: classBytes && new Float32Array(classBytes),
+    auProbs: auBytes && new Float32Array(auBytes),
+  });
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `the prediction run "${meta.name}" does not read back whole: ${describeIssues(parsed.error.issues)}`,
+    };
+  const { rowOf: rows, classProbs: classes, auProbs: aus, ...checkedMeta } = parsed.data;
+  return { ok: true, run: { meta: checkedMeta, rowOf: rows, classProbs: classes, auProbs: aus } };
+}
+
+function metaOf(stored: StoredPredictionRun): PredictionRunMeta {
+  const { rowOf: _rows, classProbs: _classes, auProbs: _aus, ...rest } = stored;
+  return { ...rest, version: PREDICTION_RUN_RECORD_VERSION };
 }
 
 /**
@@ -76,13 +108,14 @@ export async function savePredictionRun(
   run: PredictionRun,
   db: AuReviewDb = getDb(),
 ): Promise<void> {
-  const record = toRecord(run);
+  const record = toStoredRun(run);
+  const samples = record.rowOf.size / Int32Array.BYTES_PER_ELEMENT;
   await db.transaction('rw', db.datasets, db.predictionRuns, async () => {
     const meta = await db.datasets.get(record.datasetId);
     if (meta === undefined) throw new DatasetNotFoundError(record.datasetId);
-    if (meta.sampleCount !== record.rowOf.length)
+    if (meta.sampleCount !== samples)
       throw new Error(
-        `savePredictionRun: the run has ${record.rowOf.length} samples, dataset "${record.datasetId}" has ${meta.sampleCount}`,
+        `savePredictionRun: the run has ${samples} samples, dataset "${record.datasetId}" has ${meta.sampleCount}`,
       );
     await db.predictionRuns.put(record);
   });
@@ -104,25 +137,42 @@ export async function listPredictionRuns(
   datasetId: string,
   db: AuReviewDb = getDb(),
 ): Promise<StoredRuns> {
-  const stored: unknown[] = await db.predictionRuns.where('datasetId').equals(datasetId).toArray();
+  const { records, unreadable } = await storedRuns(datasetId, db);
   const runs: PredictionRun[] = [];
-  const unreadable: string[] = [];
-  for (const record of stored) {
-    const read = readVersioned(RUN_FORMAT, record);
-    if (read.ok && read.record.datasetId === datasetId) runs.push(toRun(read.record));
-    else if (!read.ok) unreadable.push(read.message);
+  for (const read of await Promise.all(records.map(toRun))) {
+    if (read.ok) runs.push(read.run);
+    else unreadable.push(read.message);
   }
-  runs.sort((a, b) => a.meta.createdAt - b.meta.createdAt || a.meta.id.localeCompare(b.meta.id));
   return { runs, unreadable };
 }
 
-/** The metas of the dataset's readable runs, oldest first (the screen lists these). */
+/** The dataset's stored run records (arrays not read), oldest first, and what cannot be read. */
+async function storedRuns(
+  datasetId: string,
+  db: AuReviewDb,
+): Promise<{ records: StoredPredictionRun[]; unreadable: string[] }> {
+  const stored: unknown[] = await db.predictionRuns.where('datasetId').equals(datasetId).toArray();
+  const records: StoredPredictionRun[] = [];
+  const unreadable: string[] = [];
+  for (const record of stored) {
+    const read = readVersioned(RUN_FORMAT, record);
+    if (read.ok && read.record.datasetId === datasetId) records.push(read.record);
+    else if (!read.ok) unreadable.push(read.message);
+  }
+  records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  return { records, unreadable };
+}
+
+/**
+ * The metas of the dataset's runs, oldest first (the screen lists these), without
+ * reading their arrays: a record whose arrays turn out bad is reported when it is read.
+ */
 export async function listPredictionRunMetas(
   datasetId: string,
   db: AuReviewDb = getDb(),
 ): Promise<{ metas: PredictionRunMeta[]; unreadable: string[] }> {
-  const { runs, unreadable } = await listPredictionRuns(datasetId, db);
-  return { metas: runs.map((r) => r.meta), unreadable };
+  const { records, unreadable } = await storedRuns(datasetId, db);
+  return { metas: records.map(metaOf), unreadable };
 }
 
 /** One run, or undefined when it is not stored or cannot be read. */
@@ -133,7 +183,9 @@ export async function getPredictionRun(
   const stored: unknown = await db.predictionRuns.get(id);
   if (stored === undefined) return undefined;
   const read = readVersioned(RUN_FORMAT, stored);
-  return read.ok ? toRun(read.record) : undefined;
+  if (!read.ok) return undefined;
+  const run = await toRun(read.record);
+  return run.ok ? run.run : undefined;
 }
 
 export async function deletePredictionRun(id: string, db: AuReviewDb = getDb()): Promise<void> {

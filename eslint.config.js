@@ -9,7 +9,7 @@ import svelteConfig from './svelte.config.js';
  * browser frameworks; only the store touches Dexie; only the canvas touches fabric.
  */
 const pureDomain = [
-  'labels',
+  'formats',
   'input',
   'query',
   'rules',
@@ -70,6 +70,15 @@ export default ts.config(
     rules: restrict(
       [...frameworks, ...outerLayers],
       'Domain code is pure: no svelte, dexie, fabric or outer layers.',
+    ),
+  },
+  {
+    // The sample model and the AU grammar are the innermost layer: the formats read
+    // into them and the export writes from them, never the other way round.
+    files: ['src/lib/labels/**'],
+    rules: restrict(
+      [...frameworks, ...outerLayers, '**/formats/**', '**/export/**'],
+      'labels/ is the innermost layer: no formats, export, frameworks or outer layers.',
     ),
   },
   {

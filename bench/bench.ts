@@ -7,7 +7,7 @@
  */
 import { zipSync, type Zippable } from 'fflate';
 import { ImportSession } from '../src/lib/state/importer.svelte';
-import { importLabelStreams } from '../src/lib/labels/import';
+import { importLabelStreams } from '../src/lib/formats/import';
 import { sliceStream } from '../src/lib/workers/slice-stream';
 import { AuStatus, type LabelScheme, type SampleTable } from '../src/lib/labels/types';
 import { deleteDataset, loadSampleTable, getDataset } from '../src/lib/store/datasets';
@@ -46,7 +46,7 @@ import {
   CROWD_EMOTION_COUNT,
   type CrowdDistribution,
 } from '../src/lib/label-evidence/crowd-file';
-import { importLabelFiles } from '../src/lib/labels/import';
+import { importLabelFiles } from '../src/lib/formats/import';
 import { RAFCE_SCHEME } from '../src/lib/labels/schemes';
 import { RAFCE_RULE_SET } from '../src/lib/rules/builtin';
 import { seededRandom } from '../src/lib/review/review-set';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importLabelFiles } from '../../src/lib/labels/import';
+import { importLabelFiles } from '../../src/lib/formats/import';
 import { RAFCE_SCHEME } from '../../src/lib/labels/schemes';
 import { textAt } from '../../src/lib/labels/text-column';
 import { AuStatus, type LabelScheme, type SampleTable } from '../../src/lib/labels/types';

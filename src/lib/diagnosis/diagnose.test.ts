@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { assessLabels, type LabelEvidence } from '../label-evidence/assess';
 import { CROWD_EMOTIONS, type CrowdDistribution } from '../label-evidence/crowd-file';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { RAFCE_SCHEME } from '../labels/schemes';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { RAFCE_RULE_SET } from '../rules/builtin';

@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { expect, it } from 'vitest';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { describeRealRafCe, realRafCeFile, textFile } from '../labels/test-fixtures';
 import { AuStatus, type InputFile } from '../labels/types';
 import { buildExportFiles, buildExportZip, type ExportInput } from './bundle';

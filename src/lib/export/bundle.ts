@@ -1,5 +1,5 @@
 import { zipSync, type Zippable } from 'fflate';
-import type { CsvMapping } from '../labels/csv';
+import type { CsvMapping } from '../formats/generic-table/csv';
 import type {
   LabelScheme,
   SampleTable,
@@ -21,7 +21,7 @@ import {
   writeReadme,
 } from './readme';
 import { computeTrainingStats, type TrainingStats } from './stats';
-import { utf8 } from './text';
+import { utf8 } from '../labels/text-out';
 import { LABELS_FOLDER, writeLabelFiles, type ExportFile } from './writers';
 
 /**

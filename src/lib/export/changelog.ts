@@ -1,14 +1,11 @@
+import type { SampleLabels } from '../labels/types';
 import { className } from '../labels/schemes';
 import { AuStatus, type LabelScheme } from '../labels/types';
 import { FLAG_REASON_LABELS, SampleState } from '../review/decision';
-import {
-  REMOVAL_REASON_LABELS,
-  flagReasonOf,
-  removalReasonName,
-  type LabelColumns,
-} from './policy';
+import { REMOVAL_REASON_LABELS, flagReasonOf, removalReasonName } from './policy';
 import { auChanged, type ReviewLogInput } from './provenance';
-import { LineSink, isoTime, spreadsheetRow } from './text';
+import { LineSink } from '../labels/text-out';
+import { isoTime, spreadsheetRow } from './text';
 import { textAt } from '../labels/text-column';
 
 /**
@@ -43,7 +40,7 @@ function classText(scheme: LabelScheme, classId: number): string {
   return classId < 0 ? '' : `${className(scheme, classId)} (${classId})`;
 }
 
-function auText(labels: LabelColumns, i: number): string {
+function auText(labels: SampleLabels, i: number): string {
   const status = labels.auStatus[i];
   if (status === AuStatus.null) return 'null';
   return status === AuStatus.coded ? (labels.auRaw[i] ?? '') : '';

@@ -17,19 +17,9 @@ export {
   type ExportPolicy,
   type ExportPolicyInput,
   type ExportSelection,
-  type LabelColumns,
   type RemovalReasonName,
 } from './policy';
-export {
-  LABELS_FOLDER,
-  auValueText,
-  writeGenericCsv,
-  writeLabelFiles,
-  writeRafCe,
-  writeRafDb,
-  type ExportFile,
-  type LabelWriterInput,
-} from './writers';
+export { LABELS_FOLDER, writeLabelFiles, type ExportFile, type LabelWriterInput } from './writers';
 export { AuCell, auColumnsOf, writeAuMatrix, type AuMatrixInput } from './matrix';
 export {
   TrainingStatsSchema,

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { maskToAus } from '../labels/au';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { AuStatus, type LabelScheme } from '../labels/types';
 import { auColumnsOf, writeAuMatrix } from './matrix';

@@ -1,7 +1,8 @@
 import { MAX_MASK_AU } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
-import type { LabelColumns } from './policy';
-import { LineSink, spreadsheetField } from './text';
+import type { SampleLabels } from '../labels/types';
+import { LineSink } from '../labels/text-out';
+import { spreadsheetField } from './text';
 import { textAt } from '../labels/text-column';
 
 /**
@@ -17,7 +18,7 @@ export const AU_MATRIX_FIXED_COLUMNS = ['image', 'class_id', 'class_name', 'spli
 export const AuCell = { present: 1, absent: 0, notCoded: -1 } as const;
 
 /** Every AU (1-64) present in a coded kept sample, ascending. Action descriptors are not AUs. */
-export function auColumnsOf(labels: LabelColumns, kept: Int32Array): number[] {
+export function auColumnsOf(labels: SampleLabels, kept: Int32Array): number[] {
   let lo = 0;
   let hi = 0;
   for (let k = 0; k < kept.length; k++) {
@@ -34,7 +35,7 @@ export function auColumnsOf(labels: LabelColumns, kept: Int32Array): number[] {
 
 export interface AuMatrixInput {
   table: SampleTable;
-  labels: LabelColumns;
+  labels: SampleLabels;
   kept: Int32Array;
   scheme: LabelScheme;
   splitNames: SplitNames;

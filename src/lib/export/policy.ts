@@ -1,3 +1,4 @@
+import type { SampleLabels } from '../labels/types';
 import { z } from 'zod';
 import { LabelFlag } from '../label-evidence/assess';
 import { AuStatus, type SampleTable } from '../labels/types';
@@ -133,13 +134,12 @@ export function flagReasonOf(code: number): FlagReason {
 }
 
 /** The label columns an export writes: corrected ones, or the originals. */
-export type LabelColumns = Pick<SampleTable, 'classIds' | 'auStatus' | 'auRaw' | 'auMask'>;
 
 export function exportLabels(
   table: SampleTable,
   final: FinalLabels | null,
   policy: Pick<ExportPolicy, 'applyCorrections'>,
-): LabelColumns {
+): SampleLabels {
   return policy.applyCorrections && final ? final : table;
 }
 

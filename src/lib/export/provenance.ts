@@ -1,3 +1,4 @@
+import type { SampleLabels } from '../labels/types';
 import { z } from 'zod';
 import { className } from '../labels/schemes';
 import {
@@ -26,7 +27,6 @@ import {
   serializePolicy,
   type ExportPolicy,
   type ExportSelection,
-  type LabelColumns,
 } from './policy';
 import { isoTime } from './text';
 import { textAt } from '../labels/text-column';
@@ -113,7 +113,7 @@ export interface ReviewLogInput {
   exportedAt?: number;
 }
 
-export function snapshot(labels: LabelColumns, scheme: LabelScheme, i: number): LabelSnapshot {
+export function snapshot(labels: SampleLabels, scheme: LabelScheme, i: number): LabelSnapshot {
   const classId = labels.classIds[i] as number;
   const status = labels.auStatus[i] as number;
   return {
@@ -202,7 +202,7 @@ export function writeProvenance(input: ReviewLogInput): string {
 }
 
 /** Whether sample i's AU label differs between two label column sets (coded text compared trimmed). */
-export function auChanged(a: LabelColumns, b: LabelColumns, i: number): boolean {
+export function auChanged(a: SampleLabels, b: SampleLabels, i: number): boolean {
   if (a.auStatus[i] !== b.auStatus[i]) return true;
   return (
     a.auStatus[i] === AuStatus.coded && (a.auRaw[i] ?? '').trim() !== (b.auRaw[i] ?? '').trim()

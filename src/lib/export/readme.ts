@@ -1,3 +1,4 @@
+import { formatOf } from '../formats/registry';
 import type { SourceFormat } from '../labels/types';
 import type { ExportPolicy, ExportSelection } from './policy';
 import { describePolicy, REMOVAL_REASON_LABELS, RemovalReasonNameSchema } from './policy';
@@ -10,13 +11,6 @@ export const STATS_FILE = 'training_stats.json';
 export const PROVENANCE_FILE = 'provenance.json';
 export const CHANGELOG_FILE = 'changelog.csv';
 export const README_FILE = 'README.txt';
-
-const FORMAT_NAMES: Readonly<Record<SourceFormat, string>> = {
-  'raf-ce': 'RAF-CE (image value lines: emotion, AU and partition files)',
-  'raf-db-basic': 'RAF-DB basic (list_patition_label.txt)',
-  'raf-db-compound': 'RAF-DB compound (list_patition_label.txt)',
-  'generic-csv': 'CSV/TSV with a header',
-};
 
 export interface ReadmeInput {
   dataset: string;
@@ -48,7 +42,7 @@ export function writeReadme(input: ReadmeInput): string {
     '',
     'FILES',
     '',
-    `labels/  Drop-in label files in the original format: ${FORMAT_NAMES[input.format]}.`,
+    `labels/  Drop-in label files in the original format: ${formatOf(input.format).readmeName(input.format)}.`,
     ...input.labelFiles.map((path) => `    ${path}`),
     '  Point your existing data loader at them instead of the original files.',
     '  Corrected labels are applied and removed samples left out; untouched samples',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import type { LabelScheme } from '../labels/types';
 import { BETAS } from './policy';

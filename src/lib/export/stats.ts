@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { auName } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import { auColumnsOf } from './matrix';
-import { BETAS, BetaSchema, type Beta, type LabelColumns } from './policy';
+import { BETAS, BetaSchema, type Beta } from './policy';
+import type { SampleLabels } from '../labels/types';
 
 /**
  * Training statistics of the exported samples: class counts and class weights by
@@ -92,7 +93,7 @@ export function effectiveNumberWeights(counts: readonly number[], beta: number):
 export interface TrainingStatsInput {
   dataset: string;
   table: SampleTable;
-  labels: LabelColumns;
+  labels: SampleLabels;
   kept: Int32Array;
   scheme: LabelScheme;
   splitNames: SplitNames;

@@ -1,6 +1,6 @@
 import { auMaskWords, parseAuString } from '../labels/au';
 import { AuStatus, type SampleTable } from '../labels/types';
-import type { LabelColumns } from './policy';
+import type { SampleLabels } from '../labels/types';
 import {
   FlagReasonSchema,
   SampleState,
@@ -135,7 +135,7 @@ export function tableFrom(rows: readonly Row[]): SampleTable {
 /** The labels of samples as plain rows, for comparing an export's re-import with what was exported. */
 export function labelRows(
   table: SampleTable,
-  labels: LabelColumns,
+  labels: SampleLabels,
   indices: Iterable<number>,
 ): { name: string; classId: number; split: number; auStatus: number; auRaw: string }[] {
   return Array.from(indices, (i) => ({

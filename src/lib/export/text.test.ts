@@ -1,15 +1,8 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../labels/text';
-import {
-  LineSink,
-  csvField,
-  csvRow,
-  encodeLike,
-  isoTime,
-  spreadsheetField,
-  spreadsheetRow,
-} from './text';
+import { LineSink, csvField, csvRow, encodeLike } from '../labels/text-out';
+import { isoTime, spreadsheetField, spreadsheetRow } from './text';
 
 describe('LineSink', () => {
   it.each<[string, string[], string, boolean, string]>([

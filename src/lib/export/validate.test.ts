@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { textFile } from '../labels/test-fixtures';
 import { AuStatus, type LabelScheme, type SourceFormat } from '../labels/types';
 import { buildExportFiles, buildExportZip } from './bundle';

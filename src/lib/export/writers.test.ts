@@ -1,5 +1,6 @@
+import type { SampleLabels } from '../labels/types';
 import { describe, expect, it } from 'vitest';
-import { importLabelFiles, type ImportResult } from '../labels/import';
+import { importLabelFiles, type ImportResult } from '../formats/import';
 import { className } from '../labels/schemes';
 import { describeRealRafCe, realRafCeFile, textFile } from '../labels/test-fixtures';
 import { AuStatus, type InputFile } from '../labels/types';
@@ -9,11 +10,11 @@ import {
   exportLabels,
   selectForExport,
   type ExportPolicyInput,
-  type LabelColumns,
 } from './policy';
-import { encodeLike } from './text';
+import { encodeLike } from '../labels/text-out';
 import { allIndices, finalOf, labelRows, tableFrom, type TestDecision } from './test-support';
-import { auValueText, writeLabelFiles, type ExportFile, type LabelWriterInput } from './writers';
+import { auValueText } from '../labels/text-out';
+import { writeLabelFiles, type ExportFile, type LabelWriterInput } from './writers';
 import { textAt, textColumnToArray } from '../labels/text-column';
 
 const REAL_NAMES = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const;
@@ -21,7 +22,7 @@ const realFiles = REAL_NAMES.map((name) => realRafCeFile(name));
 
 function writerInput(
   imported: ImportResult,
-  labels: LabelColumns = imported.table,
+  labels: SampleLabels = imported.table,
   kept: Int32Array = allIndices(imported.table.count),
 ): LabelWriterInput {
   return {
@@ -40,7 +41,7 @@ const asInputs = (files: ExportFile[]): InputFile[] =>
   files.map((f) => ({ name: f.path, bytes: f.bytes }));
 
 /** Rows with class names, so schemes numbered differently on re-import still compare. */
-function namedRows(result: ImportResult, labels: LabelColumns, indices: Iterable<number>) {
+function namedRows(result: ImportResult, labels: SampleLabels, indices: Iterable<number>) {
   return labelRows(result.table, labels, indices).map((row) => ({
     ...row,
     classId: row.classId < 0 ? '' : className(result.scheme, row.classId),
@@ -325,7 +326,7 @@ describe('auValueText', () => {
     ['absent: nothing', AuStatus.absent, '', null],
     ['coded without text: its AUs', AuStatus.coded, '', '1+33'],
   ])('%s', (_, status, raw, expected) => {
-    const labels: LabelColumns = {
+    const labels: SampleLabels = {
       classIds: Int16Array.of(0),
       auStatus: Uint8Array.of(status),
       auRaw: [raw],

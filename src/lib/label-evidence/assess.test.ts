@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { RAFCE_SCHEME } from '../labels/schemes';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { RAFCE_RULE_SET } from '../rules/builtin';

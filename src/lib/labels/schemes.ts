@@ -129,7 +129,7 @@ export function defaultSplitNames(format: SourceFormat): SplitNames {
     case 'raf-db-basic':
     case 'raf-db-compound':
       return { ...RAFDB_SPLIT_NAMES };
-    case 'generic-csv':
+    default:
       return {};
   }
 }

@@ -85,6 +85,9 @@ export interface SampleTable {
   flags: Uint8Array;
 }
 
+/** A sample table's labels alone: what a writer writes, original or corrected. */
+export type SampleLabels = Pick<SampleTable, 'classIds' | 'auStatus' | 'auRaw' | 'auMask'>;
+
 export const BasicEmotionSchema = z.enum([
   'happy',
   'sad',

@@ -4,7 +4,7 @@ import {
   parseRows,
   uniqueColumnNames,
   type CsvRow,
-} from '../labels/csv';
+} from '../formats/generic-table/csv';
 import { MAX_MASK_AU } from '../labels/au';
 import { makeProblem } from '../labels/records';
 import { decodeText } from '../labels/text';

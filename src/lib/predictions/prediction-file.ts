@@ -5,7 +5,7 @@ import {
   MAX_CSV_COLUMNS,
   parseRows,
   uniqueColumnNames,
-} from '../labels/csv';
+} from '../formats/generic-table/csv';
 import { imageKey } from '../labels/images';
 import { makeProblem } from '../labels/records';
 import { decodeText, splitLines } from '../labels/text';

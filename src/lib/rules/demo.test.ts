@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateDemoDataset, type NoiseKind } from '../../demo/dataset';
 import { assessLabels, LabelFlag } from '../label-evidence/assess';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { textFile } from '../labels/test-fixtures';
 import { textAt } from '../labels/text-column';
 import { builtinRuleSetFor } from './builtin';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assessLabels, LabelFlag } from '../label-evidence/assess';
 import { FACS_AU_NAMES } from '../labels/au';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { className, RAFCE_SCHEME, splitName } from '../labels/schemes';
 import {
   describeRealRafCe,

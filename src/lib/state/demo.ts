@@ -1,5 +1,5 @@
 import { generateDemoDataset } from '../../demo/dataset';
-import { importLabelFiles } from '../labels/import';
+import { importLabelFiles } from '../formats/import';
 import { imageKey } from '../labels/images';
 import { saveImportedDataset } from '../store/datasets';
 import type { DatasetMeta } from '../store/records';

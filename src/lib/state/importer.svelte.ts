@@ -1,4 +1,4 @@
-import type { CsvMapping, ImportOptions } from '../labels/import';
+import type { CsvMapping, ImportOptions } from '../formats/import';
 import { imageKey } from '../labels/images';
 import type { SourceFormat } from '../labels/types';
 import { classifyInputName } from '../input/input-files';

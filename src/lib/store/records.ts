@@ -7,7 +7,7 @@ import {
   SplitNamesSchema,
 } from '../labels/types';
 import { NewerRecordError, StoreCorruptionError } from './errors';
-import { CsvMappingSchema } from '../labels/csv';
+import { CsvMappingSchema } from '../formats/generic-table/csv';
 import { MIGRATIONS, readVersioned, type RecordFormat } from './migrations';
 
 /**

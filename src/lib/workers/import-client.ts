@@ -1,4 +1,4 @@
-import type { ImportOptions } from '../labels/import';
+import type { ImportOptions } from '../formats/import';
 import type { DatasetMeta } from '../store/records';
 import type {
   ArchiveFile,

@@ -1,4 +1,4 @@
-import type { ImportOptions, ImportResult } from '../labels/import';
+import type { ImportOptions, ImportResult } from '../formats/import';
 import type { DatasetMeta } from '../store/records';
 
 /** What the screen needs of a parse; the sample table itself stays in the worker. */

@@ -1,5 +1,5 @@
-import { importLabelFiles } from '../labels/import';
-import { RAFCE_FILE_NAMES } from '../labels/rafce';
+import { importLabelFiles } from '../formats/import';
+import { RAFCE_FILE_NAMES } from '../formats/raf-ce/read';
 import type { InputFile } from '../labels/types';
 import { tableToPages } from '../store/columns';
 import { SamplePageSchema } from '../store/records';

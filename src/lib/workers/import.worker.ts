@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import '../zod-setup';
-import { importLabelStreams, type ImportResult } from '../labels/import';
+import { importLabelStreams, type ImportResult } from '../formats/import';
 import { saveImportedDataset } from '../store/datasets';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { ImportRequest, ImportResponse } from './import-protocol';

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { textColumnToArray } from './text-column';
+import { HEAD_BYTES, fileHead } from './format';
+import { detectFile } from './registry';
+import { textColumnToArray } from '../labels/text-column';
 import {
-  detectFile,
   importLabelFiles,
   importLabelStreams,
   MAX_WHOLE_FILE_BYTES,
-  type DetectedFile,
   type ImportOptions,
   type LabelFileSource,
   type ReadProgress,
 } from './import';
-import { NO_EMOTION_SCHEME, RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
-import { readRafCe } from './rafce';
-import { countAuTokens } from './report';
-import { buildSampleTable, sampleRow } from './table';
-import { describeRealRafCe, fixture, realRafCeFile, textFile } from './test-fixtures';
-import { AuStatus, ParseReportSchema, SampleFlag, type InputFile } from './types';
+import { NO_EMOTION_SCHEME, RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from '../labels/schemes';
+import { readRafCe } from './raf-ce/read';
+import { countAuTokens } from '../labels/report';
+import { buildSampleTable, sampleRow } from '../labels/table';
+import { describeRealRafCe, fixture, realRafCeFile, textFile } from '../labels/test-fixtures';
+import { AuStatus, ParseReportSchema, SampleFlag, type InputFile } from '../labels/types';
 
 const REAL_NAMES = ['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const;
 const real = Object.fromEntries(REAL_NAMES.map((name) => [name, realRafCeFile(name)])) as Record<
@@ -137,23 +137,71 @@ describeRealRafCe('importLabelFiles on the real RAF-CE files', () => {
   });
 });
 
-describe('detectFile', () => {
-  it.each<[string, string, DetectedFile]>([
-    ['RAFCE_emolabel.txt', '0001.jpg 5\n', { family: 'raf-ce', role: 'emotion' }],
-    ['x/RAFCE_AUlabel.txt', '0001.jpg 1\n', { family: 'raf-ce', role: 'au' }],
-    ['EmoLabel/list_patition_label.txt', 'train_1.jpg 1\n', { family: 'raf-db', compound: false }],
+describe('detectFile (the registry), by content with the name as a hint', () => {
+  const best = (name: string, text: string) => {
+    const [first] = detectFile(fileHead(textFile(name, text)));
+    return first ? { format: first.format, role: first.role, confidence: first.confidence } : null;
+  };
+  it.each<[string, string, ReturnType<typeof best>]>([
+    [
+      'RAFCE_emolabel.txt',
+      '0001.jpg 5\n',
+      { format: 'raf-ce', role: 'emotion', confidence: 'certain' },
+    ],
+    [
+      'x/RAFCE_AUlabel.txt',
+      '0001.jpg 1\n',
+      { format: 'raf-ce', role: 'au', confidence: 'certain' },
+    ],
+    [
+      'emotions.txt',
+      '0001.jpg 5\n0002.jpg 13\n',
+      { format: 'raf-ce', role: 'emotion', confidence: 'possible' },
+    ],
+    [
+      'aus.txt',
+      '0001.jpg 1+2+25\n0002.jpg null\n',
+      { format: 'raf-ce', role: 'au', confidence: 'possible' },
+    ],
+    [
+      'parts.txt',
+      '0001.jpg 0\n0002.jpg 2\n',
+      { format: 'raf-ce', role: 'split', confidence: 'possible' },
+    ],
+    [
+      'RAFCE_emolabel.txt',
+      'not labels at all\n',
+      { format: 'raf-ce', role: 'emotion', confidence: 'likely' },
+    ],
+    [
+      'EmoLabel/list_patition_label.txt',
+      'train_1.jpg 1\n',
+      { format: 'raf-db', role: 'combined', confidence: 'certain' },
+    ],
     [
       'compound/EmoLabel/list_patition_label.txt',
       'train_1.jpg 1\n',
-      { family: 'raf-db', compound: true },
+      { format: 'raf-db', role: 'combined', confidence: 'certain' },
     ],
-    ['labels.csv', 'image,emotion\na.jpg,happy\n', { family: 'generic-csv' }],
-    ['labels.txt', 'file\tlabel\na.jpg\t1\n', { family: 'generic-csv' }],
-    ['notes.txt', 'some notes\n', { family: null }],
-    ['RAFAU_label.txt', '0007.jpg 1+2+25\n', { family: null }],
-    ['photo.jpg', 'not text', { family: null }],
-  ])('%s', (name, text, detected) => {
-    expect(detectFile(textFile(name, text))).toEqual(detected);
+    [
+      'renamed.txt',
+      'train_00001.jpg 5\ntest_0002.jpg 1\n',
+      { format: 'raf-db', role: 'combined', confidence: 'likely' },
+    ],
+    [
+      'labels.csv',
+      'image,emotion\na.jpg,happy\n',
+      { format: 'generic-table', role: 'combined', confidence: 'likely' },
+    ],
+    [
+      'labels.txt',
+      'file\tlabel\na.jpg\t1\n',
+      { format: 'generic-table', role: 'combined', confidence: 'likely' },
+    ],
+    ['notes.txt', 'some notes\n', null],
+    ['photo.jpg', 'not text', null],
+  ])('%s: %j', (name, text, detected) => {
+    expect(best(name, text)).toEqual(detected);
   });
 });
 
@@ -218,7 +266,7 @@ describe('importLabelFiles on small files', () => {
         'readme.md',
         0,
         'file',
-        'not a label file this importer knows (RAFCE_emolabel.txt, RAFCE_partition.txt, RAFCE_AUlabel.txt, list_patition_label.txt, or a CSV/TSV with a header naming an image column); ignored',
+        'not a label file this importer knows (it reads RAF-CE, RAF-DB, Table with a header (CSV/TSV)); ignored',
       ],
       [
         'error',
@@ -232,7 +280,7 @@ describe('importLabelFiles on small files', () => {
         'raf-db/basic/EmoLabel/list_patition_label.txt',
         0,
         'file',
-        'a RAF-DB file in a RAF-CE import; ignored',
+        'a RAF-DB file (named list_patition_label.txt) in a RAF-CE import; ignored',
       ],
     ]);
     expect(result.problems.filter((p) => p.kind === 'duplicate-image')).toHaveLength(1);
@@ -324,9 +372,14 @@ describe('importLabelFiles on small files', () => {
     });
   });
 
-  it('generic CSV without an image column: a header problem when the format is forced', () => {
+  it('generic CSV without an image column: a header problem, asked for or not', () => {
     const path = 'csv/no-image-column.csv';
-    expect(importLabelFiles([fixture(path)]).problems.map((p) => p.kind)).toEqual(['unknown-file']);
+    const guessed = importLabelFiles([fixture(path)]);
+    expect(guessed.problems.map((p) => [p.kind, p.file, p.line, p.field])).toEqual([
+      ['header', path, 1, 'image'],
+    ]);
+    // Taken on its extension alone: the screen asks what the file is.
+    expect(guessed.detection.unsure).toMatch(/by content alone/);
     const forced = importLabelFiles([fixture(path)], { format: 'generic-csv' });
     expect(forced.table.count).toBe(0);
     expect(forced.problems.map((p) => [p.kind, p.file, p.line, p.field])).toEqual([
@@ -464,11 +517,15 @@ describeRealRafCe('importLabelStreams', () => {
     expect(chunksRead).toBe(3);
   });
 
-  it('starts every file before parsing the first, and lets go of the unread ones when cancelled', async () => {
+  it('looks at the start of every file before parsing one, and lets go of the unread ones when cancelled', async () => {
     const controller = new AbortController();
     const events: string[] = [];
+    // Each file twice over, so that it is longer than what detection looks at.
     const sources = REAL_NAMES.map((name) => {
-      const bytes = real[name].bytes;
+      const once = real[name].bytes;
+      const bytes = new Uint8Array(once.length * 2);
+      bytes.set(once);
+      bytes.set(once, once.length);
       return {
         name,
         size: bytes.length,
@@ -480,7 +537,10 @@ describeRealRafCe('importLabelStreams', () => {
               const end = Math.min(at + 1024, bytes.length);
               stream.enqueue(bytes.slice(at, end));
               at = end;
-              if (at === bytes.length) stream.close();
+              if (at === bytes.length) {
+                events.push(`end ${name}`);
+                stream.close();
+              }
             },
             cancel() {
               events.push(`cancel ${name}`);
@@ -496,8 +556,8 @@ describeRealRafCe('importLabelStreams', () => {
       { signal: controller.signal, onProgress: () => ++chunks === 2 && controller.abort() },
     );
     expect(result).toBeNull();
-    // Read first: the emotion file; the other two had started, and are cancelled unread.
     expect(events.slice(0, 3).sort()).toEqual(REAL_NAMES.map((name) => `start ${name}`).sort());
+    expect(events.filter((event) => event.startsWith('end'))).toEqual([]);
     expect(events.filter((event) => event.startsWith('cancel')).sort()).toEqual(
       REAL_NAMES.map((name) => `cancel ${name}`).sort(),
     );
@@ -543,16 +603,25 @@ describe('importLabelFiles with a problem on every line', () => {
 });
 
 describe('importLabelStreams with a file too large to read whole', () => {
-  it('refuses a CSV over the limit unread, names it, and still reads the other files', async () => {
-    let opened = false;
+  it('refuses a CSV over the limit after its first bytes, names it, and still reads the other files', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const row = new TextEncoder().encode('a.jpg,happy\n'.repeat(100));
     const huge = {
       name: 'labels.csv',
       size: MAX_WHOLE_FILE_BYTES + 1,
       stream: () =>
         new ReadableStream<Uint8Array>({
-          pull() {
-            opened = true;
-            throw new Error('a refused file must not be read');
+          start(stream) {
+            stream.enqueue(new TextEncoder().encode('image,emotion\n'));
+          },
+          pull(stream) {
+            pulled += row.length;
+            if (pulled > 4 * HEAD_BYTES) throw new Error('a refused file must not be read whole');
+            stream.enqueue(row);
+          },
+          cancel() {
+            cancelled = true;
           },
         }),
     };
@@ -563,7 +632,9 @@ describe('importLabelStreams with a file too large to read whole', () => {
       stream: () => new Blob([emotion.bytes as Uint8Array<ArrayBuffer>]).stream(),
     };
     const result = await importLabelStreams([huge, small]);
-    expect(opened).toBe(false);
+    // Its start only, to tell its format; then it is let go.
+    expect(pulled).toBeLessThan(HEAD_BYTES + 2 * row.length);
+    expect(cancelled).toBe(true);
     expect(result?.table.count).toBe(1);
     const problem = result?.problems.find((p) => p.kind === 'file-too-large');
     expect(problem).toMatchObject({ file: 'labels.csv', line: 0, severity: 'error' });

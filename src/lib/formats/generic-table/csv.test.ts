@@ -8,9 +8,9 @@ import {
   readGenericCsv,
   type CsvMapping,
 } from './csv';
-import type { ReadResult } from './records';
-import { RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from './schemes';
-import { fixture, textFile, recordsOf } from './test-fixtures';
+import type { ReadResult } from '../../labels/records';
+import { RAFCE_SCHEME, RAFDB_BASIC_SCHEME } from '../../labels/schemes';
+import { fixture, textFile, recordsOf } from '../../labels/test-fixtures';
 
 const CSV = 'csv/labels.csv';
 const TSV = 'csv/labels.tsv';

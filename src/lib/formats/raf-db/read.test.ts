@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { guessRafDbScheme, isRafDbFileName, rafDbSplitOf, readRafDb } from './rafdb';
-import { RAFDB_BASIC_SCHEME, RAFDB_COMPOUND_SCHEME } from './schemes';
-import { fixture, textFile, recordsOf } from './test-fixtures';
+import { guessRafDbScheme, isRafDbFileName, rafDbSplitOf, readRafDb } from './read';
+import { RAFDB_BASIC_SCHEME, RAFDB_COMPOUND_SCHEME } from '../../labels/schemes';
+import { fixture, textFile, recordsOf } from '../../labels/test-fixtures';
 
 const BASIC = 'raf-db/basic/EmoLabel/list_patition_label.txt';
 const COMPOUND = 'raf-db/compound/EmoLabel/list_patition_label.txt';

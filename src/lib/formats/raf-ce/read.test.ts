@@ -9,7 +9,7 @@ import {
   readRafCeEmotion,
   readRafCePartition,
   type RafCeRole,
-} from './rafce';
+} from './read';
 import {
   auValueReader,
   columnsFromRecords,
@@ -22,8 +22,8 @@ import {
   readLines,
   type LabelRecord,
   type ReadResult,
-} from './records';
-import { RAFCE_SCHEME } from './schemes';
+} from '../../labels/records';
+import { RAFCE_SCHEME } from '../../labels/schemes';
 import {
   describeRealRafCe,
   fixture,
@@ -31,9 +31,9 @@ import {
   realRafCeFile,
   textFile,
   recordsOf,
-} from './test-fixtures';
-import { columnLength, textColumnToArray } from './text-column';
-import type { InputFile, Problem } from './types';
+} from '../../labels/test-fixtures';
+import { columnLength, textColumnToArray } from '../../labels/text-column';
+import type { InputFile, Problem } from '../../labels/types';
 
 type Expected = Pick<Problem, 'kind' | 'severity' | 'line' | 'field' | 'raw' | 'message'>;
 

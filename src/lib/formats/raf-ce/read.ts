@@ -1,4 +1,4 @@
-import { auValueIssues, parseAuString, type AuNote } from './au';
+import { auValueIssues, parseAuString, type AuNote } from '../../labels/au';
 import {
   baseName,
   duplicateImageProblem,
@@ -11,9 +11,14 @@ import {
   type AuValue,
   type LabelColumns,
   type ReadResult,
-} from './records';
-import { RAFCE_SCHEME } from './schemes';
-import { ChunkedTextDecoder, MAX_LINE_BYTES, longLineProblem, loneCrProblem } from './text';
+} from '../../labels/records';
+import { RAFCE_SCHEME } from '../../labels/schemes';
+import {
+  ChunkedTextDecoder,
+  MAX_LINE_BYTES,
+  longLineProblem,
+  loneCrProblem,
+} from '../../labels/text';
 import {
   EMPTY_TEXT_COLUMN,
   columnLength,
@@ -21,9 +26,13 @@ import {
   sliceTextColumn,
   textColumnToArray,
   type TextColumn,
-} from './text-column';
-import { TextColumnBuilder, encodeTextColumn, type EncodedTextColumn } from './text-column-bytes';
-import type { InputFile, LabelScheme, Problem, ProblemKind } from './types';
+} from '../../labels/text-column';
+import {
+  TextColumnBuilder,
+  encodeTextColumn,
+  type EncodedTextColumn,
+} from '../../labels/text-column-bytes';
+import type { InputFile, LabelScheme, Problem, ProblemKind } from '../../labels/types';
 
 /**
  * RAF-CE: three whitespace-separated files without a header, one `image value`

@@ -10,14 +10,14 @@ import {
   parseInteger,
   auValueReader,
   sourceFileOf,
-} from './records';
+} from '../../labels/records';
 import {
   columnsFromRecords,
   emptyLabelColumns,
   type LabelRecord,
   type ReadResult,
-} from './records';
-import { hasClass, schemeFromClassNames } from './schemes';
+} from '../../labels/records';
+import { hasClass, schemeFromClassNames } from '../../labels/schemes';
 import {
   decodeText,
   longLineProblem,
@@ -25,8 +25,8 @@ import {
   MAX_LINE_BYTES,
   utf8Length,
   type DecodedText,
-} from './text';
-import type { InputFile, LabelScheme, Problem, SplitNames } from './types';
+} from '../../labels/text';
+import type { InputFile, LabelScheme, Problem, SplitNames } from '../../labels/types';
 
 /**
  * Generic CSV/TSV with a header row. papaparse does the field splitting, because

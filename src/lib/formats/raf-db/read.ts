@@ -10,9 +10,9 @@ import {
   readLines,
   type LabelRecord,
   type ReadResult,
-} from './records';
-import { RAFDB_BASIC_SCHEME, RAFDB_COMPOUND_SCHEME } from './schemes';
-import type { InputFile, LabelScheme, Problem } from './types';
+} from '../../labels/records';
+import { RAFDB_BASIC_SCHEME, RAFDB_COMPOUND_SCHEME } from '../../labels/schemes';
+import type { InputFile, LabelScheme, Problem } from '../../labels/types';
 
 /**
  * RAF-DB: `EmoLabel/list_patition_label.txt` (sic), lines `train_00001.jpg 5`,

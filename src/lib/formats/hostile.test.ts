@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { readCsvHeader, readGenericCsv, MAX_CSV_COLUMNS, uniqueColumnNames } from './csv';
-import { detectFile, importLabelFiles, importLabelStreams, type LabelFileSource } from './import';
-import { RafCeReader, readRafCe } from './rafce';
-import { readRafDb } from './rafdb';
-import { fixture, recordsOf, textFile } from './test-fixtures';
-import { LongLineFilter, MAX_LINE_BYTES, MAX_UTF16_BYTES } from './text';
-import type { Problem } from './types';
+import {
+  readCsvHeader,
+  readGenericCsv,
+  MAX_CSV_COLUMNS,
+  uniqueColumnNames,
+} from './generic-table/csv';
+import { fileHead } from './format';
+import { importLabelFiles, importLabelStreams, type LabelFileSource } from './import';
+import { detectFile } from './registry';
+import { RafCeReader, readRafCe } from './raf-ce/read';
+import { readRafDb } from './raf-db/read';
+import { fixture, recordsOf, textFile } from '../labels/test-fixtures';
+import { LongLineFilter, MAX_LINE_BYTES, MAX_UTF16_BYTES } from '../labels/text';
+import type { Problem } from '../labels/types';
 
 /**
  * Hostile and unlucky input (tests/fixtures/hostile): memory stays bounded whatever the
@@ -165,7 +172,7 @@ describe('lone carriage returns (classic Mac OS line ends)', () => {
 
   it('a CSV is refused, with the line of the first one', () => {
     const file = textFile('labels.csv', 'image,emotion\na.jpg,1\rb.jpg,2\r');
-    expect(detectFile(file)).toEqual({ family: 'generic-csv' });
+    expect(detectFile(fileHead(file))[0]?.format).toBe('generic-table');
     const result = importLabelFiles([file]);
     expect(where(result.problems)).toEqual([
       ['line-end', 'error', 2, `${message}; the file is not read`],
@@ -272,7 +279,7 @@ describe('CSV headers', () => {
   it('a header of 20,000 columns is refused with a message, not handed to the page', () => {
     const header = ['image', ...Array.from({ length: 19_999 }, (_, i) => `c${i}`)].join(',');
     const file = textFile('wide.csv', `${header}\n${header}\n`);
-    expect(detectFile(file)).toEqual({ family: 'generic-csv' });
+    expect(detectFile(fileHead(file))[0]?.format).toBe('generic-table');
     const result = importLabelFiles([file]);
     expect(result.csv).toBeNull();
     expect(where(result.problems)).toEqual([

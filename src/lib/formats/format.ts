@@ -149,7 +149,30 @@ export interface LabelFormat {
   write(input: LabelWriterInput): ExportFile[];
   /** How the export's README names the label files, for a stored format id. */
   readmeName(format: SourceFormat): string;
+  /**
+   * For video datasets, whose samples are frames: each sample's name is
+   * `<video>/<frame>` (the video: everything before the last `/`), and this gives the
+   * subject a video shows (`F001_T1` -> `F001`), or null when the video name does not
+   * say. Absent: the samples are stills, not frames.
+   */
+  subjectOf?(video: string): string | null;
+  /**
+   * The AUs this format codes, in its own order: the AU matrix's columns for its
+   * datasets, the same for every export. Absent: the format codes any FACS AU, and the
+   * matrix takes the AUs of the whole dataset (see export/matrix.ts).
+   */
+  auVocabulary?: readonly number[];
 }
 
 /** The formats the registry knows (one folder each). */
-export type FormatId = 'raf-ce' | 'raf-db' | 'generic-table';
+export type FormatId =
+  | 'raf-ce'
+  | 'raf-db'
+  | 'raf-au'
+  | 'abaw'
+  | 'bp4d'
+  | 'disfa'
+  | 'ck-plus'
+  | 'openface'
+  | 'whitespace-table'
+  | 'generic-table';

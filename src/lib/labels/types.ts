@@ -119,11 +119,19 @@ export const SplitNamesSchema = z.record(z.string(), z.string());
 /** Split id (as a string key) to its display name, e.g. { "0": "train" }. Editable. */
 export type SplitNames = z.infer<typeof SplitNamesSchema>;
 
+/** A dataset's format as stored (formats/registry.ts maps each to its format). Only ever added to. */
 export const SourceFormatSchema = z.enum([
   'raf-ce',
   'raf-db-basic',
   'raf-db-compound',
   'generic-csv',
+  'raf-au',
+  'abaw',
+  'bp4d',
+  'disfa',
+  'ck-plus',
+  'openface',
+  'whitespace-table',
 ]);
 export type SourceFormat = z.infer<typeof SourceFormatSchema>;
 
@@ -139,6 +147,13 @@ export const SourceFileSchema = z.object({
   encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be']).optional(),
   /** Field separator of a generic CSV/TSV file; absent for the whitespace-separated formats. */
   delimiter: z.string().optional(),
+  /** The header line exactly as written, for formats whose files start with one (ABAW, BP4D). */
+  header: z.string().optional(),
+  /**
+   * The whitespace between the fields of a whitespace-separated file, when its lines
+   * all use the same and it is not one space (two spaces, a tab); absent: one space.
+   */
+  separator: z.string().optional(),
 });
 export type SourceFile = z.infer<typeof SourceFileSchema>;
 

@@ -1,6 +1,7 @@
 import type { CsvMapping } from './generic-table/csv';
 import type { SampleLabels } from '../labels/types';
 import type { ReadResult } from '../labels/records';
+import type { ReportFile } from '../labels/report';
 import type {
   InputFile,
   LabelScheme,
@@ -92,6 +93,13 @@ export interface FormatRead {
   problems: Problem[];
   /** A generic table's columns and the mapping used, so that it can be edited. */
   csv?: { file: string; columns: string[]; mapping: CsvMapping } | null;
+  /**
+   * For formats of many files (one per video) read into a few joined reads: every
+   * file as the writer needs it back, and as the parse report lists it. Absent: one
+   * per read.
+   */
+  sourceFiles?: SourceFile[];
+  reportFiles?: ReportFile[];
 }
 
 /** What a drop-in writer is given. */

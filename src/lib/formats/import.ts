@@ -180,12 +180,14 @@ export function importLabelFiles(
     scheme,
     splitNames,
     table,
-    files: reads.map(({ file, role, read }) => ({
-      name: file.name,
-      role,
-      lines: read.rowsRead,
-      accepted: read.rows.count,
-    })),
+    files:
+      read.reportFiles ??
+      reads.map(({ file, role, read }) => ({
+        name: file.name,
+        role,
+        lines: read.rowsRead,
+        accepted: read.rows.count,
+      })),
     problems,
     ...(imageMatch && options.imageNames
       ? {
@@ -204,7 +206,8 @@ export function importLabelFiles(
     scheme: finalScheme,
     splitNames,
     table,
-    sourceFiles: reads.flatMap(({ read }) => (read.source ? [read.source] : [])),
+    sourceFiles:
+      read.sourceFiles ?? reads.flatMap(({ read }) => (read.source ? [read.source] : [])),
     report,
     problems,
     imageMatch,

@@ -374,3 +374,44 @@ test('hostile files: every refusal names its file or entry, its line and its rea
   );
   expect(pageErrors).toEqual([]);
 });
+
+test('files are told by their content: renamed RAF-CE files are read, the screen says how and asks when unsure', async ({
+  page,
+}) => {
+  test.skip(!hasRafceFixtures, needsRafceFixtures);
+  const app = new AuReviewApp(page);
+  await app.open();
+  const [emotion, au, partition] = rafceFiles as [string, string, string];
+  await app.goTo('Import');
+  await app.importPage.chooseLabelFiles([
+    { name: 'classes.txt', mimeType: 'text/plain', buffer: Buffer.from(firstLines(emotion, 20)) },
+    { name: 'codes.txt', mimeType: 'text/plain', buffer: Buffer.from(firstLines(au, 20)) },
+    { name: 'parts.txt', mimeType: 'text/plain', buffer: Buffer.from(firstLines(partition, 20)) },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('my notes on the set\n') },
+  ]);
+  await expect(app.report.figure('samples-accepted')).toHaveText('20');
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Not sure what these files are' }),
+  ).toContainText('by content alone');
+  const importPage = app.importPage;
+  await expect(importPage.fileRow('codes.txt').getByRole('combobox')).toHaveValue('au');
+  await expect(importPage.fileRow('classes.txt')).toContainText('class ids after image names');
+  await expect(importPage.fileRow('notes.txt')).toContainText(
+    'Not read: not a label file this importer knows',
+  );
+  // The user says the partition file holds emotion labels instead: the classes now clash.
+  await importPage.fileRow('parts.txt').getByRole('combobox').selectOption('emotion');
+  await expect(importPage.fileRow('parts.txt')).toContainText('as you said');
+  await expect(importPage.fileRow('classes.txt')).toContainText(
+    'Not read: a second RAF-CE emotion file',
+  );
+  // Said plainly: RAF-CE, and the notice goes.
+  await importPage.format.selectOption('raf-ce');
+  await expect(page.getByText('Not sure what these files are')).toHaveCount(0);
+  await expect(importPage.fileRow('parts.txt').getByRole('combobox')).toHaveValue('split');
+  await importPage.save('Renamed RAF-CE');
+  await page.reload();
+  await app.open();
+  await app.goTo('Samples');
+  await expect(app.samples.shownCount).toHaveText('20 of 20 samples');
+});

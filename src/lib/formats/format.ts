@@ -65,7 +65,7 @@ export interface Detection {
 export interface FormatSettings {
   /** A generic table's columns: guessed from the header when absent. */
   csvMapping?: CsvMapping;
-  /** DISFA: an intensity at or above this is a present AU (2 by common use; some use 1). */
+  /** An intensity at or above this is a present AU (DISFA: 2 by common use; some use 1). */
   presenceThreshold?: number;
 }
 
@@ -139,6 +139,8 @@ export interface LabelFormat {
   files: string;
   /** The stored format ids this format reads into (SourceFormat). */
   sourceFormats: readonly SourceFormat[];
+  /** What its files can be; with more than one, the import screen lets the user say which a file is. */
+  roles?: readonly SourceFile['role'][];
   /** What the format makes of a file, from its content with its name as a hint; null: not one of its files. */
   detect(file: FileHead): Detection | null;
   /** Reads the import's files of this format. Never throws on bad input: problems. */

@@ -39,6 +39,8 @@ export interface ImportOptions {
   roles?: Readonly<Record<string, SourceFile['role']>>;
   /** A built-in scheme id (see BUILTIN_SCHEMES); an unknown id is a programming bug and throws. */
   schemeId?: string;
+  /** An intensity at or above this is a present AU, for formats coding intensities (DISFA). */
+  presenceThreshold?: number;
   /** Column mapping for a generic CSV/TSV; guessed from the header when absent. */
   csvMapping?: CsvMapping;
   /** Image file names (with folders) to match labels against. */
@@ -127,11 +129,19 @@ export function importLabelFiles(
       );
   });
 
+  // What the user said comes first: a role they gave wins over one detection gave.
+  const said = options.roles ?? {};
+  chosen.sort((a, b) => Number(b.file.name in said) - Number(a.file.name in said));
   const read: FormatRead = format
     ? format.read({
         files: chosen,
         ...(givenScheme ? { scheme: givenScheme } : {}),
-        settings: { ...(options.csvMapping ? { csvMapping: options.csvMapping } : {}) },
+        settings: {
+          ...(options.csvMapping ? { csvMapping: options.csvMapping } : {}),
+          ...(options.presenceThreshold !== undefined
+            ? { presenceThreshold: options.presenceThreshold }
+            : {}),
+        },
         ...(alreadyRead ? { alreadyRead } : {}),
         ...(onRowsChecked ? { onRowsChecked } : {}),
       })

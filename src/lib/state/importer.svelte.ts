@@ -1,6 +1,7 @@
 import type { CsvMapping, ImportOptions } from '../formats/import';
 import { imageKey } from '../labels/images';
-import type { SourceFormat } from '../labels/types';
+import type { SourceFile, SourceFormat } from '../labels/types';
+import { fileVerdicts, roleChoices, type FileVerdict } from '../formats/verdicts';
 import { classifyInputName } from '../input/input-files';
 import type { DatasetMeta } from '../store/records';
 import { ImportWorker, type LabelFileToRead, type ParseSummary } from '../workers/import-client';
@@ -43,6 +44,21 @@ export class ImportSession {
   rejectedFiles = $state.raw<string[]>([]);
   options = $state<ImportOptions>({});
   result = $state.raw<ParseSummary | null>(null);
+  /** Per file: what it was read as and why, or why it was not taken. */
+  readonly verdicts: FileVerdict[] = $derived(
+    this.result
+      ? fileVerdicts(
+          this.result.detection,
+          this.result.report,
+          this.result.format,
+          this.options.roles,
+        )
+      : [],
+  );
+  /** The roles a file can be given in the format read; more than one: the screen asks. */
+  readonly roles: SourceFile['role'][] = $derived(
+    this.result ? roleChoices(this.result.format) : [],
+  );
   status = $state<
     'empty' | 'reading' | 'parsing' | 'ready' | 'saving' | 'saved' | 'cancelled' | 'failed'
   >('empty');
@@ -108,7 +124,20 @@ export class ImportSession {
   }
 
   async setFormat(format: SourceFormat | undefined): Promise<void> {
-    this.options = { ...this.options, format };
+    // Roles said for another format mean nothing in this one.
+    this.options = { ...this.options, format, roles: {} };
+    await this.parse();
+  }
+
+  /** Says what a file is in the chosen format (its role), when detection guessed wrong. */
+  async setRole(fileName: string, role: SourceFile['role']): Promise<void> {
+    this.options = { ...this.options, roles: { ...this.options.roles, [fileName]: role } };
+    await this.parse();
+  }
+
+  async setPresenceThreshold(threshold: number): Promise<void> {
+    if (!Number.isFinite(threshold)) return;
+    this.options = { ...this.options, presenceThreshold: threshold };
     await this.parse();
   }
 

@@ -4,7 +4,7 @@ import type { DatasetMeta } from '../store/records';
 /** What the screen needs of a parse; the sample table itself stays in the worker. */
 export type ParseSummary = Pick<
   ImportResult,
-  'format' | 'scheme' | 'splitNames' | 'sourceFiles' | 'report' | 'csv'
+  'format' | 'detection' | 'scheme' | 'splitNames' | 'sourceFiles' | 'report' | 'csv'
 > & { count: number };
 
 export interface ImageToSave {

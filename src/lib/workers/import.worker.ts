@@ -119,11 +119,20 @@ async function parse(request: Extract<ImportRequest, { type: 'parse' }>): Promis
       return;
     }
     lastParse = { id: request.id, result };
-    const { format, scheme, splitNames, sourceFiles, report, csv } = result;
+    const { format, detection, scheme, splitNames, sourceFiles, report, csv } = result;
     post({
       type: 'parsed',
       id: request.id,
-      summary: { format, scheme, splitNames, sourceFiles, report, csv, count: result.table.count },
+      summary: {
+        format,
+        detection,
+        scheme,
+        splitNames,
+        sourceFiles,
+        report,
+        csv,
+        count: result.table.count,
+      },
     });
   } catch (error) {
     post({ type: 'failed', id: request.id, error: message(error), cancelled: false });

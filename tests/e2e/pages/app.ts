@@ -106,6 +106,18 @@ export class ImportPage {
     await this.page.getByRole('button', { name: 'Start over' }).click();
   }
 
+  /** The row of "What each file was read as" for a file. */
+  fileRow(name: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'What each file was read as' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('rowheader', { name, exact: true }) });
+  }
+
+  get format(): Locator {
+    return this.page.getByRole('combobox', { name: 'Format', exact: true });
+  }
+
   async save(name?: string): Promise<void> {
     if (name) await this.page.getByLabel('Dataset name').fill(name);
     await this.saveButton.click();

@@ -106,6 +106,7 @@ export const RAF_CE_FORMAT: LabelFormat = {
   name: 'RAF-CE',
   files: `${RAFCE_FILE_NAMES.emotion}, ${RAFCE_FILE_NAMES.au}, ${RAFCE_FILE_NAMES.split}: "image value" lines`,
   sourceFormats: ['raf-ce'],
+  roles: READ_ORDER,
   detect,
   read,
   streamingReader: (name, role, options) =>

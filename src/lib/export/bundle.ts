@@ -1,4 +1,3 @@
-import { zipSync, type Zippable } from 'fflate';
 import type { CsvMapping } from '../formats/generic-table/csv';
 import type {
   LabelScheme,
@@ -9,7 +8,13 @@ import type {
 } from '../labels/types';
 import type { FinalLabels } from '../review/decision';
 import { writeChangelog } from './changelog';
-import { auColumnsOf, writeAuMatrix } from './matrix';
+import {
+  auMatrixNotes,
+  auVocabularyOf,
+  exportAuColumns,
+  writeAuMatrix,
+  type AuMatrixNotes,
+} from './matrix';
 import { exportLabels, selectForExport, type ExportPolicy, type ExportSelection } from './policy';
 import { writeProvenance } from './provenance';
 import {
@@ -22,6 +27,7 @@ import {
 } from './readme';
 import { computeTrainingStats, type TrainingStats } from './stats';
 import { utf8 } from '../labels/text-out';
+import { assembleZip } from './zip';
 import { LABELS_FOLDER, writeLabelFiles, type ExportFile } from './writers';
 
 /**
@@ -51,7 +57,10 @@ export interface ExportInput {
    * was made with the check of what is written (labelsChecked); otherwise made again.
    */
   selection?: ExportSelection;
-  /** Fixed AU columns for the matrix and statistics; default every AU present. */
+  /**
+   * The AU columns of the matrix and statistics (a model's AU head); default the
+   * format's AU list, or every AU coded in the dataset (export/matrix.ts exportAuColumns).
+   */
   aus?: readonly number[];
   /** Milliseconds since the epoch, recorded in provenance.json; leave out for reproducible bytes. */
   exportedAt?: number;
@@ -61,6 +70,8 @@ export interface ExportBundle {
   selection: ExportSelection;
   stats: TrainingStats;
   auColumns: number[];
+  /** What the matrix met beyond its columns (unreadable tokens, action descriptors), as the README says. */
+  auNotes: AuMatrixNotes;
   /** In zip order. */
   files: ExportFile[];
 }
@@ -80,7 +91,14 @@ export function buildExportFiles(input: ExportInput): ExportBundle {
       });
   const labels = exportLabels(table, final, policy);
   const kept = selection.kept;
-  const auColumns = input.aus ? [...input.aus] : auColumnsOf(labels, kept);
+  // The same columns for every export of the dataset, whatever it keeps.
+  const { aus: auColumns, rule: auColumnsRule } = exportAuColumns({
+    vocabulary: auVocabularyOf(input.format),
+    table,
+    final,
+    given: input.aus,
+  });
+  const auNotes = auMatrixNotes(labels, kept, auColumns);
 
   const labelFiles = writeLabelFiles({
     format: input.format,
@@ -122,6 +140,8 @@ export function buildExportFiles(input: ExportInput): ExportBundle {
     stats,
     labelFiles: labelFiles.map((f) => f.path),
     auColumns,
+    auColumnsRule,
+    auNotes,
   });
   const files: ExportFile[] = [
     { path: README_FILE, bytes: utf8(readme) },
@@ -131,26 +151,12 @@ export function buildExportFiles(input: ExportInput): ExportBundle {
     { path: PROVENANCE_FILE, bytes: utf8(writeProvenance(log)) },
     { path: CHANGELOG_FILE, bytes: utf8(writeChangelog(log)) },
   ];
-  return { selection, stats, auColumns, files };
+  return { selection, stats, auColumns, auNotes, files };
 }
 
-/**
- * Modification time of every entry: 1980-01-01 12:00 in local time. Zip stores
- * local DOS time and fflate reads a Date's local parts, so the Date is built from
- * local parts at each call: the bytes are then the same in every time zone.
- */
-function zipMtime(): Date {
-  return new Date(1980, 0, 1, 12, 0, 0);
-}
-
-/** Zip files in the given order, deterministically. */
+/** Zip files in the given order, deterministically (each file at its own level: see zip.ts). */
 export function zipFiles(files: readonly ExportFile[]): Uint8Array {
-  const entries: Zippable = {};
-  for (const file of files) {
-    if (Object.hasOwn(entries, file.path)) throw new Error(`two export files at ${file.path}`);
-    entries[file.path] = file.bytes;
-  }
-  return zipSync(entries, { level: 6, mtime: zipMtime() });
+  return assembleZip(files);
 }
 
 export function buildExportZip(input: ExportInput): Uint8Array {

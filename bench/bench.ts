@@ -280,8 +280,10 @@ async function importFloor(): Promise<{
   const t2 = now();
   await rawWritePages(pages);
   const t3 = now();
-  if (columns.names.length !== expected)
-    throw new Error(`floor split ${columns.names.length} samples, the app ${expected}`);
+  if (columns.count !== expected || columns.nameMismatches !== 0)
+    throw new Error(
+      `floor read ${columns.count} samples (${columns.nameMismatches} names differing), the app ${expected}`,
+    );
   return { total: t3 - t0, read: t1 - t0, split: t2 - t1, write: t3 - t2, lines: columns.lines };
 }
 

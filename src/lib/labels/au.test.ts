@@ -8,6 +8,7 @@ import {
   describeToken,
   maskHas,
   maskToAus,
+  isKnownToken,
   parseAuString,
   parseAuToken,
 } from './au';
@@ -168,12 +169,21 @@ describe('FACS names', () => {
     expect(auName(n)).toBe(name);
   });
 
-  it('covers 1, 2, 4-7, 9-39, 41-46 and 51-64', () => {
-    const expected = [1, 2, 4, 5, 6, 7];
+  it('covers 0 (neutral), 1, 2, 4-7, 9-39, 41-46 and 51-64', () => {
+    const expected = [0, 1, 2, 4, 5, 6, 7];
     for (let n = 9; n <= 39; n++) expected.push(n);
     for (let n = 41; n <= 46; n++) expected.push(n);
     for (let n = 51; n <= 64; n++) expected.push(n);
     expect(Object.keys(FACS_AU_NAMES).map(Number)).toEqual(expected);
+  });
+});
+
+describe('a face coded with no AU active', () => {
+  it('is the FACS code 0: known, coded, and no bit of the mask', () => {
+    const parsed = parseAuString('0');
+    expect(parsed).toMatchObject({ status: 'coded', unknown: [] });
+    expect(parsed.tokens.map(isKnownToken)).toEqual([true]);
+    expect(auMaskWords(parsed.tokens)).toEqual([0, 0]);
   });
 });
 

@@ -32,6 +32,9 @@ export interface AuParse {
 }
 
 export const FACS_AU_NAMES: Readonly<Record<number, string>> = {
+  // FACS codes a neutral face 0: the AU text of a sample coded with no AU active (an
+  // all-zero frame of ABAW or BP4D). It sets no bit of the AU mask.
+  0: 'Neutral face',
   1: 'Inner Brow Raiser',
   2: 'Outer Brow Raiser',
   4: 'Brow Lowerer',

@@ -165,7 +165,7 @@ test.describe('a large import runs in a worker', () => {
       () => (window as unknown as { readingProgress: string[] }).readingProgress,
     );
     expect(reading.length).toBeGreaterThan(0);
-    expect(reading.at(-1)).toMatch(/^[\d,]+ rows read \(\d+% of the files\) · .*Cancel reading$/);
+    expect(reading.at(-1)).toMatch(/^[\d,]+ rows read \(\d+% of the bytes\) · .*Cancel reading$/);
     const rows = reading.map((text) =>
       Number(/^([\d,]+) rows read/.exec(text)?.[1]?.replace(/,/g, '')),
     );

@@ -474,11 +474,20 @@ describeRealRafCe('importLabelStreams', () => {
     const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
     expect(seen.length).toBeGreaterThan(10);
     expect(seen.every((p) => p.bytesTotal === total)).toBe(true);
-    expect(seen.at(-1)).toEqual({ bytesRead: total, bytesTotal: total, rowsRead: 3 * 4549 });
+    expect(seen.at(-1)).toEqual({
+      bytesRead: total,
+      bytesTotal: total,
+      rowsRead: 3 * 4549,
+      filesDone: 3,
+      filesTotal: 3,
+    });
     for (let i = 1; i < seen.length; i++) {
       expect(seen[i]!.bytesRead).toBeGreaterThanOrEqual(seen[i - 1]!.bytesRead);
       expect(seen[i]!.rowsRead).toBeGreaterThanOrEqual(seen[i - 1]!.rowsRead);
+      expect(seen[i]!.filesDone).toBeGreaterThanOrEqual(seen[i - 1]!.filesDone);
     }
+    // Each file's end is told: 1, 2, 3 files done.
+    expect([...new Set(seen.map((p) => p.filesDone))]).toEqual([0, 1, 2, 3]);
   });
 
   it('tells how many rows of a CSV are checked, after reading it', async () => {

@@ -237,6 +237,9 @@ export interface ReadProgress {
   bytesTotal: number;
   /** Non-blank lines read so far, over all files. */
   rowsRead: number;
+  /** Files read to their end, of all files (a video dataset has hundreds). */
+  filesDone: number;
+  filesTotal: number;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -272,6 +275,8 @@ export async function importLabelStreams(
   const bytesTotal = sources.reduce((sum, source) => sum + source.size, 0);
   let bytesRead = 0;
   let rowsBefore = 0;
+  let filesDone = 0;
+  const filesTotal = sources.length;
   const scheme = options.schemeId ? schemeById(options.schemeId) : undefined;
   const streamed = new Map<string, ReadResult>();
   const bytesOf = new Map<LabelFileSource, Uint8Array>();
@@ -325,14 +330,21 @@ export async function importLabelStreams(
         const done = await pump(stream, first, signal, (chunk) => {
           bytesRead += chunk.length;
           const more = reader.push(chunk);
-          onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore + reader.rowsRead });
+          onProgress?.({
+            bytesRead,
+            bytesTotal,
+            rowsRead: rowsBefore + reader.rowsRead,
+            filesDone,
+            filesTotal,
+          });
           return more;
         });
         if (!done) return null;
         const read = reader.finish();
         rowsBefore += read.rowsRead;
+        filesDone++;
         // A last line without a line feed is only read at the end.
-        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
+        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore, filesDone, filesTotal });
         alignWith ??= read.source ? read.rows.names : undefined;
         streamed.set(source.name, read);
         bytesOf.set(source, NO_BYTES);
@@ -356,17 +368,21 @@ export async function importLabelStreams(
           ),
         );
         bytesOf.set(source, NO_BYTES);
+        filesDone++;
         continue;
       }
       const filter = new LongLineFilter();
       const done = await pump(stream, first, signal, (chunk) => {
         bytesRead += chunk.length;
         filter.push(chunk);
-        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore });
+        rowsBefore += countLineFeeds(chunk);
+        onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore, filesDone, filesTotal });
         return true;
       });
       if (!done) return null;
       bytesOf.set(source, filter.bytes());
+      filesDone++;
+      onProgress?.({ bytesRead, bytesTotal, rowsRead: rowsBefore, filesDone, filesTotal });
     }
     const refused = new Set(tooLarge.map((p) => p.file));
     const files = sources
@@ -380,6 +396,13 @@ export async function importLabelStreams(
 }
 
 type StreamReader = ReadableStreamDefaultReader<Uint8Array>;
+
+/** Lines in a chunk of a file read whole, for its progress by row (its rows are parsed after). */
+function countLineFeeds(chunk: Uint8Array): number {
+  let lines = 0;
+  for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+  return lines;
+}
 
 /** Where a file is read: RAF-CE's roles in the join's order (later files reuse the first one's names), the rest after. */
 const READ_ORDER: readonly (SourceFile['role'] | undefined)[] = ['emotion', 'au', 'split'];

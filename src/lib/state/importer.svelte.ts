@@ -19,6 +19,8 @@ export interface ImportProgress {
   fraction: number;
   /** When this stage started (its rate and time left are measured from here). */
   startedAt: number;
+  /** While reading: files read, of all files. */
+  files?: { done: number; total: number };
 }
 
 export interface PickedImage {
@@ -179,13 +181,14 @@ export class ImportSession {
         },
         (progress) => {
           if (progress.stage === 'reading') {
-            const { bytesRead, bytesTotal, rowsRead } = progress;
+            const { bytesRead, bytesTotal, rowsRead, filesDone, filesTotal } = progress;
             this.progress = {
               stage: 'reading',
               rowsDone: rowsRead,
               rowsTotal: null,
               fraction: bytesTotal > 0 ? bytesRead / bytesTotal : 1,
               startedAt,
+              files: { done: filesDone, total: filesTotal },
             };
           } else {
             const { rowsDone, rowsTotal } = progress;

@@ -18,7 +18,14 @@ export interface SaveProgress {
 
 /** A parse's progress: the files read (bytes, rows), then the rows of a CSV checked. */
 export type ParseProgress =
-  | { stage: 'reading'; bytesRead: number; bytesTotal: number; rowsRead: number }
+  | {
+      stage: 'reading';
+      bytesRead: number;
+      bytesTotal: number;
+      rowsRead: number;
+      filesDone: number;
+      filesTotal: number;
+    }
   | { stage: 'checking'; rowsDone: number; rowsTotal: number };
 
 type ProgressResponse = Extract<ImportResponse, { type: 'progress' | 'reading' | 'checking' }>;
@@ -73,8 +80,8 @@ export class ImportWorker {
     const id = this.nextId++;
     const response = await this.ask({ type: 'parse', id, files, options }, (progress) => {
       if (progress.type === 'reading') {
-        const { bytesRead, bytesTotal, rowsRead } = progress;
-        onProgress?.({ stage: 'reading', bytesRead, bytesTotal, rowsRead });
+        const { bytesRead, bytesTotal, rowsRead, filesDone, filesTotal } = progress;
+        onProgress?.({ stage: 'reading', bytesRead, bytesTotal, rowsRead, filesDone, filesTotal });
       } else if (progress.type === 'checking') {
         const { rowsDone, rowsTotal } = progress;
         onProgress?.({ stage: 'checking', rowsDone, rowsTotal });

@@ -39,7 +39,15 @@ export type ImportResponse =
   /** The parse was cancelled: nothing of it is kept. */
   | { type: 'parse-cancelled'; id: number }
   | { type: 'progress'; id: number; rowsDone: number; rowsTotal: number }
-  | { type: 'reading'; id: number; bytesRead: number; bytesTotal: number; rowsRead: number }
+  | {
+      type: 'reading';
+      id: number;
+      bytesRead: number;
+      bytesTotal: number;
+      rowsRead: number;
+      filesDone: number;
+      filesTotal: number;
+    }
   /** After the reading: rows of a file read whole (a CSV) checked so far. */
   | { type: 'checking'; id: number; rowsDone: number; rowsTotal: number }
   | { type: 'saved'; id: number; meta: DatasetMeta }

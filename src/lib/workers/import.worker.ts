@@ -100,11 +100,12 @@ async function parse(request: Extract<ImportRequest, { type: 'parse' }>): Promis
       request.options,
       {
         signal: controller.signal,
-        onProgress: ({ bytesRead, bytesTotal, rowsRead }) => {
+        onProgress: (progress) => {
           const now = performance.now();
-          if (now - lastProgress < PROGRESS_INTERVAL_MS && bytesRead < bytesTotal) return;
+          if (now - lastProgress < PROGRESS_INTERVAL_MS && progress.bytesRead < progress.bytesTotal)
+            return;
           lastProgress = now;
-          post({ type: 'reading', id: request.id, bytesRead, bytesTotal, rowsRead });
+          post({ type: 'reading', id: request.id, ...progress });
         },
         onRowsChecked: (rowsDone, rowsTotal) => {
           const now = performance.now();

@@ -21,6 +21,7 @@ import {
   ALL_SAMPLES_FILTER,
   SampleFilterSchema,
   applyFilter,
+  type SampleFilter,
   type SampleFilterInput,
 } from '../src/lib/rules/filter';
 import { buildOverview } from '../src/lib/rules/overview';
@@ -53,6 +54,10 @@ import { seededRandom } from '../src/lib/review/review-set';
 import { PredictionsWorker, type ModelFigures } from '../src/lib/workers/predictions-client';
 import { deletePredictionRun } from '../src/lib/store/predictions';
 import type { PredictionsFloorRequest, PredictionsFloorResponse } from './predictions-floor.worker';
+import type { VideoFloorRequest, VideoFloorResponse } from './video-floor.worker';
+import { groupFrames } from '../src/lib/labels/groups';
+import { formatOf } from '../src/lib/formats/registry';
+import { defaultRuleSet } from '../src/lib/state/library.svelte';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -1274,6 +1279,209 @@ async function predictionsBench(
 // ---------------------------------------------------------------------------
 // Review set for the key-press measure, heap
 
+// ---------------------------------------------------------------------------
+// A video AU set the size of Aff-Wild2's (issue 16): hundreds of per-video files
+
+const ABAW_AUS = [1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26];
+const ABAW_HEADER = ABAW_AUS.map((au) => `AU${au}`).join(',') + '\n';
+
+/**
+ * ABAW AU files: `videos` files of about `frames / videos` frames each, a header, then
+ * one line of 0/1 per frame (about 2% of frames all -1, not annotated). Seeded.
+ */
+function abawFiles(videos: number, frames: number): File[] {
+  const random = seededRandom(16);
+  const files: File[] = [];
+  const header = new TextEncoder().encode(ABAW_HEADER);
+  let left = frames;
+  for (let v = 0; v < videos; v++) {
+    const count = v === videos - 1 ? left : Math.round(frames / videos);
+    left -= count;
+    const bytes = new Uint8Array(header.length + count * 40);
+    bytes.set(header);
+    let at = header.length;
+    for (let f = 0; f < count; f++) {
+      const uncoded = random() < 0.02;
+      for (let k = 0; k < ABAW_AUS.length; k++) {
+        if (k > 0) bytes[at++] = 44;
+        if (uncoded) {
+          bytes[at++] = 45;
+          bytes[at++] = 49;
+        } else bytes[at++] = random() < 0.2 ? 49 : 48;
+      }
+      bytes[at++] = 10;
+    }
+    const set = v % 5 === 4 ? 'Validation_Set' : 'Train_Set';
+    files.push(
+      new File([bytes.subarray(0, at)], `AU_Set/${set}/video${String(v).padStart(3, '0')}.txt`, {
+        type: 'text/plain',
+      }),
+    );
+  }
+  return files;
+}
+
+let videoFloorWorker: Worker | null = null;
+
+function videoFloor(request: VideoFloorRequest): Promise<VideoFloorResponse> {
+  videoFloorWorker ??= new Worker(new URL('./video-floor.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const worker = videoFloorWorker;
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<VideoFloorResponse>) => resolve(event.data);
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage(request, request.files);
+  });
+}
+
+/**
+ * The import screen's session on a video AU set against its floor (read the bytes,
+ * one byte pass that parses every value, write the same pages), then opening the
+ * stored set and its grid and filters, as the Samples screen computes them.
+ */
+async function videoImportBench(
+  videos: number,
+  frames: number,
+  reps: number,
+): Promise<{
+  files: number;
+  bytes: number;
+  app: {
+    total: number;
+    readAndParse: number;
+    save: number;
+    filesSeen: number;
+    rowsSeen: number;
+    longestTask: number;
+  }[];
+  floor: { total: number; read: number; scan: number; write: number }[];
+  open: { load: number; groups: number; check: number; videos: number; subjects: number };
+  filters: { name: string; matched: number; median: number; runs: number[] }[];
+}> {
+  const files = abawFiles(videos, frames);
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  const app = [];
+  const floor = [];
+  let kept: { id: string; table: SampleTable; meta: DatasetMeta } | null = null;
+  for (let r = 0; r < reps; r++) {
+    const session = new ImportSession();
+    gc();
+    await settle();
+    const longTasks: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longTasks.push(entry.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    // Progress by file and by row, as the screen shows it: its last value while reading.
+    let filesSeen = 0;
+    let rowsSeen = 0;
+    const watch = setInterval(() => {
+      const p = session.progress;
+      if (p?.stage === 'reading') {
+        filesSeen = Math.max(filesSeen, p.files?.done ?? 0);
+        rowsSeen = Math.max(rowsSeen, p.rowsDone);
+      }
+    }, 20);
+    try {
+      const t0 = now();
+      await session.addFiles(files.map((file) => ({ path: file.name, file })));
+      const t1 = now();
+      if (session.status !== 'ready' || !session.result)
+        throw new Error(`video import did not parse: ${session.status} ${session.error ?? ''}`);
+      if (session.result.format !== 'abaw')
+        throw new Error(`the video set was read as ${session.result.format}, not abaw`);
+      session.name = 'Bench videos';
+      const meta = await session.save();
+      const t2 = now();
+      if (!meta || meta.sampleCount !== frames)
+        throw new Error(`video import saved ${meta?.sampleCount ?? 0} frames, expected ${frames}`);
+      for (const entry of observer.takeRecords()) longTasks.push(entry.duration);
+      app.push({
+        total: t2 - t0,
+        readAndParse: t1 - t0,
+        save: t2 - t1,
+        filesSeen,
+        rowsSeen,
+        longestTask: Math.max(0, ...longTasks),
+      });
+      const table = await loadSampleTable(meta.id);
+      // The floor writes the pages the app wrote, built before its clock starts.
+      const pages = tableToPages(crypto.randomUUID(), table);
+      await clearFloor();
+      await videoFloor({ files: [new ArrayBuffer(8)], columns: ABAW_AUS.length });
+      gc();
+      await settle();
+      const f0 = now();
+      const buffers = await Promise.all(files.map((file) => file.arrayBuffer()));
+      const f1 = now();
+      const scanned = await videoFloor({ files: buffers, columns: ABAW_AUS.length });
+      const f2 = now();
+      await rawWritePages(pages);
+      const f3 = now();
+      if (scanned.frames !== frames)
+        throw new Error(`the video floor read ${scanned.frames} frames, the app ${frames}`);
+      floor.push({ total: f3 - f0, read: f1 - f0, scan: f2 - f1, write: f3 - f2 });
+      if (r < reps - 1) await deleteDataset(meta.id);
+      else kept = { id: meta.id, table, meta };
+    } finally {
+      clearInterval(watch);
+      observer.disconnect();
+      session.dispose();
+    }
+  }
+  await clearFloor();
+  if (!kept) throw new Error('no video import kept');
+  const { id, meta } = kept;
+  // Opening: the stored pages to columns, the frames' videos and subjects, the check.
+  const load = await timeIt(3, () => loadSampleTable(id), true);
+  const table = load.value;
+  const subjectOf = formatOf(meta.format).subjectOf;
+  const groups = await timeIt(3, () => groupFrames(table.names, subjectOf), true);
+  const ruleSet = defaultRuleSet(meta.scheme);
+  const check = await timeIt(3, () => checkTable(table, ruleSet), true);
+  const video = groups.value.videos[7] ?? '';
+  const subject = groups.value.subjects[3] ?? '';
+  const cases: { name: string; filter: Partial<SampleFilter>; query?: Partial<SampleQuery> }[] = [
+    { name: 'all frames, dataset order', filter: {} },
+    { name: 'AU12 present, AU4 absent', filter: { auPresent: [12], auAbsent: [4] } },
+    { name: 'AU label null (not annotated)', filter: { nullOnly: true } },
+    { name: 'split 1 (validation)', filter: { splits: [1] } },
+    { name: `one video (${video})`, filter: { videos: [video] } },
+    { name: `one subject (${subject})`, filter: { subjects: [subject] } },
+    { name: "image name contains '/00042'", filter: {}, query: { nameContains: '/00042' } },
+  ];
+  const rows = [];
+  for (const c of cases) {
+    const filter = SampleFilterSchema.parse({ ...ALL_SAMPLES_FILTER, ...c.filter });
+    const query: SampleQuery = { ...ANY_SAMPLE, ...c.query };
+    const run = () =>
+      refineSamples(
+        table,
+        applyFilter(table, check.value, null, filter, undefined, groups.value),
+        query,
+      ).length;
+    const t = await timeIt(5, run, true);
+    rows.push({ name: c.name, matched: t.value, median: t.median, runs: t.runs });
+    log(`videos: ${c.name}: ${t.median.toFixed(1)} ms (${t.value} frames)`);
+  }
+  await deleteDataset(id);
+  return {
+    files: files.length,
+    bytes,
+    app,
+    floor,
+    open: {
+      load: load.median,
+      groups: groups.median,
+      check: check.median,
+      videos: groups.value.videos.length,
+      subjects: groups.value.subjects.length,
+    },
+    filters: rows,
+  };
+}
+
 async function setupReview(size: number): Promise<{ setId: string; datasetId: string }> {
   if (!loaded) throw new Error('setupReview needs a loaded dataset');
   const { table, id } = loaded;
@@ -1318,6 +1526,7 @@ const api = {
   filters,
   exportBench,
   predictionsBench,
+  videoImportBench,
   setupReview,
   heap,
   remove,

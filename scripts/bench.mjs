@@ -4,6 +4,8 @@
 //   npm run bench -- --smoke   10k only, one repetition; writes bench-results/smoke.md
 //   npm run bench -- --only predictions   the predictions piece alone (issue 15): its
 //                              section of BENCHMARKS.md when 1M is among the sizes
+//   npm run bench -- --only videos   an Aff-Wild2-sized video AU set alone (issue 16):
+//                              550 files, 2.6M frames (--smoke: 20 files, 20k frames)
 //
 // Options: --sizes=10000,100000  --keep-profile (keep the Chromium profile in /tmp).
 // It generates RAF-CE label sets under bench-results/data, builds the app and the
@@ -50,8 +52,8 @@ const ONLY =
     : argv[onlyAt] === '--only'
       ? (argv[onlyAt + 1] ?? '')
       : (argv[onlyAt] ?? '').slice('--only='.length);
-if (ONLY !== null && ONLY !== 'predictions')
-  throw new Error(`bad --only: '${ONLY}' (the one piece that runs alone is 'predictions')`);
+if (ONLY !== null && ONLY !== 'predictions' && ONLY !== 'videos')
+  throw new Error(`bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos')`);
 const SIZES = sizesArg
   ? sizesArg
       .slice('--sizes='.length)
@@ -677,7 +679,7 @@ function machine() {
  * @param {number} value
  * @param {number} target
  * @param {(v: number) => string} fmt
- * @param {string} why
+ * @param {string} [why]
  */
 function verdict(value, target, fmt, why) {
   if (!Number.isFinite(value)) return 'not measured';
@@ -980,6 +982,93 @@ function markdown(results) {
   return out.join('\n');
 }
 
+const VIDEOS_BEGIN = '<!-- bench:videos:begin -->';
+const VIDEOS_END = '<!-- bench:videos:end -->';
+
+/** Targets of issue 16 for a video AU set the size of Aff-Wild2's. */
+const VIDEO_TARGETS = { importRatio: 2, filterMs: 200 };
+
+/**
+ * Issue 16: an Aff-Wild2-sized ABAW AU set (one file per video) imported by the import
+ * screen's session against its floor, then its grid and filters (bench/bench.ts,
+ * videoImportBench).
+ * @param {import('@playwright/test').BrowserContext} context
+ */
+async function measureVideos(context) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`harness page error: ${e.message}`));
+  await page.goto(`${BASE}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  if (!(await call(page, 'hasGc')))
+    throw new Error('gc() is not exposed: --js-flags=--expose-gc missing');
+  const [videos, frames, reps] = SMOKE ? [20, 20_000, 1] : [550, 2_600_000, 3];
+  log(`videos: ${fmtN(frames)} frames in ${videos} files`);
+  const result = await call(page, 'videoImportBench', videos, frames, reps);
+  result.app.forEach((/** @type {any} */ a, /** @type {number} */ i) => {
+    const f = result.floor[i];
+    log(
+      `videos import ${i + 1}/${reps}: app ${fmtMs(a.total)} (read+parse ${fmtMs(a.readAndParse)}, save ${fmtMs(a.save)}; progress seen up to ${a.filesSeen} files, ${fmtN(a.rowsSeen)} rows; longest main-thread task ${fmtMs(a.longestTask)}), floor ${fmtMs(f.total)} (read ${fmtMs(f.read)}, scan ${fmtMs(f.scan)}, write ${fmtMs(f.write)})`,
+    );
+  });
+  await page.close();
+  return { videos, frames, reps, ...result };
+}
+
+/**
+ * @param {any} v
+ * @param {string} run
+ */
+function videosMarkdown(v, run) {
+  const out = [VIDEOS_BEGIN, ''];
+  out.push('### A video AU set the size of Aff-Wild2 (issue 16)');
+  out.push('');
+  out.push(run, '');
+  out.push(
+    `Data: ${fmtN(v.frames)} frames in ${v.files} ABAW AU files (\`AU_Set/Train_Set/videoNNN.txt\`, every fifth under \`Validation_Set\`;`,
+  );
+  out.push(
+    `a header of 12 AUs, one line of 0/1 per frame, 2% of frames all -1), ${fmtMB(v.bytes)}, made in the page and seeded.`,
+  );
+  out.push(
+    "App: the import screen's session (`addFiles`: read, detect, parse in the import worker; then `save`).",
+  );
+  out.push(
+    "Floor: the files' bytes read, one byte pass in a worker that parses every value into one",
+  );
+  out.push(
+    'Int8Array (no string, no validation, no join, no report), and the same pages the app wrote',
+  );
+  out.push('written in one transaction: the least any importer of these files must do.');
+  out.push('');
+  const med = (/** @type {number[]} */ xs) => median(xs);
+  const app = med(v.app.map((/** @type {any} */ a) => a.total));
+  const floor = med(v.floor.map((/** @type {any} */ f) => f.total));
+  const ratio = app / floor;
+  const longest = Math.max(...v.app.map((/** @type {any} */ a) => a.longestTask));
+  out.push(
+    '| frames | files | app | read+parse / save | floor | read / scan / write | ratio | target | result | progress seen | longest main-thread task |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push(
+    `| ${fmtN(v.frames)} (×${v.app.length}) | ${v.files} | ${fmtMs(app)} | ${fmtMs(med(v.app.map((/** @type {any} */ a) => a.readAndParse)))} / ${fmtMs(med(v.app.map((/** @type {any} */ a) => a.save)))} | ${fmtMs(floor)} | ${fmtMs(med(v.floor.map((/** @type {any} */ f) => f.read)))} / ${fmtMs(med(v.floor.map((/** @type {any} */ f) => f.scan)))} / ${fmtMs(med(v.floor.map((/** @type {any} */ f) => f.write)))} | ${ratio.toFixed(2)}× | ≤ ${VIDEO_TARGETS.importRatio}× | ${verdict(ratio, VIDEO_TARGETS.importRatio, (x) => `${x.toFixed(2)}×`)} | up to ${Math.max(...v.app.map((/** @type {any} */ a) => a.filesSeen))} of ${v.files} files, ${Math.max(...v.app.map((/** @type {any} */ a) => a.rowsSeen)).toLocaleString('en')} rows | ${fmtMs(longest)} |`,
+  );
+  out.push('');
+  out.push(
+    `Opening the stored set (medians of 3): pages to columns ${fmtMs(v.open.load)}, the frames' videos and subjects (${fmtN(v.open.videos)} videos, ${fmtN(v.open.subjects)} subjects) ${fmtMs(v.open.groups)}, the check ${fmtMs(v.open.check)}.`,
+  );
+  out.push('');
+  out.push('Grid and filters, as the Samples screen computes them (medians of 5):');
+  out.push('');
+  out.push('| filter | frames matched | time | target | result |');
+  out.push('|---|---|---|---|---|');
+  for (const f of v.filters)
+    out.push(
+      `| ${esc(f.name)} | ${f.matched.toLocaleString('en')} | ${fmtMs(f.median)} | < ${VIDEO_TARGETS.filterMs} ms | ${verdict(f.median, VIDEO_TARGETS.filterMs, fmtMs)} |`,
+    );
+  out.push('', VIDEOS_END);
+  return out;
+}
+
 const PREDICTIONS_BEGIN = '<!-- bench:predictions:begin -->';
 const PREDICTIONS_END = '<!-- bench:predictions:end -->';
 
@@ -1058,10 +1147,22 @@ function predictionsMarkdown(sizes, ns, run) {
  * @param {string} section
  */
 async function writePredictionsSection(file, section) {
+  await writeSection(file, section, PREDICTIONS_BEGIN, PREDICTIONS_END);
+}
+
+/**
+ * Puts a section between its markers in the generated part of the report, replacing
+ * what was there.
+ * @param {string} file
+ * @param {string} section
+ * @param {string} begin
+ * @param {string} endMarker
+ */
+async function writeSection(file, section, begin, endMarker) {
   let text = fs.readFileSync(file, 'utf8');
-  const a = text.indexOf(PREDICTIONS_BEGIN);
-  const b = text.indexOf(PREDICTIONS_END);
-  if (a >= 0 && b > a) text = text.slice(0, a) + section + text.slice(b + PREDICTIONS_END.length);
+  const a = text.indexOf(begin);
+  const b = text.indexOf(endMarker);
+  if (a >= 0 && b > a) text = text.slice(0, a) + section + text.slice(b + endMarker.length);
   else {
     const end = text.indexOf('<!-- bench:end -->');
     if (end < 0) throw new Error(`${file} has no generated part to put the predictions in`);
@@ -1297,7 +1398,7 @@ async function main() {
 
   /** @type {Record<number, string[]>} */
   const data = {};
-  for (const n of SIZES) {
+  for (const n of ONLY === 'videos' ? [] : SIZES) {
     const t = Date.now();
     data[n] = generate(n);
     const bytes = (data[n] ?? []).reduce((sum, f) => sum + fs.statSync(f).size, 0);
@@ -1336,6 +1437,24 @@ async function main() {
     });
     /** @type {Record<string, any>} */
     const sizes = {};
+    if (ONLY === 'videos') {
+      const videos = await measureVideos(context);
+      const m = machine();
+      const section = videosMarkdown(
+        videos,
+        `Run on its own: \`npm run bench -- --only videos${SMOKE ? ' --smoke' : ''}\`, ${m.date}, ${Math.round((Date.now() - started) / 1000)} s in all (${m.cpu}, ${m.cores} cores, ${m.chromium}; load average during the run median ${median(loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}).`,
+      ).join('\n');
+      fs.writeFileSync(
+        path.join(OUT, 'videos.json'),
+        JSON.stringify({ machine: m, videos, loads }, null, 2),
+      );
+      fs.writeFileSync(path.join(OUT, 'videos.md'), section + '\n');
+      if (!SMOKE) {
+        await writeSection(path.join(ROOT, 'BENCHMARKS.md'), section, VIDEOS_BEGIN, VIDEOS_END);
+        log('wrote the videos section of BENCHMARKS.md and bench-results/videos.json');
+      } else log('wrote bench-results/videos.json and bench-results/videos.md');
+      return;
+    }
     if (ONLY === 'predictions') {
       for (const n of SIZES)
         sizes[n] = await measurePredictionsOnly(context, n, /** @type {string[]} */ (data[n]));

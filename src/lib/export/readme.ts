@@ -2,6 +2,7 @@ import { formatOf } from '../formats/registry';
 import type { SourceFormat } from '../labels/types';
 import type { ExportPolicy, ExportSelection } from './policy';
 import { describePolicy, REMOVAL_REASON_LABELS, RemovalReasonNameSchema } from './policy';
+import type { AuColumnsRule, AuMatrixNotes, TokenCount } from './matrix';
 import type { TrainingStats } from './stats';
 
 /** README.txt of the export: what each file is and how to use it in a training run. */
@@ -21,6 +22,62 @@ export interface ReadmeInput {
   /** Paths of the drop-in label files inside the zip. */
   labelFiles: readonly string[];
   auColumns: readonly number[];
+  /** Where the AU columns come from (exportAuColumns). */
+  auColumnsRule: AuColumnsRule;
+  /** What the matrix of this export met beyond its columns (auMatrixNotes). */
+  auNotes: AuMatrixNotes;
+}
+
+/** Tokens listed in the README at most; the rest are counted. */
+const MAX_LISTED_TOKENS = 12;
+
+function tokenList(tokens: readonly (TokenCount & { au?: number })[]): string {
+  const listed = tokens
+    .slice(0, MAX_LISTED_TOKENS)
+    .map(({ token, count, au }) => `${token}${au === undefined ? '' : ` (AU${au})`} x${count}`);
+  const more = tokens.length - listed.length;
+  return listed.join(', ') + (more > 0 ? `, and ${more} more` : '');
+}
+
+/** Where the columns come from, as README lines. */
+const COLUMN_RULES: Readonly<Record<AuColumnsRule, (format: string) => string[]>> = {
+  format: (format) => [
+    `  They are the AUs the format codes (${format}: its own AU list);`,
+    '  an AU outside that list has no column.',
+  ],
+  dataset: () => [
+    '  They are every AU coded anywhere in the dataset: all its samples, exported or',
+    '  not, with their original and their corrected labels (corrections applied or',
+    '  not). A correction can add a column (an AU no label had), never take one away.',
+  ],
+  given: () => ["  They are the AU list given for this export (a model's AU head)."],
+};
+
+/** What the matrix of this export met beyond its columns, as README lines (none when nothing). */
+function auNoteLines(notes: AuMatrixNotes, auColumns: readonly number[]): string[] {
+  const lines: string[] = [];
+  const inColumns = new Set(auColumns);
+  if (notes.unreadableSamples > 0) {
+    lines.push(
+      `  In this export, ${notes.unreadableSamples} sample(s) have AU tokens outside the AU grammar:`,
+    );
+    const written = notes.unreadableWithAu.filter((t) => inColumns.has(t.au));
+    const noColumn = notes.unreadableWithAu.filter((t) => !inColumns.has(t.au));
+    if (written.length > 0) lines.push(`    -1 in the AU's column: ${tokenList(written)}`);
+    if (noColumn.length > 0)
+      lines.push(`    naming an AU without a column: ${tokenList(noColumn)}`);
+    if (notes.unreadableWithoutAu.length > 0)
+      lines.push(
+        `    naming no AU (left out, the row's other AUs as they are): ${tokenList(notes.unreadableWithoutAu.map((t) => ({ ...t, token: t.token === '' ? '(empty)' : t.token })))}`,
+      );
+  }
+  if (notes.descriptors.length > 0)
+    lines.push(`  Action descriptors in this export: ${tokenList(notes.descriptors)}.`);
+  if (notes.outsideColumns.samples > 0)
+    lines.push(
+      `  ${notes.outsideColumns.samples} exported sample(s) code an AU without a column (${notes.outsideColumns.aus.map((au) => `AU${au}`).join(', ')}): not in the matrix.`,
+    );
+  return lines;
 }
 
 export function writeReadme(input: ReadmeInput): string {
@@ -29,6 +86,7 @@ export function writeReadme(input: ReadmeInput): string {
     .filter((name) => selection.byReason[name] > 0)
     .map((name) => `    ${selection.byReason[name]} ${REMOVAL_REASON_LABELS[name]}`);
   const auList = auColumns.length > 0 ? auColumns.map((au) => `AU${au}`).join(', ') : '(none)';
+  const formatName = formatOf(input.format).readmeName(input.format);
   const lines = [
     `AU Review export: ${input.dataset}`,
     '',
@@ -42,18 +100,26 @@ export function writeReadme(input: ReadmeInput): string {
     '',
     'FILES',
     '',
-    `labels/  Drop-in label files in the original format: ${formatOf(input.format).readmeName(input.format)}.`,
+    `labels/  Drop-in label files in the original format: ${formatName}.`,
     ...input.labelFiles.map((path) => `    ${path}`),
     '  Point your existing data loader at them instead of the original files.',
     '  Corrected labels are applied and removed samples left out; untouched samples',
     '  keep their original text, line endings and byte-order mark.',
     '',
     `${AU_MATRIX_FILE}  One row per exported sample: image, class_id (-1 = no class),`,
-    '  class_name, split (its name), then one column per AU present in the exported',
-    `  samples (${auList}):`,
+    `  class_name, split (its name), then one column per AU (${auList}):`,
     '     1 = present, 0 = absent, -1 = NOT CODED (unknown).',
-    '  A sample whose AU label is null has -1 in every AU column. Never read -1 as',
-    '  0: "not coded" is not "no AU active". Mask it out of the AU loss:',
+    '  The AU columns are the same for every export of this dataset, whatever samples',
+    `  it keeps, and ${STATS_FILE} lists the same AUs in the same order.`,
+    ...COLUMN_RULES[input.auColumnsRule](formatOf(input.format).name),
+    '  A sample whose AU label is null has -1 in every AU column. A token outside the',
+    "  AU grammar that still names an AU (L12L, BL18: AU12, AU18) has -1 in that AU's",
+    "  column, never 0; one that names no AU is left out, the row's other AUs as they",
+    '  are. Action descriptors (AD19) have no column of their own and never set an AU;',
+    '  as FACS gives a descriptor the number of the AU it was (AD19 Tongue Show was',
+    '  AU19), the AU of that number has -1 unless an AU token codes it.',
+    ...auNoteLines(input.auNotes, auColumns),
+    '  Never read -1 as 0: "not coded" is not "no AU active". Mask it out of the AU loss:',
     '',
     '    import json, pandas as pd, torch',
     `    stats = json.load(open("${STATS_FILE}"))`,
@@ -75,9 +141,10 @@ export function writeReadme(input: ReadmeInput): string {
     '      train = next(s for s in stats["splits"] if s["name"] == "train")',
     '      w = torch.tensor([c["weight"] or 0.0 for c in train["classes"]])',
     '      ce = torch.nn.CrossEntropyLoss(weight=w)',
-    '  - au: per AU, positives and negatives among CODED samples, rate =',
-    '    positives / coded, posWeight = negatives / positives (null when no positive),',
-    '    for BCEWithLogitsLoss(pos_weight=...). uncodedExcluded counts the samples',
+    '  - au: per AU, positives and negatives among CODED samples (1 and 0 in its',
+    `    ${AU_MATRIX_FILE} column; a -1 cell counts as neither), rate = positives /`,
+    '    (positives + negatives), posWeight = negatives / positives (null when no',
+    '    positive), for BCEWithLogitsLoss(pos_weight=...). uncodedExcluded counts the samples',
     `    left out of these statistics (null AU labels and samples without an AU value: ${stats.au.uncodedExcluded} overall).`,
     '',
     `${PROVENANCE_FILE}  Provenance (version 2): dataset, policy, counts, and for every`,

@@ -176,6 +176,58 @@ describe('computeTrainingStats', () => {
   });
 });
 
+describe('computeTrainingStats: AUs named but not coded', () => {
+  // As the AU matrix writes them: -1 where a label names an AU without coding it.
+  const rows: Row[] = [
+    { classId: 0, aus: '12+25' },
+    { classId: 0, aus: 'L12L+25' },
+    { classId: 0, aus: '12+L12L' },
+    { classId: 0, aus: '9+AD19' },
+    { classId: 0, aus: '19' },
+    { classId: 0, aus: 'x+25' },
+    { classId: 0, aus: 'null' },
+  ];
+  const table = tableFrom(rows);
+  const statsOf = (kept: Int32Array) =>
+    computeTrainingStats({
+      dataset: 'named',
+      table,
+      labels: table,
+      kept,
+      scheme,
+      splitNames: {},
+      beta: 0.999,
+    });
+  const stats = statsOf(allIndices(rows.length));
+  const byAu = new Map(stats.au.aus.map((a) => [a.au, a]));
+
+  it.each<[number, number, number]>([
+    // [AU, positives, negatives]; 6 coded samples, less those with -1 for the AU.
+    [12, 2, 3], // L12L alone: -1; next to 12: present
+    [19, 1, 4], // AD19: -1
+    [25, 3, 3], // `x` names no AU: its sample counts as coded
+    [9, 1, 5],
+  ])('AU%i: %i positives, %i negatives', (au, positives, negatives) => {
+    expect(byAu.get(au)).toMatchObject({
+      positives,
+      negatives,
+      rate: positives / (positives + negatives),
+      posWeight: negatives / positives,
+    });
+  });
+
+  it('has the columns of the whole dataset, whatever is kept', () => {
+    expect(stats.au.aus.map((a) => a.au)).toEqual([9, 12, 19, 25]);
+    expect(statsOf(Int32Array.of(0)).au.aus.map((a) => a.au)).toEqual([9, 12, 19, 25]);
+    expect(statsOf(Int32Array.of(1)).au.aus.find((a) => a.au === 12)).toMatchObject({
+      positives: 0,
+      negatives: 0,
+      rate: null,
+      posWeight: null,
+    });
+  });
+});
+
 describeRealRafCe('computeTrainingStats on the real RAF-CE files', () => {
   const imported = importLabelFiles(
     (['RAFCE_emolabel.txt', 'RAFCE_AUlabel.txt', 'RAFCE_partition.txt'] as const).map((name) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auName } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
-import { auColumnsOf } from './matrix';
+import { datasetAuColumns, uncodedAusReader } from './matrix';
 import { BETAS, BetaSchema, type Beta } from './policy';
 import type { SampleLabels } from '../labels/types';
 
@@ -29,11 +29,15 @@ export const ClassWeightsSchema = z.object({
 export const AuStatsSchema = z.object({
   au: z.number().int(),
   name: z.string().nullable(),
-  /** Coded samples with the AU. */
+  /** Coded samples with the AU (1 in its AU matrix column). */
   positives: z.number().int().min(0),
-  /** Coded samples without it. */
+  /**
+   * Coded samples without it (0 in its column). A sample whose label names the AU
+   * without coding it (an unreadable token such as `L12L`, an action descriptor such
+   * as AD19) has -1 there and counts as neither, as the masked AU loss sees it.
+   */
   negatives: z.number().int().min(0),
-  /** positives / coded samples; null when no sample is coded. */
+  /** positives / (positives + negatives); null when no sample is coded for the AU. */
   rate: z.number().nullable(),
   /** negatives / positives, for BCEWithLogitsLoss(pos_weight=...); null when positives = 0. */
   posWeight: z.number().nullable(),
@@ -98,7 +102,7 @@ export interface TrainingStatsInput {
   scheme: LabelScheme;
   splitNames: SplitNames;
   beta: Beta;
-  /** AU columns; default every AU present in the kept samples (as the AU matrix). */
+  /** AU columns, as the AU matrix's; default every AU coded in the table's and labels' samples (datasetAuColumns). */
   aus?: readonly number[];
 }
 
@@ -111,6 +115,8 @@ interface Accumulator {
   noValue: number;
   /** Positives per AU 1-64 (index au - 1). */
   auPositives: Float64Array;
+  /** Coded samples with -1 in the AU's column (index au - 1). */
+  auNotCoded: Float64Array;
 }
 
 function accumulator(): Accumulator {
@@ -122,24 +128,39 @@ function accumulator(): Accumulator {
     nullLabels: 0,
     noValue: 0,
     auPositives: new Float64Array(64),
+    auNotCoded: new Float64Array(64),
   };
 }
 
-function addSample(acc: Accumulator, classId: number, status: number, lo: number, hi: number) {
+/** Adds 1 at index bit (or bit + 32) for each bit set in two mask words. */
+function countBits(counts: Float64Array, lo: number, hi: number): void {
+  for (let w = lo; w !== 0; w &= w - 1) {
+    const bit = 31 - Math.clz32(w & -w);
+    counts[bit] = (counts[bit] as number) + 1;
+  }
+  for (let w = hi; w !== 0; w &= w - 1) {
+    const bit = 63 - Math.clz32(w & -w);
+    counts[bit] = (counts[bit] as number) + 1;
+  }
+}
+
+/** uncodedLo/Hi: the AUs the matrix writes -1 for in this coded sample (see writeAuMatrix). */
+function addSample(
+  acc: Accumulator,
+  classId: number,
+  status: number,
+  lo: number,
+  hi: number,
+  uncodedLo: number,
+  uncodedHi: number,
+) {
   acc.samples++;
   if (classId < 0) acc.unlabeled++;
   else acc.classCounts.set(classId, (acc.classCounts.get(classId) ?? 0) + 1);
   if (status === AuStatus.coded) {
     acc.coded++;
-    const positives = acc.auPositives;
-    for (let w = lo; w !== 0; w &= w - 1) {
-      const bit = 31 - Math.clz32(w & -w);
-      positives[bit] = (positives[bit] as number) + 1;
-    }
-    for (let w = hi; w !== 0; w &= w - 1) {
-      const bit = 63 - Math.clz32(w & -w);
-      positives[bit] = (positives[bit] as number) + 1;
-    }
+    countBits(acc.auPositives, lo, hi);
+    if (uncodedLo !== 0 || uncodedHi !== 0) countBits(acc.auNotCoded, uncodedLo, uncodedHi);
   } else if (status === AuStatus.null) {
     acc.nullLabels++;
   } else {
@@ -172,13 +193,13 @@ function blockOf(
       noValue: acc.noValue,
       aus: aus.map((au) => {
         const positives = acc.auPositives[au - 1] ?? 0;
-        const negatives = acc.coded - positives;
+        const negatives = acc.coded - positives - (acc.auNotCoded[au - 1] ?? 0);
         return {
           au,
           name: auName(au),
           positives,
           negatives,
-          rate: acc.coded > 0 ? positives / acc.coded : null,
+          rate: positives + negatives > 0 ? positives / (positives + negatives) : null,
           posWeight: positives > 0 ? negatives / positives : null,
         };
       }),
@@ -189,7 +210,8 @@ function blockOf(
 /** One pass over the exported samples; blocks for all of them and for each split. */
 export function computeTrainingStats(input: TrainingStatsInput): TrainingStats {
   const { table, labels, kept, scheme } = input;
-  const aus = input.aus ?? auColumnsOf(labels, kept);
+  const aus = input.aus ?? datasetAuColumns([table, labels]);
+  const uncodedOf = uncodedAusReader();
   const all = accumulator();
   const bySplit = new Map<number, Accumulator>();
   for (let k = 0; k < kept.length; k++) {
@@ -201,8 +223,15 @@ export function computeTrainingStats(input: TrainingStatsInput): TrainingStats {
     const status = labels.auStatus[i] as number;
     const lo = labels.auMask[2 * i] as number;
     const hi = labels.auMask[2 * i + 1] as number;
-    addSample(all, classId, status, lo, hi);
-    addSample(acc, classId, status, lo, hi);
+    let uncodedLo = 0;
+    let uncodedHi = 0;
+    if (status === AuStatus.coded) {
+      const uncoded = uncodedOf(labels.auRaw[i] ?? '');
+      uncodedLo = uncoded.lo & ~lo;
+      uncodedHi = uncoded.hi & ~hi;
+    }
+    addSample(all, classId, status, lo, hi, uncodedLo, uncodedHi);
+    addSample(acc, classId, status, lo, hi, uncodedLo, uncodedHi);
   }
   // The scheme's classes in its order, then ids the scheme does not know.
   const known = new Set(scheme.classes.map((c) => c.id));

@@ -6,9 +6,16 @@ import {
   type FormatId,
   type LabelFormat,
 } from './format';
+import { ABAW_FORMAT } from './abaw';
+import { BP4D_FORMAT } from './bp4d';
+import { CK_PLUS_FORMAT } from './ck-plus';
+import { DISFA_FORMAT } from './disfa';
 import { GENERIC_TABLE_FORMAT } from './generic-table';
+import { OPENFACE_FORMAT } from './openface';
+import { RAF_AU_FORMAT } from './raf-au';
 import { RAF_CE_FORMAT } from './raf-ce';
 import { RAF_DB_FORMAT } from './raf-db';
+import { WHITESPACE_TABLE_FORMAT } from './whitespace-table';
 
 /**
  * Every label format the app reads and writes, one line each. The importer, the
@@ -16,7 +23,18 @@ import { RAF_DB_FORMAT } from './raf-db';
  * two formats are equally sure of a file, the one listed first is the guess (and the
  * import screen asks).
  */
-export const FORMATS: readonly LabelFormat[] = [RAF_CE_FORMAT, RAF_DB_FORMAT, GENERIC_TABLE_FORMAT];
+export const FORMATS: readonly LabelFormat[] = [
+  RAF_CE_FORMAT,
+  RAF_DB_FORMAT,
+  OPENFACE_FORMAT,
+  ABAW_FORMAT,
+  BP4D_FORMAT,
+  DISFA_FORMAT,
+  RAF_AU_FORMAT,
+  CK_PLUS_FORMAT,
+  WHITESPACE_TABLE_FORMAT,
+  GENERIC_TABLE_FORMAT,
+];
 
 export function formatById(id: FormatId): LabelFormat {
   const format = FORMATS.find((f) => f.id === id);

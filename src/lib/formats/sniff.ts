@@ -7,7 +7,22 @@ import type { FileHead } from './format';
  * the head is the whole file.
  */
 export function headLines(file: FileHead, max = 200): string[] {
-  const { head } = file;
+  // Every format asks for the same file's lines: they are decoded once per file.
+  const key = `${max}`;
+  let known = linesOf.get(file);
+  if (!known) linesOf.set(file, (known = new Map()));
+  let lines = known.get(key);
+  if (!lines) known.set(key, (lines = decodeHeadLines(file, max)));
+  return lines;
+}
+
+const linesOf = new WeakMap<FileHead, Map<string, string[]>>();
+
+/** Bytes of a file's start decoded for its lines: a header of a thousand columns and a few rows. */
+const LINE_BYTES = 16 * 1024;
+
+function decodeHeadLines(file: FileHead, max: number): string[] {
+  const head = file.head.subarray(0, LINE_BYTES);
   let bytes = head;
   let encoding: 'utf-8' | 'utf-16le' | 'utf-16be' = 'utf-8';
   if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
@@ -59,6 +74,8 @@ export function allIntegersIn(values: readonly string[], min: number, max: numbe
 export function looksLikeAuStrings(values: readonly string[]): boolean {
   let beyondNumbers = false;
   for (const value of values) {
+    // An AU string is one field: `1+2+25 3 0` is a row of several columns.
+    if (/\s/.test(value.trim())) return false;
     if (isNullAuValue(value)) {
       beyondNumbers = true;
       continue;

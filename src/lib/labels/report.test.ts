@@ -9,6 +9,7 @@ import {
   type ParseReportInput,
 } from './report';
 import { RAFCE_SCHEME, RAFCE_SPLIT_NAMES } from './schemes';
+import { describeRealRafCe, realRafCeFile } from './test-fixtures';
 import { buildSampleTable } from './table';
 import { ParseReportSchema, type Problem } from './types';
 
@@ -219,5 +220,77 @@ describe('buildParseReport', () => {
     expect(report.imagesGiven).toBe(30);
     expect(report.imagesWithoutLabels).toEqual({ count: 25, examples: names.slice(0, 20) });
     expect(report.labelsWithoutImages).toEqual({ count: 2, examples: ['b', 'd'] });
+  });
+});
+
+describe('buildParseReport: AUs coded twice', () => {
+  // Sides and intensities aside, one AU written twice is coded twice (SampleFlag.duplicateAuToken).
+  it.each<[string, boolean]>([
+    ['26+26', true],
+    ['4+9+25+43+43', true],
+    ['L12+12', true],
+    ['12+L12', true],
+    ['12+12B', true],
+    ['L12+R12', true],
+    ['AD19+AD19', true],
+    ['1+2+L12', false],
+    ['9+AD19+24', false],
+    ['AD19+19', false],
+    ['L12L+12', false],
+    ['null', false],
+  ])('%s: counted %s', (au, duplicated) => {
+    const report = buildParseReport(
+      input({
+        table: tableOf([
+          ['x.jpg', 0, 0, '1'],
+          ['y.jpg', 0, 0, au],
+        ]),
+      }),
+    );
+    expect(ParseReportSchema.parse(report)).toEqual(report);
+    expect(report.duplicateAuTokens).toEqual(
+      duplicated ? { count: 1, examples: [{ image: 'y.jpg', au }] } : { count: 0, examples: [] },
+    );
+  });
+
+  it(`counts every sample and lists the first ${MAX_REPORT_EXAMPLES}, in sample order`, () => {
+    const rows = Array.from({ length: 30 }, (_, i): [string, number, number, string] => [
+      `img${i}.jpg`,
+      0,
+      0,
+      i % 3 === 0 ? '1' : `${i}+${i}`,
+    ]);
+    const report = buildParseReport(input({ table: tableOf(rows) }));
+    const duplicated = rows.filter(([, , , au]) => au.includes('+'));
+    expect(report.duplicateAuTokens?.count).toBe(duplicated.length);
+    expect(report.duplicateAuTokens?.examples).toEqual(
+      duplicated.slice(0, MAX_REPORT_EXAMPLES).map(([image, , , au]) => ({ image, au })),
+    );
+  });
+
+  it('a report stored before the count still validates (the field is optional)', () => {
+    const { duplicateAuTokens: _dropped, ...older } = buildParseReport(input());
+    expect(ParseReportSchema.parse(older)).toEqual(older);
+  });
+});
+
+describeRealRafCe('buildParseReport on the real RAF-CE AU file', () => {
+  it('finds the two samples that code an AU twice', () => {
+    const text = new TextDecoder().decode(realRafCeFile('RAFCE_AUlabel.txt').bytes);
+    const rows = text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line): [string, number, number, string] => {
+        const [image = '', au = ''] = line.trim().split(/\s+/);
+        return [image, 0, 0, au];
+      });
+    const report = buildParseReport(input({ table: tableOf(rows) }));
+    expect(report.duplicateAuTokens).toEqual({
+      count: 2,
+      examples: [
+        { image: '0540.jpg', au: '1+2+5+26+26' },
+        { image: '0941.jpg', au: '4+9+25+43+43' },
+      ],
+    });
   });
 });

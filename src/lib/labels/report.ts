@@ -3,6 +3,7 @@ import type { AuValue, AuValueIds, FileRole } from './records';
 import { className, splitName } from './schemes';
 import {
   AuStatus,
+  SampleFlag,
   type AuTokenCount,
   type LabelScheme,
   type ParseReport,
@@ -118,6 +119,9 @@ interface SampleTally {
   splitNull: Int32Array;
   /** Coded samples of each of the join's AU values, by id (when the ids are given). */
   timesByValue: Int32Array | null;
+  /** Samples flagged SampleFlag.duplicateAuToken, and the first few of them. */
+  duplicateCount: number;
+  duplicateExamples: number[];
 }
 
 function tallySamples(table: SampleTable, auValues?: AuValueIds): SampleTally {
@@ -128,10 +132,16 @@ function tallySamples(table: SampleTable, auValues?: AuValueIds): SampleTally {
   const splitNull = new Int32Array(2 * SPLIT_OFFSET);
   const timesByValue = auValues ? new Int32Array(auValues.values.length) : null;
   const valueIds = auValues?.ids;
-  const { auStatus, classIds, splits } = table;
+  const { auStatus, classIds, splits, flags } = table;
   let nullCount = 0;
   let codedCount = 0;
+  let duplicateCount = 0;
+  const duplicateExamples: number[] = [];
   for (let i = 0; i < table.count; i++) {
+    if (((flags[i] as number) & SampleFlag.duplicateAuToken) !== 0) {
+      if (duplicateCount < MAX_REPORT_EXAMPLES) duplicateExamples.push(i);
+      duplicateCount++;
+    }
     const classSlot = (classIds[i] as number) + CLASS_OFFSET;
     const splitSlot = (splits[i] as number) + SPLIT_OFFSET;
     classCount[classSlot] = (classCount[classSlot] as number) + 1;
@@ -156,6 +166,8 @@ function tallySamples(table: SampleTable, auValues?: AuValueIds): SampleTally {
     splitCount,
     splitNull,
     timesByValue,
+    duplicateCount,
+    duplicateExamples,
   };
 }
 
@@ -257,5 +269,12 @@ export function buildParseReport(input: ParseReportInput): ParseReport {
         .map((i) => textAt(table.names, i)),
     },
     imagesGiven: images?.given ?? 0,
+    duplicateAuTokens: {
+      count: tally.duplicateCount,
+      examples: tally.duplicateExamples.map((i) => ({
+        image: textAt(table.names, i),
+        au: table.auRaw[i] as string,
+      })),
+    },
   };
 }

@@ -23,6 +23,7 @@ export const ProblemKindSchema = z.enum([
   'line-too-long', // a line over MAX_LINE_BYTES (skipped, never held whole)
   'line-end', // a carriage return without a line feed (classic Mac OS line ends)
   'file-too-large', // a file of a format read whole, over MAX_WHOLE_FILE_BYTES (not read)
+  'separator', // lines differ in the whitespace between their fields (an export writes one kind)
 ]);
 export type ProblemKind = z.infer<typeof ProblemKindSchema>;
 
@@ -154,6 +155,12 @@ export const SourceFileSchema = z.object({
    * all use the same and it is not one space (two spaces, a tab); absent: one space.
    */
   separator: z.string().optional(),
+  /**
+   * What a file holds that its samples' AU strings cannot, in its format's own short
+   * notation, so that an untouched export gives the file back (BP4D: the 9s of frames
+   * coded in part; DISFA: intensities below the presence threshold).
+   */
+  sideValues: z.string().optional(),
 });
 export type SourceFile = z.infer<typeof SourceFileSchema>;
 
@@ -224,5 +231,16 @@ export const ParseReportSchema = z.object({
   /** Samples whose image was not given (only meaningful when images were given). */
   labelsWithoutImages: z.object({ count: z.number().int(), examples: z.array(z.string()) }),
   imagesGiven: z.number().int(),
+  /**
+   * Samples whose AU label codes one AU (or action descriptor) twice, sides and
+   * intensities aside (`26+26`, `L12+12`): SampleFlag.duplicateAuToken. Absent in
+   * reports made before it was counted.
+   */
+  duplicateAuTokens: z
+    .object({
+      count: z.number().int(),
+      examples: z.array(z.object({ image: z.string(), au: z.string() })),
+    })
+    .optional(),
 });
 export type ParseReport = z.infer<typeof ParseReportSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FrameGroups } from '../labels/groups';
 import type { SampleTable } from '../labels/types';
 import { SampleState, type FinalLabels } from './decision';
 
@@ -13,6 +14,13 @@ export const REVIEW_SET_VERSION = 1;
 
 export const ReviewSetKindSchema = z.enum(['random', 'worst-first', 'filter']);
 export type ReviewSetKind = z.infer<typeof ReviewSetKindSchema>;
+
+/**
+ * What a random set is stratified by: the emotion class, or (frame datasets) the
+ * subject, so that one talkative person's thousands of frames do not fill the set.
+ */
+export const ReviewStrataSchema = z.enum(['class', 'subject']);
+export type ReviewStrata = z.infer<typeof ReviewStrataSchema>;
 
 export const ReviewSetSchema = z
   .object({
@@ -32,6 +40,10 @@ export const ReviewSetSchema = z
     stratified: z.boolean(),
     /** The classes the candidates were restricted to, if any (for display). */
     classIds: z.array(z.number().int()).optional(),
+    /** What a stratified set's strata are; absent (sets made before subjects): class. */
+    strata: ReviewStrataSchema.optional(),
+    /** Frame datasets: at most this many frames of one video were taken; absent: no cap. */
+    maxPerVideo: z.number().int().min(1).optional(),
   })
   .refine((set) => set.samples.length === set.size, {
     message: 'size must equal the number of samples',
@@ -68,6 +80,8 @@ export interface ReviewSetInit {
   seed?: number;
   stratified: boolean;
   classIds?: number[];
+  strata?: ReviewStrata;
+  maxPerVideo?: number;
 }
 
 /** A review set record from a builder's output (no zod pass: a million-sample set would pay for it). */
@@ -171,34 +185,70 @@ export function stratifiedAllocation(populations: readonly number[], size: numbe
 // Builders: each returns sample indices in review order.
 
 const CLASS_OFFSET = 32768; // Int16 class id -> 0..65535 slot
+const CLASS_SLOTS = 65536;
+
+/** What a frame dataset adds to drawing a set (labels/groups.ts). */
+export type SetGroups = Pick<
+  FrameGroups,
+  'videoOf' | 'subjectOf' | 'subjects' | 'frameOrder' | 'videoStart'
+>;
+
+export interface RandomSetOptions {
+  /** 'class' (the default) or 'subject' (needs groups). */
+  strata?: ReviewStrata;
+  /** The dataset's videos and subjects; null or absent for stills. */
+  groups?: SetGroups | null;
+  /** At most this many frames of one video (needs groups); absent: no cap. */
+  maxPerVideo?: number;
+}
 
 /**
  * A seeded random sample of `size` candidates, stratified by class (samples without
- * an emotion label, class -1, form their own stratum). The result depends only on
- * the candidate SET, the size and the seed (candidates are sorted first, so a filter's
- * sort order does not change the draw). Review order is a seeded shuffle, so classes
- * are interleaved and a reviewer does not judge 20 samples of one class in a row.
- * O(candidates log candidates) for the sort, then O(candidates + classes).
+ * an emotion label, class -1, form their own stratum) or by subject (samples of no
+ * known subject form their own). The result depends only on the candidate SET, the
+ * size, the seed and the options (candidates are sorted first, so a filter's sort
+ * order does not change the draw). Review order is a seeded shuffle, so strata are
+ * interleaved and a reviewer does not judge 20 samples of one class in a row. With
+ * maxPerVideo, each video's candidates are first thinned to that many (see
+ * capPerVideo), so that a set of 20 is not 20 near-identical frames.
+ * O(candidates log candidates) for the sort, then O(candidates + strata).
  */
 export function randomStratifiedSample(
   table: SampleTable,
   candidates: Int32Array,
   size: number,
   seed: number,
+  options: RandomSetOptions = {},
 ): Int32Array {
-  const sorted = candidates.slice().sort();
-  const m = sorted.length;
-  const counts = new Int32Array(65536);
-  for (let j = 0; j < m; j++) {
-    const i = sorted[j] as number;
+  let sorted: Int32Array = candidates.slice().sort();
+  for (const i of sorted)
     if (i < 0 || i >= table.count) throw new RangeError(`candidate ${i} is outside the table`);
-    const slot = (table.classIds[i] as number) + CLASS_OFFSET;
+  const groups = options.groups ?? null;
+  if (options.maxPerVideo !== undefined) {
+    if (!groups) throw new Error('randomStratifiedSample: a cap per video needs the groups');
+    // Its own stream, so that the draw below is the same function of the seed as without a cap.
+    sorted = capPerVideo(groups, sorted, options.maxPerVideo, seededRandom(seed ^ CAP_STREAM));
+  }
+  const bySubject = options.strata === 'subject';
+  if (bySubject && !groups) throw new Error('randomStratifiedSample: subjects need the groups');
+  const subjectOf = groups?.subjectOf;
+  const slotCount = bySubject ? (groups as SetGroups).subjects.length + 1 : CLASS_SLOTS;
+  // Strata in slot order: class id order, or subject order with "no subject" first.
+  const slotOf =
+    bySubject && subjectOf
+      ? (i: number) => (subjectOf[i] as number) + 1
+      : (i: number) => (table.classIds[i] as number) + CLASS_OFFSET;
+
+  const m = sorted.length;
+  const counts = new Int32Array(slotCount);
+  for (let j = 0; j < m; j++) {
+    const slot = slotOf(sorted[j] as number);
     counts[slot] = (counts[slot] as number) + 1;
   }
-  // Strata in class id order; bucket the candidates by class, in index order.
+  // Bucket the candidates by stratum, in index order.
   const slots: number[] = [];
-  for (let s = 0; s < 65536; s++) if ((counts[s] as number) > 0) slots.push(s);
-  const start = new Int32Array(65536);
+  for (let s = 0; s < slotCount; s++) if ((counts[s] as number) > 0) slots.push(s);
+  const start = new Int32Array(slotCount);
   let offset = 0;
   for (const s of slots) {
     start[s] = offset;
@@ -208,7 +258,7 @@ export function randomStratifiedSample(
   const fill = start.slice();
   for (let j = 0; j < m; j++) {
     const i = sorted[j] as number;
-    const slot = (table.classIds[i] as number) + CLASS_OFFSET;
+    const slot = slotOf(i);
     bucketed[fill[slot] as number] = i;
     fill[slot] = (fill[slot] as number) + 1;
   }
@@ -231,6 +281,55 @@ export function randomStratifiedSample(
   return chosen;
 }
 
+/** Mixed into the seed for capPerVideo's stream. */
+const CAP_STREAM = 0x5bd1e995;
+
+/**
+ * The candidates with at most `maxPerVideo` of each video, ascending. A video with
+ * more is cut, in frame order, into maxPerVideo runs of (nearly) equal length, and one
+ * frame is drawn from each run: the kept frames spread over the video rather than
+ * bunching where the face barely moves. Samples of no video are all kept.
+ * O(frames of the dataset).
+ */
+export function capPerVideo(
+  groups: Pick<SetGroups, 'videoOf' | 'frameOrder' | 'videoStart'>,
+  candidates: Int32Array,
+  maxPerVideo: number,
+  random: () => number,
+): Int32Array {
+  if (!Number.isInteger(maxPerVideo) || maxPerVideo < 1)
+    throw new RangeError(`at most ${maxPerVideo} frames per video is not a count`);
+  const count = groups.videoOf.length;
+  const wanted = new Uint8Array(count);
+  const out = new Int32Array(candidates.length);
+  let n = 0;
+  for (const i of candidates) {
+    if (i < 0 || i >= count) throw new RangeError(`candidate ${i} is outside the table`);
+    if ((groups.videoOf[i] as number) < 0) out[n++] = i;
+    else wanted[i] = 1;
+  }
+  const run = new Int32Array(candidates.length);
+  const videos = groups.videoStart.length - 1;
+  for (let v = 0; v < videos; v++) {
+    let c = 0;
+    for (let p = groups.videoStart[v] as number; p < (groups.videoStart[v + 1] as number); p++) {
+      const i = groups.frameOrder[p] as number;
+      if (wanted[i] === 1) run[c++] = i;
+    }
+    if (c <= maxPerVideo) {
+      out.set(run.subarray(0, c), n);
+      n += c;
+      continue;
+    }
+    for (let j = 0; j < maxPerVideo; j++) {
+      const from = Math.floor((j * c) / maxPerVideo);
+      const to = Math.floor(((j + 1) * c) / maxPerVideo);
+      out[n++] = run[from + Math.floor(random() * (to - from))] as number;
+    }
+  }
+  return out.slice(0, n).sort();
+}
+
 /**
  * The `size` candidates with the lowest check score (0 = surely wrong), ascending,
  * ties by sample index. NaN scores (AU label `null` or absent, or no rule for the
@@ -239,7 +338,14 @@ export function randomStratifiedSample(
  * filter.ts's 'score-asc' also orders them. A small set out of a large dataset is
  * picked with a bounded heap, O(n log size), rather than by sorting everything.
  */
-export function worstFirst(candidates: Int32Array, score: Float32Array, size: number): Int32Array {
+export function worstFirst(
+  candidates: Int32Array,
+  score: Float32Array,
+  size: number,
+  /** At most maxPerVideo samples of one video (videoOf: per sample, -1 for none). */
+  cap?: { videoOf: Int32Array; maxPerVideo: number },
+): Int32Array {
+  if (cap) return worstFirstCapped(candidates, score, size, cap.videoOf, cap.maxPerVideo);
   const scored = new Int32Array(candidates.length);
   const unscored = new Int32Array(candidates.length);
   let ns = 0;
@@ -272,6 +378,65 @@ export function worstFirst(candidates: Int32Array, score: Float32Array, size: nu
     );
   }
   return out;
+}
+
+/**
+ * worstFirst taking at most maxPerVideo of each video: down the worst-first order, a
+ * sample whose video has its share already is passed over. The heap looks at the
+ * worst `size` first and, when capped videos leave the set short, at four times more,
+ * and so on: a few rounds of O(n log k) rather than a sort of everything.
+ */
+function worstFirstCapped(
+  candidates: Int32Array,
+  score: Float32Array,
+  size: number,
+  videoOf: Int32Array,
+  maxPerVideo: number,
+): Int32Array {
+  if (!Number.isInteger(maxPerVideo) || maxPerVideo < 1)
+    throw new RangeError(`at most ${maxPerVideo} frames per video is not a count`);
+  const want = Math.min(Math.max(0, size), candidates.length);
+  const scored = new Int32Array(candidates.length);
+  const unscored = new Int32Array(candidates.length);
+  let ns = 0;
+  let nu = 0;
+  for (const i of candidates) {
+    const s = score[i];
+    if (s === undefined || Number.isNaN(s)) unscored[nu++] = i;
+    else scored[ns++] = i;
+  }
+  const before = (a: number, b: number) => {
+    const sa = score[a] as number;
+    const sb = score[b] as number;
+    return sa < sb || (sa === sb && a < b);
+  };
+  const out = new Int32Array(want);
+  let taken = 0;
+  const perVideo = new Map<number, number>();
+  const take = (ordered: Int32Array): void => {
+    for (let k = 0; k < ordered.length && taken < want; k++) {
+      const i = ordered[k] as number;
+      const v = videoOf[i] ?? -1;
+      if (v >= 0) {
+        const had = perVideo.get(v) ?? 0;
+        if (had >= maxPerVideo) continue;
+        perVideo.set(v, had + 1);
+      }
+      out[taken++] = i;
+    }
+  };
+  const pool = scored.subarray(0, ns);
+  for (let look = Math.max(1, want); ; look *= 4) {
+    const all = look * 8 >= ns;
+    const best = all ? pool.slice() : smallestK(pool, look, before);
+    best.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    taken = 0;
+    perVideo.clear();
+    take(best);
+    if (taken === want || all) break;
+  }
+  if (taken < want) take(unscored.subarray(0, nu).sort());
+  return out.slice(0, taken);
 }
 
 /** The k first values under `before`, unordered: a max-heap of the k best so far. */

@@ -11,6 +11,8 @@ import {
   type SampleFilterInput,
 } from './filter';
 import { RuleSetSchema } from './schema';
+import { groupFrames } from '../labels/groups';
+import { textColumnOf } from '../labels/text-column';
 import { comparatorSort, tableOf } from './test-support';
 
 const rules = RuleSetSchema.parse({
@@ -220,6 +222,49 @@ describe('applyFilter sorts as the comparator sort did', () => {
   });
 });
 
+describe('applyFilter by video and subject', () => {
+  // Two subjects, three videos, a still; the subject is the name's part before '_'.
+  const names = [
+    'F001_T1/00002.jpg',
+    'F001_T1/00001.jpg',
+    'F001_T2/00001.jpg',
+    'F002_T1/00001.jpg',
+    'still.jpg',
+  ];
+  const frames = {
+    ...tableOf(names.map(() => ({ classId: 0, aus: [12] }))),
+    names: textColumnOf(names),
+  };
+  const groups = groupFrames(frames.names, (video) => video.split('_')[0] ?? null);
+  const frameCheck = checkTable(frames, rules);
+
+  it.each<[string, Omit<SampleFilterInput, 'version'>, number[]]>([
+    ['no condition', {}, [0, 1, 2, 3, 4]],
+    ['one video', { videos: ['F001_T1'] }, [0, 1]],
+    ['any of two videos', { videos: ['F001_T2', 'F002_T1'] }, [2, 3]],
+    ['one subject', { subjects: ['F001'] }, [0, 1, 2]],
+    [
+      'a subject and a video: both must hold',
+      { subjects: ['F001'], videos: ['F001_T2', 'F002_T1'] },
+      [2],
+    ],
+    ['a video not in the dataset', { videos: ['F009_T1'] }, []],
+    ['with other conditions', { subjects: ['F002'], classIds: [0] }, [3]],
+  ])('%s', (_, partial, expected) => {
+    const filter = SampleFilterSchema.parse({ version: 1, ...partial });
+    expect(Array.from(applyFilter(frames, frameCheck, null, filter, undefined, groups))).toEqual(
+      expected,
+    );
+  });
+
+  it('a video or subject condition matches nothing in a dataset of stills', () => {
+    for (const partial of [{ videos: ['F001_T1'] }, { subjects: ['F001'] }]) {
+      const filter = SampleFilterSchema.parse({ version: 1, ...partial });
+      expect(Array.from(applyFilter(frames, frameCheck, null, filter))).toEqual([]);
+    }
+  });
+});
+
 describe('SampleFilterSchema and SavedFilterSchema', () => {
   it('fills every default from a bare version', () => {
     expect(ALL_SAMPLES_FILTER).toEqual({
@@ -235,6 +280,8 @@ describe('SampleFilterSchema and SavedFilterSchema', () => {
       notNull: false,
       flaggedOnly: false,
       runs: [],
+      videos: [],
+      subjects: [],
       sort: 'index',
     });
   });
@@ -314,6 +361,31 @@ describe('SampleFilterSchema and SavedFilterSchema', () => {
     ['a bad filter', { name: 'x', filter: { version: 1, sort: 'up' } }, false],
   ])('saved filter: %s', (_, data, ok) => {
     expect(SavedFilterSchema.safeParse(data).success).toBe(ok);
+  });
+
+  it('reads a filter saved before videos and subjects as any video, any subject', () => {
+    const stored = JSON.parse(
+      JSON.stringify({ name: 'Train', filter: { version: 1, splits: [0], sort: 'suspicion' } }),
+    );
+    const saved = SavedFilterSchema.parse(stored);
+    expect(saved.filter.videos).toEqual([]);
+    expect(saved.filter.subjects).toEqual([]);
+    expect(saved.filter.splits).toEqual([0]);
+  });
+
+  it.each<[string, unknown]>([
+    ['a video that is not a string', { version: 1, videos: [3] }],
+    ['subjects that are not a list', { version: 1, subjects: 'F001' }],
+  ])('rejects %s', (_, data) => {
+    expect(SampleFilterSchema.safeParse(data).success).toBe(false);
+  });
+
+  it('round-trips a saved filter of videos and subjects through JSON', () => {
+    const saved = SavedFilterSchema.parse({
+      name: 'F001, first task',
+      filter: { version: 1, videos: ['F001_T1'], subjects: ['F001'] },
+    });
+    expect(SavedFilterSchema.parse(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
   });
 
   it('round-trips a saved filter through JSON', () => {

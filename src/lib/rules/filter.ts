@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namesWanted, type FrameGroups } from '../labels/groups';
 import { AuStatus, type SampleTable } from '../labels/types';
 import { REASON_KINDS, ReasonBit, VERDICTS, VerdictCode, type CheckColumns } from './check';
 import { LIKELY_MISLABELLED_FLAG } from './overview';
@@ -78,6 +79,12 @@ export const SampleFilterSchema = z
      * prediction for never matches. "Baseline right, multi-task wrong" is two of them.
      */
     runs: z.array(z.object({ runId: z.string().min(1), correct: z.boolean() })).default([]),
+    /**
+     * Frame datasets only: any of these videos, any of these subjects (by name, as
+     * labels/groups.ts reads them). Filters saved before them read as "any".
+     */
+    videos: z.array(z.string()).default([]),
+    subjects: z.array(z.string()).default([]),
     /** 'score-*': check score, NaN last; 'suspicion' / 'posterior-asc': worst first, unscored last. */
     sort: SampleSortSchema.default('index'),
   })
@@ -117,6 +124,9 @@ export interface IssueColumns {
   rank: Float32Array;
 }
 
+/** What filtering needs of a frame dataset's videos and subjects (labels/groups.ts). */
+export type GroupColumns = Pick<FrameGroups, 'videos' | 'subjects' | 'videoOf' | 'subjectOf'>;
+
 /**
  * Indices of the matching samples, sorted. One pass over the columns, then the sort: an
  * O(n) radix sort by the Float32 key (NaN last, ties by sample index; see sort-by-key.ts).
@@ -130,6 +140,8 @@ export function applyFilter(
   filter: SampleFilter,
   /** The runs' correctness per sample; a run not in it (removed) matches nothing. */
   runCorrectness: RunCorrectness = EMPTY_RUN_CORRECTNESS,
+  /** The videos and subjects of a frame dataset; null for stills, where a video or subject condition matches nothing. */
+  groups: GroupColumns | null = null,
 ): Int32Array {
   const runConditions = filter.runs.map(({ runId, correct }) => ({
     column: runCorrectness.get(runId) ?? null,
@@ -143,6 +155,12 @@ export function applyFilter(
   const absent = maskOf(filter.auAbsent);
   const needsCoded = filter.notNull || filter.auPresent.length > 0 || filter.auAbsent.length > 0;
   const score = filter.score;
+  const videoWanted =
+    filter.videos.length > 0 ? namesWanted(groups?.videos ?? [], filter.videos) : null;
+  const subjectWanted =
+    filter.subjects.length > 0 ? namesWanted(groups?.subjects ?? [], filter.subjects) : null;
+  const videoOf = groups?.videoOf ?? null;
+  const subjectOf = groups?.subjectOf ?? null;
 
   const out = new Int32Array(table.count);
   let m = 0;
@@ -156,6 +174,9 @@ export function applyFilter(
     }
     if (classSet && !classSet.has(table.classIds[i] as number)) continue;
     if (splitSet && !splitSet.has(table.splits[i] as number)) continue;
+    if (videoWanted && (videoOf === null || videoWanted[videoOf[i] as number] !== 1)) continue;
+    if (subjectWanted && (subjectOf === null || subjectWanted[subjectOf[i] as number] !== 1))
+      continue;
     const status = table.auStatus[i];
     if (filter.nullOnly && status !== AuStatus.null) continue;
     if (needsCoded && status !== AuStatus.coded) continue;

@@ -13,11 +13,11 @@ export class SampleBrowser {
   constructor(private readonly library: () => DatasetLibrary) {}
 
   indices = $derived.by(() => {
-    const { table, check, issues, runCorrectness } = this.library();
+    const { table, check, issues, runCorrectness, frames } = this.library();
     if (!table) return new Int32Array(0);
     // Until the first check arrives, the label filter cannot apply: show every sample.
     const filtered = check
-      ? applyFilter(table, check, issues, this.filter, runCorrectness)
+      ? applyFilter(table, check, issues, this.filter, runCorrectness, frames.groups)
       : Int32Array.from({ length: table.count }, (_, i) => i);
     return refineSamples(table, filtered, this.query);
   });

@@ -61,6 +61,7 @@ import { thumbnailStore } from '../store/thumbnails';
 import { readFromFolder, requestFolderAccess } from './image-folder';
 import { ImageCache } from './image-cache';
 import { ReviewState } from './review.svelte';
+import { FrameState } from './frames.svelte';
 
 export type { DatasetMeta, SavedFilterRecord, MissingImages, StorageInfo };
 
@@ -93,6 +94,13 @@ export class DatasetLibrary {
   private folder: { record: ImageFolderRecord; pathOf: Map<string, string> | null } | null = null;
 
   open = $derived(this.datasets.find((d) => d.id === this.openId) ?? null);
+
+  /** The open dataset's videos and subjects, when its samples are frames (its format says). */
+  readonly frames = new FrameState(
+    () => this.table,
+    () => this.open?.format ?? null,
+    () => this.open?.scheme ?? null,
+  );
 
   /**
    * Every sample checked against the rule set, the evidence about every label and the

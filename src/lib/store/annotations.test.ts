@@ -63,6 +63,26 @@ describe('saved filters', () => {
     expect(saved?.filter.verdicts).toEqual(['atypical']);
     expect(saved?.filter.splits).toEqual([0]);
   });
+
+  it('reads a filter stored before videos and subjects, and stores one with them', async () => {
+    const db = freshDb();
+    // As stored before frame datasets: no videos or subjects fields at all.
+    await db.savedFilters.add({
+      datasetId: 'a',
+      name: 'train',
+      filter: { version: 1, splits: [0] } as unknown as SampleFilter,
+      createdAt: 1,
+    });
+    const frames = SampleFilterSchema.parse({
+      version: 1,
+      videos: ['F001_T1'],
+      subjects: ['F001'],
+    });
+    await saveFilter('a', 'one video', frames, db);
+    const [video, train] = await listSavedFilters('a', db);
+    expect(train?.filter).toMatchObject({ splits: [0], videos: [], subjects: [] });
+    expect(video?.filter).toMatchObject({ videos: ['F001_T1'], subjects: ['F001'] });
+  });
 });
 
 describe('settings', () => {

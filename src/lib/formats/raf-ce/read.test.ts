@@ -8,6 +8,7 @@ import {
   readRafCeAu,
   readRafCeEmotion,
   readRafCePartition,
+  separatorName,
   type RafCeRole,
 } from './read';
 import {
@@ -57,6 +58,49 @@ describe('rafCeRole', () => {
     ['list_patition_label.txt', null],
   ])('%s', (name, role) => {
     expect(rafCeRole(name)).toBe(role);
+  });
+});
+
+describe('separatorName', () => {
+  it.each<[string, string]>([
+    [' ', 'one space'],
+    ['  ', '2 spaces'],
+    ['\t', 'a tab'],
+    ['\t\t\t', '3 tabs'],
+    [' \t', '" \\t"'],
+    ['\u3000', '"\u3000"'],
+  ])('%j is %s', (separator, name) => {
+    expect(separatorName(separator)).toBe(name);
+  });
+});
+
+describe('RAF-CE reader: the separator between image and value', () => {
+  it.each<[string, string, string | undefined, number[]]>([
+    // [case, file, SourceFile.separator, lines warned]
+    ['one space', '0001.jpg 1+2\n0002.jpg null\n', undefined, []],
+    ['two spaces', '0001.jpg  1+2\n0002.jpg  null\n', '  ', []],
+    ['a tab', '0001.jpg\t1+2\n0002.jpg\tnull\n', '\t', []],
+    ['space and tab', '0001.jpg \t1+2\n0002.jpg \tnull\n', ' \t', []],
+    ['beyond ASCII (general path)', '0001.jpg\u30001\n0002.jpg\u3000null\n', '\u3000', []],
+    ['a tab on one line', '0001.jpg 1\n0002.jpg 2\n0003.jpg\t4\n', undefined, [3]],
+    ['mostly two spaces', '0001.jpg 1\n0002.jpg  2\n0003.jpg  4\n', '  ', [1]],
+    ['three kinds', '0001.jpg 1\n0002.jpg\t2\n0003.jpg  4\n0004.jpg 5\n', undefined, [2]],
+    ['no rows', '\n', undefined, []],
+  ])('%s', (_, text, separator, warned) => {
+    for (const sizes of [[text.length + 10], [1], [5]]) {
+      const reader = new RafCeReader(RAFCE_FILE_NAMES.au, 'au');
+      const bytes = new TextEncoder().encode(text);
+      for (let at = 0, k = 0; at < bytes.length; k++) {
+        const size = sizes[k % sizes.length] as number;
+        reader.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const read = reader.finish();
+      expect(read.source?.separator).toBe(separator);
+      const warnings = read.problems.filter((p) => p.kind === 'separator');
+      expect(warnings.map((p) => p.line)).toEqual(warned);
+      expect(warnings.every((p) => p.severity === 'warning')).toBe(true);
+    }
   });
 });
 
@@ -209,7 +253,17 @@ describe('RAF-CE readers on broken files', () => {
         [2, '0002.jpg', 'L12+24 '],
         [3, '0003.jpg', 'null  '],
       ],
-      [],
+      [
+        {
+          kind: 'separator',
+          severity: 'warning',
+          line: 2,
+          field: 'separator',
+          raw: '"\\t"',
+          message:
+            'lines differ in the whitespace between image and value: one space on 2 lines, a tab on 1 line (first on line 2); an untouched export writes one space on every line',
+        },
+      ],
     ],
     [
       'bad-au/RAFCE_AUlabel.txt',
@@ -373,10 +427,12 @@ function referenceRead(file: InputFile, role: RafCeRole): ReadResult {
   const seen = new ImagesSeen();
   const classIds = new Set(RAFCE_SCHEME.classes.map((c) => c.id));
   const readAu = auValueReader(file.name);
+  /** The separator of each accepted row, by separator in order of appearance: rows and first line. */
+  const separators = new Map<string, { rows: number; line: number }>();
   const read = readLines(file, role, (line, text, problems) => {
-    const match = /^\s*(\S+)(?:\s+(.*))?$/.exec(text);
+    const match = /^\s*(\S+)(?:(\s+)(.*))?$/.exec(text);
     const image = match?.[1] ?? '';
-    const value = match?.[2] ?? '';
+    const value = match?.[3] ?? '';
     const trimmed = value.trim();
     const record: LabelRecord = { line, image };
     const reject = (kind: Problem['kind'], raw: string, message: string) => {
@@ -429,8 +485,36 @@ function referenceRead(file: InputFile, role: RafCeRole): ReadResult {
     }
     if (isDuplicateImage(seen, file.name, line, image, problems)) return null;
     if (role === 'au') record.au = readAu(line, value, problems);
+    const separator = match?.[2] ?? '';
+    const seenSeparator = separators.get(separator);
+    if (seenSeparator) seenSeparator.rows++;
+    else separators.set(separator, { rows: 1, line });
     return record;
   });
+  // The most common separator is written back (the first seen among equals); others are reported.
+  const all = [...separators].map(([separator, seen]) => ({ separator, ...seen }));
+  let chosen = all[0];
+  for (const entry of all) if (chosen && entry.rows > chosen.rows) chosen = entry;
+  if (read.source && chosen && chosen.separator !== ' ') read.source.separator = chosen.separator;
+  if (all.length > 1 && chosen) {
+    const firstOther = all.filter((entry) => entry !== chosen).sort((a, b) => a.line - b.line)[0];
+    const tally = all.map(
+      ({ separator, rows, line }) =>
+        `${separatorName(separator)} on ${rows} line${rows === 1 ? '' : 's'}` +
+        (line === firstOther?.line ? ` (first on line ${line})` : ''),
+    );
+    read.problems.push(
+      makeProblem(
+        file.name,
+        firstOther?.line ?? 0,
+        'separator',
+        'warning',
+        'separator',
+        JSON.stringify(firstOther?.separator),
+        `lines differ in the whitespace between image and value: ${tally.join(', ')}; an untouched export writes ${separatorName(chosen.separator)} on every line`,
+      ),
+    );
+  }
   return {
     rows: columnsFromRecords(read.records),
     problems: read.problems,

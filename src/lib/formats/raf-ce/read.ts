@@ -86,8 +86,8 @@ function mayHoldUnicodeSpace(bytes: Uint8Array, start: number, end: number): boo
   return false;
 }
 
-/** `image value`; the value is the rest of the line after the first whitespace run. */
-const IMAGE_VALUE = /^\s*(\S+)(?:\s+(.*))?$/;
+/** `image value`; the value is the rest of the line after the first whitespace run (the separator). */
+const IMAGE_VALUE = /^\s*(\S+)(?:(\s+)(.*))?$/;
 
 const SPACE = 32;
 const TAB = 9;
@@ -148,6 +148,17 @@ export class RafCeReader {
   private readonly utf8 = new TextDecoder();
   /** 1 for the AU ids in auIssues: a million rows look here, not in a map of arrays. */
   private auHasIssues = new Uint8Array(1024);
+  /**
+   * The whitespace between name and value of the first row accepted, kept so that an
+   * export writes it back; with its byte length (-1 when not all ASCII, 0 before the
+   * first row) and first byte, so that each row is checked against it without a string.
+   */
+  private separator = '';
+  private separatorBytes = 0;
+  private separatorFirstByte = -1;
+  private separatorLine = 0;
+  /** Rows whose separator differs from the first row's: rows and first line, by separator. */
+  private otherSeparators: Map<string, { rows: number; line: number }> | null = null;
   /**
    * While the images come in ascending order (as label files list them), no image
    * can repeat one before it, and no lookup is needed; after that, a map.
@@ -211,12 +222,77 @@ export class RafCeReader {
       auValues: this.auValues,
     };
     const { lines, ...written } = end;
-    return {
-      rows,
-      problems: this.problems,
-      rowsRead: this.rowsRead,
-      source: sourceFileFrom(this.fileName, this.role, written, lines),
-    };
+    const source = sourceFileFrom(this.fileName, this.role, written, lines);
+    const separator = this.separatorToWrite();
+    if (separator !== ' ') source.separator = separator;
+    return { rows, problems: this.problems, rowsRead: this.rowsRead, source };
+  }
+
+  /**
+   * Notes the separator of an accepted row. Rows are checked against the first row's
+   * by their bytes (readBytes); only a row that differs, or the first, comes here.
+   */
+  private noteSeparator(separator: string, line: number): void {
+    if (this.separatorBytes === 0) {
+      this.separator = separator;
+      this.separatorBytes = /^[\t ]+$/.test(separator) ? separator.length : -1;
+      this.separatorFirstByte = separator.charCodeAt(0);
+      this.separatorLine = line;
+      return;
+    }
+    if (separator === this.separator) return;
+    const others = (this.otherSeparators ??= new Map());
+    const seen = others.get(separator);
+    if (seen) seen.rows++;
+    else others.set(separator, { rows: 1, line });
+  }
+
+  /** Whether bytes[from, to) are the first row's separator (its length and first byte already match). */
+  private sameSeparator(bytes: Uint8Array, from: number, to: number): boolean {
+    const separator = this.separator;
+    for (let k = from + 1; k < to; k++)
+      if (bytes[k] !== separator.charCodeAt(k - from)) return false;
+    return true;
+  }
+
+  /**
+   * The separator an export writes on every line: the rows' own when they all have
+   * the same, otherwise the most common (the first seen among equals), and a warning
+   * that an untouched export will not be byte-identical on the other lines.
+   */
+  private separatorToWrite(): string {
+    if (this.separatorBytes === 0) return ' ';
+    const others = this.otherSeparators;
+    if (!others) return this.separator;
+    let otherRows = 0;
+    for (const { rows } of others.values()) otherRows += rows;
+    const all = [
+      { separator: this.separator, rows: this.rowCount - otherRows, line: this.separatorLine },
+      ...[...others].map(([separator, seen]) => ({ separator, ...seen })),
+    ];
+    const chosen = all.reduce((best, next) => (next.rows > best.rows ? next : best));
+    const rest = all.filter((entry) => entry !== chosen);
+    const firstOther = rest.reduce((first, next) => (next.line < first.line ? next : first));
+    const tally = all
+      .map(
+        ({ separator, rows, line }) =>
+          `${separatorName(separator)} on ${rows} line${rows === 1 ? '' : 's'}${
+            line === firstOther.line ? ` (first on line ${line})` : ''
+          }`,
+      )
+      .join(', ');
+    this.problems.push(
+      makeProblem(
+        this.fileName,
+        firstOther.line,
+        'separator',
+        'warning',
+        'separator',
+        JSON.stringify(firstOther.separator),
+        `lines differ in the whitespace between image and value: ${tally}; an untouched export writes ${separatorName(chosen.separator)} on every line`,
+      ),
+    );
+    return chosen.separator;
   }
 
   /**
@@ -311,6 +387,15 @@ export class RafCeReader {
               accepted = true;
             }
           }
+          // Most files use one separator throughout: a length and a byte tell it, without a string.
+          const separatorLength = valueStart - imageEnd;
+          if (
+            accepted &&
+            (separatorLength !== this.separatorBytes ||
+              bytes[imageEnd] !== this.separatorFirstByte ||
+              (separatorLength > 1 && !this.sameSeparator(bytes, imageEnd, valueStart)))
+          )
+            this.noteSeparator(this.pieceText(imageEnd, valueStart), line);
         }
       }
       if (end < 0) {
@@ -429,7 +514,7 @@ export class RafCeReader {
     const role = this.role;
     const match = IMAGE_VALUE.exec(text);
     const image = match?.[1] ?? '';
-    const value = match?.[2] ?? '';
+    const value = match?.[3] ?? '';
     const trimmed = value.trim();
     let kind: ProblemKind | null = null;
     let raw = trimmed;
@@ -478,6 +563,7 @@ export class RafCeReader {
     }
     // Trailing spaces are dropped for parsing; the exact text is kept for export.
     if (role === 'au') accepted = this.auId(line, value);
+    this.noteSeparator(match?.[2] ?? ' ', line);
     this.addRow(line, accepted);
   }
 
@@ -632,6 +718,15 @@ class ByteIds {
           old[at + 3] as number,
         );
   }
+}
+
+/** A separator in words, for the report: "one space", "2 spaces", "a tab", or as JSON. */
+export function separatorName(separator: string): string {
+  if (separator === ' ') return 'one space';
+  if (separator === '\t') return 'a tab';
+  if (/^ +$/.test(separator)) return `${separator.length} spaces`;
+  if (/^\t+$/.test(separator)) return `${separator.length} tabs`;
+  return JSON.stringify(separator);
 }
 
 /** Read a whole RAF-CE file by its role. */

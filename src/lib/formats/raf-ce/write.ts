@@ -6,8 +6,10 @@ import type { ExportFile, LabelWriterInput } from '../format';
 /**
  * RAF-CE's drop-in files: one `image value` file per role the source had (emotion,
  * AU, partition). Each reproduces its source's end-of-line, final newline, BOM and
- * encoding; an AU value is written as its raw text, so an untouched export with
- * nothing dropped is byte-identical to the imported files. Samples in table order.
+ * encoding, and the whitespace between name and value (SourceFile.separator: one
+ * space unless the source's lines all had another); an AU value is written as its raw
+ * text, so an untouched export with nothing dropped is byte-identical to the imported
+ * files. Samples in table order.
  */
 
 const RAFCE_ROLES = ['emotion', 'au', 'split'] as const;
@@ -28,6 +30,8 @@ export function writeRafCe(input: LabelWriterInput): ExportFile[] {
     }
     if (!source) continue;
     const sink = new LineSink(source.eol);
+    // Whitespace only: anything else would join name and value into one field.
+    const separator = source.separator && /^\s+$/.test(source.separator) ? source.separator : ' ';
     const names = table.names;
     for (let k = 0; k < kept.length; k++) {
       const i = kept[k] as number;
@@ -41,7 +45,7 @@ export function writeRafCe(input: LabelWriterInput): ExportFile[] {
       } else {
         value = auValueText(labels, i);
       }
-      if (value !== null) sink.push(`${textAt(names, i)} ${value}`);
+      if (value !== null) sink.push(`${textAt(names, i)}${separator}${value}`);
     }
     files.push({
       path: baseName(source.name),

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AuReviewApp } from './pages/app';
+import { ExportScreen, exportText } from './pages/export';
 import { FramesView } from './pages/frames';
 
 /**
@@ -169,4 +170,35 @@ test('a review set stratified by subject takes at most one frame of each video',
   await expect(page.getByRole('table', { name: 'Review sets' })).toContainText(
     'by subject, at most 1 a video',
   );
+});
+
+test('an ABAW set exports the same AU matrix and statistics layout as RAF-CE, and its files back as they came', async ({
+  page,
+}) => {
+  const app = await importFrames(page);
+  await app.goTo('Export');
+  const files = await new ExportScreen(page).download();
+  // The drop-in files: one per video, byte for byte as imported.
+  for (const [video, frames] of Object.entries(VIDEOS))
+    expect(exportText(files, `labels/${video}.txt`)).toBe(abawFile(frames).toString());
+  // The matrix: the fixed columns, then the format's 12 AUs, whatever the set holds.
+  const matrix = exportText(files, 'au_matrix.csv').trim().split('\n');
+  expect(matrix[0]).toBe(
+    ['image', 'class_id', 'class_name', 'split', ...ABAW_AUS.map((au) => `AU${au}`)].join(','),
+  );
+  expect(matrix).toHaveLength(1 + 12);
+  const row = (image: string) => matrix.find((r) => r.startsWith(`${image},`))?.split(',') ?? [];
+  // Not annotated is -1 everywhere; a frame with no AU active is 0 everywhere.
+  expect(row('video10-1/00002.jpg').slice(4)).toEqual(Array(12).fill('-1'));
+  expect(row('118-30-640x480_right/00003.jpg').slice(4)).toEqual(Array(12).fill('0'));
+  expect(row('118-30-640x480_left/00001.jpg').slice(4)).toEqual(
+    ABAW_AUS.map((au) => ([6, 12, 25].includes(au) ? '1' : '0')),
+  );
+  // The statistics the README's training snippet reads, in the matrix's AU order.
+  const stats = JSON.parse(exportText(files, 'training_stats.json'));
+  expect(stats.au.aus.map((a: { au: number }) => a.au)).toEqual(ABAW_AUS);
+  expect(stats.au.coded).toBe(10);
+  const au12 = stats.au.aus.find((a: { au: number }) => a.au === 12);
+  expect(au12.positives).toBe(4);
+  expect(au12.posWeight).toBeCloseTo(6 / 4, 6);
 });

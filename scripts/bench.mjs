@@ -745,10 +745,12 @@ function markdown(results) {
   out.push('the three files as streams and parses them, `importLabelStreams`) then `save`');
   out.push('(`saveImportedDataset`, in the same worker). The session, and with it its worker, is');
   out.push('made before the clock starts, as the screen makes it when it opens.');
-  out.push('Floor: read the same files, decode and split each line at its first space in a');
-  out.push('worker and send the columns back (bench/floor.worker.ts: no validation, no AU');
-  out.push('parsing, no join, no report), then write the same page records the app stored with');
-  out.push("raw IndexedDB (same key and index as the app's table) in one transaction.");
+  out.push('Floor: read the same files; in a worker, one pass over the bytes of each that finds');
+  out.push('line and field boundaries, parses class and split ids into typed arrays and checks,');
+  out.push("byte for byte, that the AU and partition files name the emotion file's images line");
+  out.push('by line (bench/floor.worker.ts: no string, no validation, no AU parsing, no join by');
+  out.push('name, no report); then write the same page records the app stored with raw');
+  out.push("IndexedDB (same key and index as the app's table) in one transaction.");
   out.push('');
   out.push(
     '| samples | app | of which read+parse / save | floor | of which read / split / write | ratio | target | result |',
@@ -1379,10 +1381,18 @@ async function writeReport(file, generated) {
   const begin = '<!-- bench:begin';
   const end = '<!-- bench:end -->';
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  // The video piece runs on its own (--only videos): its last section is kept.
+  const v0 = text.indexOf(VIDEOS_BEGIN);
+  const v1 = text.indexOf(VIDEOS_END);
+  const videos = v0 >= 0 && v1 > v0 ? text.slice(v0, v1 + VIDEOS_END.length) : '';
   const a = text.indexOf(begin);
   const b = text.indexOf(end);
   if (a >= 0 && b > a) text = text.slice(0, a) + generated + text.slice(b + end.length);
   else text = `# Benchmarks\n\n${generated}\n`;
+  if (videos && !generated.includes(VIDEOS_BEGIN)) {
+    const at = text.indexOf(end);
+    text = `${text.slice(0, at)}${videos}\n\n${text.slice(at)}`;
+  }
   // Formatted as `npm run lint` (prettier --check .) expects it.
   const options = (await prettier.resolveConfig(file)) ?? {};
   fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));

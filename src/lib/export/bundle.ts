@@ -80,7 +80,14 @@ export interface ExportBundle {
  * Every file of the export, in their zip order: README.txt, labels/..., au_matrix.csv,
  * training_stats.json, provenance.json, changelog.csv.
  */
-export function buildExportFiles(input: ExportInput): ExportBundle {
+export function buildExportFiles(
+  input: ExportInput,
+  /**
+   * Told of the AU matrix as soon as it is written, before the other files: the export
+   * worker hands it to a second core to compress while the rest is written.
+   */
+  onMatrix?: (matrix: ExportFile) => void,
+): ExportBundle {
   const { table, final, policy, scheme, splitNames } = input;
   // Whatever the store held, only labels that pass the check are written (validate.ts).
   const selection = input.selection?.labelsChecked
@@ -99,6 +106,11 @@ export function buildExportFiles(input: ExportInput): ExportBundle {
     given: input.aus,
   });
   const auNotes = auMatrixNotes(labels, kept, auColumns);
+  const matrixFile: ExportFile = {
+    path: AU_MATRIX_FILE,
+    bytes: utf8(writeAuMatrix({ table, labels, kept, scheme, splitNames, aus: auColumns })),
+  };
+  onMatrix?.(matrixFile);
 
   const labelFiles = writeLabelFiles({
     format: input.format,
@@ -110,7 +122,6 @@ export function buildExportFiles(input: ExportInput): ExportBundle {
     sourceFiles: input.sourceFiles,
     csv: input.csv ?? null,
   }).map((file) => ({ ...file, path: `${LABELS_FOLDER}/${file.path}` }));
-  const matrix = writeAuMatrix({ table, labels, kept, scheme, splitNames, aus: auColumns });
   const stats = computeTrainingStats({
     dataset: input.dataset,
     table,
@@ -146,7 +157,7 @@ export function buildExportFiles(input: ExportInput): ExportBundle {
   const files: ExportFile[] = [
     { path: README_FILE, bytes: utf8(readme) },
     ...labelFiles,
-    { path: AU_MATRIX_FILE, bytes: utf8(matrix) },
+    matrixFile,
     { path: STATS_FILE, bytes: utf8(JSON.stringify(stats, null, 2) + '\n') },
     { path: PROVENANCE_FILE, bytes: utf8(writeProvenance(log)) },
     { path: CHANGELOG_FILE, bytes: utf8(writeChangelog(log)) },

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import {
-  assembleZip,
-  compressionLevelFor,
-  crc32,
-  deflateEntry,
-  splitForTwoCores,
-  type ZipEntry,
-} from './zip';
+import { assembleZip, compressionLevelFor, crc32, deflateEntry, type ZipEntry } from './zip';
 
 /** The CRC fields of a zip's central directory, by entry name (as fflate's own zipSync records them). */
 function centralCrcs(zip: Uint8Array): Map<string, number> {
@@ -95,20 +88,5 @@ describe('assembleZip', () => {
     expect(() => assembleZip([files[0] as ZipEntry], new Map([['README.txt', other]]))).toThrow(
       /deflated from other bytes/,
     );
-  });
-});
-
-describe('splitForTwoCores', () => {
-  const file = (path: string, size: number): ZipEntry => ({ path, bytes: new Uint8Array(size) });
-  it.each([
-    ['the matrix alone against the rest', [80, 16, 16, 16, 1], ['f0'], ['f1', 'f2', 'f3', 'f4']],
-    ['the largest, however big', [100, 1], ['f0'], ['f1']],
-    ['two files to balance', [40, 30, 20, 10], ['f0', 'f3'], ['f1', 'f2']],
-    ['one file', [5], ['f0'], []],
-    ['none', [], [], []],
-  ])('%s', (_, sizes, elsewhere, here) => {
-    const split = splitForTwoCores(sizes.map((size, i) => file(`f${i}`, size)));
-    expect(split.elsewhere.map((f) => f.path)).toEqual(elsewhere);
-    expect(split.here.map((f) => f.path)).toEqual(here);
   });
 });

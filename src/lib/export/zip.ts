@@ -159,27 +159,3 @@ export function assembleZip(
   }
   return out;
 }
-
-/**
- * Which files a second core deflates: the largest first, while its share stays at
- * most about half of the bytes (the largest always goes, however big: it is the one
- * that would make the other core wait).
- */
-export function splitForTwoCores(files: readonly ZipEntry[]): {
-  here: ZipEntry[];
-  elsewhere: ZipEntry[];
-} {
-  const total = files.reduce((n, f) => n + f.bytes.length, 0);
-  const bySize = [...files].sort((a, b) => b.bytes.length - a.bytes.length);
-  const away = new Set<string>();
-  let sent = 0;
-  for (const file of bySize) {
-    if (away.size > 0 && sent + file.bytes.length > total / 2) continue;
-    away.add(file.path);
-    sent += file.bytes.length;
-  }
-  return {
-    here: files.filter((f) => !away.has(f.path)),
-    elsewhere: files.filter((f) => away.has(f.path)),
-  };
-}

@@ -1,13 +1,7 @@
 /// <reference lib="webworker" />
 import '../zod-setup';
 import { buildExportFiles } from '../export/bundle';
-import {
-  assembleZip,
-  deflateEntry,
-  splitForTwoCores,
-  type DeflatedEntry,
-  type ZipEntry,
-} from '../export/zip';
+import { assembleZip, deflateEntry, type DeflatedEntry, type ZipEntry } from '../export/zip';
 import { resolveFinalLabels } from '../review/decisions';
 import { loadSampleTable } from '../store/datasets';
 import type { DeflateRequest, DeflateResponse } from './deflate.worker';
@@ -15,8 +9,8 @@ import type { ExportRequest, ExportResponse } from './export-protocol';
 
 /**
  * Writes the export zip off the main thread: a million samples take seconds to
- * compress. The files are compressed on two cores: the largest in a second worker,
- * the rest here, at once.
+ * compress. The files are compressed on two cores: the AU matrix in a second worker as
+ * soon as it is written, the rest here, at once.
  */
 
 /** Deflates files in a second worker; null when one cannot be started (the caller does it all). */
@@ -50,15 +44,21 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   try {
     const table = await loadSampleTable(datasetId);
     const final = decisions.length > 0 ? resolveFinalLabels(table, decisions) : null;
+    // The matrix, the largest file, is written first and compressed on the second core
+    // while this one writes the other files and compresses them.
+    let away: Promise<DeflatedEntry[]> | null = null;
+    let awayPath: string | null = null;
     // The bundle makes the selection, with the evidence flags and the check of what is written.
-    const { files } = buildExportFiles({ ...input, table, final, flagged });
-    const { here, elsewhere } = splitForTwoCores(files);
-    const away = elsewhere.length > 0 ? deflateElsewhere(elsewhere) : null;
-    // This core deflates its share while the other worker deflates the rest.
-    const deflated = new Map((away ? here : files).map((f) => [f.path, deflateEntry(f)]));
+    const { files } = buildExportFiles({ ...input, table, final, flagged }, (matrix) => {
+      away = deflateElsewhere([matrix]);
+      if (away) awayPath = matrix.path;
+    });
+    const deflated = new Map(
+      files.filter((f) => f.path !== awayPath).map((f) => [f.path, deflateEntry(f)]),
+    );
     if (away) {
       // A failed second worker costs time, not the export: assembleZip deflates what is missing.
-      const fromAway = await away.catch(() => []);
+      const fromAway = await (away as Promise<DeflatedEntry[]>).catch(() => []);
       for (const entry of fromAway) deflated.set(entry.path, entry);
     }
     const zip = assembleZip(files, deflated);

@@ -5,14 +5,8 @@ import { recordsOf, textFile } from '../../labels/test-fixtures';
 import { textColumnToArray } from '../../labels/text-column';
 import type { InputFile, Problem, SourceFile } from '../../labels/types';
 import type { FormatRead } from '../format';
-import {
-  frameImageName,
-  frameOfImageName,
-  parseAbawHeader,
-  readAbaw,
-  splitOfPath,
-  videoOfPath,
-} from './read';
+import { frameImageName, frameOfImage } from '../frames';
+import { parseAbawHeader, readAbaw, splitOfPath, videoOfPath } from './read';
 import { ABAW_AU_HEADER, ABAW_EXPR_HEADER, ABAW_EXPR_SCHEME } from './scheme';
 import { abawFixture } from './test-fixtures';
 
@@ -92,7 +86,7 @@ describe('file names', () => {
     ['v', 123_456, 'v/123456.jpg'],
   ])('frame %s %i is %s, and back', (video, frame, name) => {
     expect(frameImageName(video, frame)).toBe(name);
-    expect(frameOfImageName(name)).toEqual({ video, frame });
+    expect(frameOfImage(name)).toEqual({ video, frame });
   });
 });
 

@@ -128,20 +128,6 @@ export function splitOfPath(path: string): number {
   return -1;
 }
 
-/** A frame's image name: `<video>/<n:05d>.jpg` (1-based n, as the dataset's cropped frames are named). */
-export function frameImageName(video: string, frame: number): string {
-  return `${video}/${String(frame).padStart(5, '0')}.jpg`;
-}
-
-/** The frame number of an image name `<video>/<digits>.<ext>`, with its video; null for other names. */
-export function frameOfImageName(name: string): { video: string; frame: number } | null {
-  const slash = name.lastIndexOf('/');
-  if (slash <= 0) return null;
-  const match = /^(\d+)\.[A-Za-z]+$/.exec(name.slice(slash + 1));
-  if (!match) return null;
-  return { video: name.slice(0, slash), frame: Number(match[1]) };
-}
-
 const LINE_FEED = 10;
 const CR = 13;
 const COMMA = 44;

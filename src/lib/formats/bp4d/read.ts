@@ -22,7 +22,7 @@ import {
   joinedFile,
   naturalOrder,
   repeatedFrameProblem,
-} from './frames';
+} from '../frames';
 
 /**
  * BP4D-Spontaneous (Zhang et al., 2014) AU occurrence: one CSV per video, named

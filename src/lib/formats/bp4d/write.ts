@@ -3,7 +3,7 @@ import { textAt } from '../../labels/text-column';
 import { DEFAULT_SOURCE, LineSink, encodeLike } from '../../labels/text-out';
 import { AuStatus, type SourceFile } from '../../labels/types';
 import type { ExportFile, LabelWriterInput } from '../format';
-import { PresentAus, decodeRuns, decodeSide, frameOfImage, samplesByVideo } from './frames';
+import { PresentAus, decodeRuns, decodeSide, frameOfImage, samplesByVideo } from '../frames';
 import { BP4D_AUS, bp4dVideoOf, parseBp4dHeader } from './read';
 
 /**

@@ -23,7 +23,7 @@ import {
   joinedFile,
   naturalOrder,
   repeatedFrameProblem,
-} from '../bp4d/frames';
+} from '../frames';
 
 /**
  * DISFA (Mavadati et al., 2013) AU intensities: one file per subject and AU,

@@ -3,7 +3,7 @@ import { textAt } from '../../labels/text-column';
 import { DEFAULT_SOURCE, LineSink, encodeLike } from '../../labels/text-out';
 import { AuStatus, type SourceFile } from '../../labels/types';
 import type { ExportFile, LabelWriterInput } from '../format';
-import { PresentAus, decodeRuns, decodeSide, frameOfImage, samplesByVideo } from '../bp4d/frames';
+import { PresentAus, decodeRuns, decodeSide, frameOfImage, samplesByVideo } from '../frames';
 import { DEFAULT_PRESENCE_THRESHOLD, DISFA_AUS, INTENSITY_LETTERS, disfaFileOf } from './read';
 
 /**

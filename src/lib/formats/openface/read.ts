@@ -1,3 +1,4 @@
+import { frameImageName } from '../frames';
 import { isFacsAu, parseAuString } from '../../labels/au';
 import { baseName, makeProblem, readLines, type AuValue } from '../../labels/records';
 import type { InputFile, Problem, SourceFile } from '../../labels/types';
@@ -178,7 +179,7 @@ export function openFaceStem(fileName: string): string {
  * the extension of the frames it extracts and of the datasets' images, is assumed.
  */
 export function openFaceImageName(kind: OpenFaceKind, stem: string, frame: number): string {
-  return kind === 'image' ? `${stem}.jpg` : `${stem}/${String(frame).padStart(5, '0')}.jpg`;
+  return kind === 'image' ? `${stem}.jpg` : frameImageName(stem, frame);
 }
 
 /** The text of cell `index` of a row whose comma positions are in `commas` (commas[k]: end of cell k). */

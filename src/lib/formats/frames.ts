@@ -1,12 +1,12 @@
-import { parseAuString, type AuIntensity } from '../../labels/au';
-import { makeProblem, nonCanonicalIdMessage, type AuValue } from '../../labels/records';
-import { textAt, type TextColumn } from '../../labels/text-column';
-import type { InputFile, Problem } from '../../labels/types';
+import { parseAuString, type AuIntensity } from '../labels/au';
+import { makeProblem, nonCanonicalIdMessage, type AuValue } from '../labels/records';
+import { textAt, type TextColumn } from '../labels/text-column';
+import type { InputFile, Problem } from '../labels/types';
 
 /**
- * What the frame formats of one file per video (BP4D) or per subject and AU (DISFA)
- * share: frame image names, the runs of frames their side values are kept as, and
- * the AU value of a frame that has no AU active.
+ * What the video formats (ABAW, BP4D, DISFA, OpenFace) share: frame image names, the
+ * runs of frames their side values are kept as, and the AU value of a frame that has no
+ * AU active.
  */
 
 /** `F001_T1/00012.jpg`: a frame's sample name, its number zero-padded to 5. */

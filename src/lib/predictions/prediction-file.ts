@@ -964,6 +964,19 @@ function finish(rows: PendingRows, spec: FinishSpec, problems: Collector): Predi
 }
 
 /** A name the user typed that the run cannot carry, as a problem; null when it can. */
+/** A row naming an image the dataset does not hold: warned, and skipped. */
+function unmatchedRow(file: string, line: number, field: string, image: string): Problem {
+  return makeProblem(
+    file,
+    line,
+    'unmatched',
+    'warning',
+    field,
+    image,
+    `image '${image}' is not in the dataset; row skipped`,
+  );
+}
+
 export function runNameProblem(name: string, fileName: string): Problem | null {
   const parsed = PredictionRunMetaSchema.shape.name.safeParse(name);
   if (parsed.success) return null;
@@ -1227,17 +1240,7 @@ function readCsvRows(
       sample = matcher.match(image);
       if (sample < 0) {
         rows.unmatched++;
-        problems.add(
-          makeProblem(
-            file.name,
-            line,
-            'unmatched',
-            'warning',
-            map.image as string,
-            image,
-            `image '${image}' is not in the dataset; row skipped`,
-          ),
-        );
+        problems.add(unmatchedRow(file.name, line, map.image as string, image));
         return true;
       }
     }
@@ -1334,17 +1337,7 @@ function readCsvRows(
       const sample = matcher.match(image);
       if (sample < 0) {
         rows.unmatched++;
-        problems.add(
-          makeProblem(
-            file.name,
-            line,
-            'unmatched',
-            'warning',
-            map.image as string,
-            image,
-            `image '${image}' is not in the dataset; row skipped`,
-          ),
-        );
+        problems.add(unmatchedRow(file.name, line, map.image as string, image));
         return;
       }
       rows.push(
@@ -1674,17 +1667,7 @@ export function readPredictionNpy(
       sample = matcher.match(image);
       if (sample < 0) {
         rows.unmatched++;
-        collected.add(
-          makeProblem(
-            (input.imageList as InputFile).name,
-            row,
-            'unmatched',
-            'warning',
-            'image',
-            image,
-            `image '${image}' is not in the dataset; row skipped`,
-          ),
-        );
+        collected.add(unmatchedRow((input.imageList as InputFile).name, row, 'image', image));
         continue;
       }
     }

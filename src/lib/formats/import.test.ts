@@ -282,7 +282,7 @@ describe('importLabelFiles on small files', () => {
         'raf-db/basic/EmoLabel/list_patition_label.txt',
         0,
         'file',
-        'a RAF-DB file (named list_patition_label.txt) in a RAF-CE import; ignored',
+        'a RAF-DB file (named list_patition_label.txt) in an import read as RAF-CE; ignored',
       ],
     ]);
     expect(result.problems.filter((p) => p.kind === 'duplicate-image')).toHaveLength(1);

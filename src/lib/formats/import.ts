@@ -124,7 +124,7 @@ export function importLabelFiles(
       fileProblems.push(
         ignoredFile(
           file,
-          `a ${formatById(best.format).name} file (${best.why}) in a ${format?.name ?? 'another'} import; ignored`,
+          `a ${formatById(best.format).name} file (${best.why}) in an import read as ${format?.name ?? 'another format'}; ignored`,
         ),
       );
   });

@@ -52,7 +52,7 @@ describe('fileVerdicts', () => {
   it('a forced format takes the files it can read and says why it cannot read the others', () => {
     const { verdicts } = verdictsOf([emotion, notes], { format: 'raf-db-basic' });
     expect(verdicts.map((v) => v.notTaken !== null)).toEqual([true, true]);
-    expect(verdicts[0]?.notTaken).toMatch(/a RAF-CE file .* in a RAF-DB import; ignored/);
+    expect(verdicts[0]?.notTaken).toMatch(/a RAF-CE file .* in an import read as RAF-DB; ignored/);
   });
 });
 

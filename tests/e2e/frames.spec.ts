@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { zipSync } from 'fflate';
 import { AuReviewApp } from './pages/app';
 import { ExportScreen, exportText } from './pages/export';
 import { FramesView } from './pages/frames';
@@ -201,4 +202,59 @@ test('an ABAW set exports the same AU matrix and statistics layout as RAF-CE, an
   const au12 = stats.au.aus.find((a: { au: number }) => a.au === 12);
   expect(au12.positives).toBe(4);
   expect(au12.posWeight).toBeCloseTo(6 / 4, 6);
+});
+
+/** A PNG `width` pixels wide, drawn by the browser: its width tells which file is shown. */
+async function pngOfWidth(page: Page, width: number): Promise<Uint8Array> {
+  const bytes = await page.evaluate(async (width) => {
+    const canvas = new OffscreenCanvas(width, 4);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    context.fillStyle = '#369';
+    context.fillRect(0, 0, width, 4);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  }, width);
+  return Uint8Array.from(bytes);
+}
+
+test('frames of two videos with the same number each show their own image, after a reload too', async ({
+  page,
+}) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  // Aff-Wild2's layout: cropped_aligned/<video>/<frame>.jpg. Each video's images have
+  // their own width, so a frame shown from the wrong video is seen.
+  const widthOf: Record<string, number> = {
+    '118-30-640x480_left': 3,
+    '118-30-640x480_right': 5,
+    'video10-1': 7,
+  };
+  const entries: Record<string, Uint8Array> = {};
+  for (const [video, frames] of Object.entries(VIDEOS)) {
+    entries[`labels/${video}.txt`] = Uint8Array.from(abawFile(frames));
+    const png = await pngOfWidth(page, widthOf[video] as number);
+    for (let n = 1; n <= frames.length; n++)
+      entries[`cropped_aligned/${video}/${String(n).padStart(5, '0')}.jpg`] = png;
+  }
+  await app.goTo('Import');
+  await app.importPage.chooseLabelFiles([
+    { name: 'abaw.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) },
+  ]);
+  await expect(app.report.figure('samples-accepted')).toHaveText('12');
+  const images = page.getByRole('region', { name: 'Images', exact: true });
+  await expect(images).toContainText('0 labels without an image');
+  await expect(images).toContainText('0 images without a label');
+  await expect(page.getByText(/same image key|has the same key/)).toHaveCount(0);
+  await app.importPage.save('Three videos with frames');
+
+  await page.reload();
+  await app.open();
+  await app.goTo('Samples');
+  for (const [video, width] of Object.entries(widthOf)) {
+    const thumb = page.getByRole('img', { name: `Face ${video}/00001.jpg` });
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(width);
+  }
 });

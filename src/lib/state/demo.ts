@@ -19,6 +19,7 @@ export async function loadDemoDataset(): Promise<DatasetMeta> {
     blob: new Blob([image.svg], { type: 'image/svg+xml' }),
   }));
   const parsed = importLabelFiles(labelFiles, { imageNames: images.map((i) => i.name) });
+  const keyOfImage = parsed.imageMatch?.keyOfImage ?? [];
   return saveImportedDataset({
     meta: {
       name: DEMO_DATASET_NAME,
@@ -31,6 +32,6 @@ export async function loadDemoDataset(): Promise<DatasetMeta> {
       isDemo: true,
     },
     table: parsed.table,
-    images,
+    images: images.map((image, index) => ({ ...image, key: keyOfImage[index] ?? image.key })),
   });
 }

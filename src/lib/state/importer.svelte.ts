@@ -231,7 +231,7 @@ export class ImportSession {
       startedAt: performance.now(),
     };
     try {
-      const meta = await this.worker.save(
+      const saved = await this.worker.save(
         this.parseId,
         this.name.trim() || suggestName(this.labelFiles),
         this.images.map(({ key, name, blob }) => ({ key, name, blob })),
@@ -245,13 +245,16 @@ export class ImportSession {
             };
         },
       );
-      if (meta && this.linkedFolder) {
+      const meta = saved?.meta ?? null;
+      if (saved && this.linkedFolder) {
         const { handle, entries } = this.linkedFolder;
+        const { linkedKeys } = saved;
         await linkImageFolder({
-          datasetId: meta.id,
+          datasetId: saved.meta.id,
           name: handle.name,
           handle,
-          keys: entries.map((e) => e.key).join('\n'),
+          // The key each image was matched by: frames of two videos may share a base name.
+          keys: entries.map((e, index) => linkedKeys[index] || e.key).join('\n'),
           paths: entries.map((e) => e.path).join('\n'),
         });
       }

@@ -25,7 +25,7 @@ import {
 import { describeWriteError } from '../store/errors';
 import { storageLevel, type StorageLevel } from '../backup/space';
 import { classifyInputName } from '../input/input-files';
-import { imageKey } from '../labels/images';
+import { imageKey, imageLookupKeys } from '../labels/images';
 import { ImportWorker } from '../workers/import-client';
 import {
   deleteRuleSet,
@@ -335,8 +335,19 @@ export class DatasetLibrary {
     await this.analyse();
   }
 
-  /** An image from the dataset's own store, or read on demand from its linked folder. */
+  /**
+   * An image from the dataset's own store, or read on demand from its linked folder, under
+   * the sample's key or, for datasets stored before keys kept folders, its base name's.
+   */
   private async loadImage(key: string): Promise<Blob | undefined> {
+    for (const candidate of imageLookupKeys(key)) {
+      const image = await this.loadImageUnder(candidate);
+      if (image) return image;
+    }
+    return undefined;
+  }
+
+  private async loadImageUnder(key: string): Promise<Blob | undefined> {
     if (!this.openId) return undefined;
     const stored = await getImage(this.openId, key);
     if (stored || !this.folder) return stored;

@@ -1,4 +1,4 @@
-import { imageKey } from '../labels/images';
+import { imageLookupKeys, sampleImageKey } from '../labels/images';
 import { SampleFlag } from '../labels/types';
 import type { Decision } from '../review/decision';
 import {
@@ -230,7 +230,13 @@ export class TeamState {
             .filter((index) => ((table.flags[index] ?? 0) & SampleFlag.hasImage) !== 0)
             .map((index) => ({ index, name: textAt(table.names, index) }))
         : [];
-      const images = await loadImages(withImage, (name) => getImage(open.id, imageKey(name)));
+      const images = await loadImages(withImage, async (name) => {
+        for (const key of imageLookupKeys(sampleImageKey(name))) {
+          const image = await getImage(open.id, key);
+          if (image) return image;
+        }
+        return undefined;
+      });
       const assignment = buildAssignmentFile(
         session,
         reviewer,
@@ -530,14 +536,14 @@ export class TeamState {
       (open.name === assignment.datasetName && textAt(table.names, sample.index) === sample.name);
     if (!sameDataset || textAt(table.names, sample.index) !== sample.name) return null;
     if (((table.flags[sample.index] ?? 0) & SampleFlag.hasImage) === 0) return null;
-    return this.library.images.url(imageKey(sample.name));
+    return this.library.images.url(sampleImageKey(sample.name));
   }
 
   /** The lead's view of a sample's face (the open dataset's image). */
   async leadImage(sample: number): Promise<string | null> {
     const table = this.library.table;
     if (!table || ((table.flags[sample] ?? 0) & SampleFlag.hasImage) === 0) return null;
-    return this.library.images.url(imageKey(textAt(table.names, sample)));
+    return this.library.images.url(sampleImageKey(textAt(table.names, sample)));
   }
 
   private async update(record: AssignmentRecord): Promise<boolean> {

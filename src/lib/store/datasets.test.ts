@@ -572,6 +572,29 @@ describe('images are saved in batches after the labels, and can be retried', () 
     expect(await snapshot()).toEqual(before);
   });
 
+  it('frames missing after a failed batch are found again by their paths, though two videos share a frame number', async () => {
+    const frameKeys = ['f001_t1/00001', 'f002_t1/00001'];
+    const real = db.images.bulkAdd.bind(db.images);
+    const failing = vi
+      .spyOn(db.images, 'bulkAdd')
+      .mockImplementation(((records: { key: string }[]) =>
+        records.some((r) => r.key === 'f002_t1/00001')
+          ? Promise.reject(new DOMException('Failed to write blobs (IOError)', 'DataError'))
+          : real(records as never)) as never);
+    const meta = await store.saveImportedDataset(input('frames', 10, frameKeys));
+    failing.mockRestore();
+    const picked = ['F001_T1', 'F002_T1'].map((video) => ({
+      key: '00001',
+      name: `cropped_aligned/${video}/00001.jpg`,
+      blob: new Blob([`frame of ${video}`], { type: 'image/jpeg' }),
+    }));
+    const again = await store.addImages(meta.id, picked);
+    // Both frames were in the failed batch; each goes back under its own video's key.
+    expect(again).toEqual({ saved: 2, skipped: 0, stillMissing: 0, error: null });
+    expect(await (await store.getImage(meta.id, 'f002_t1/00001'))?.text()).toBe('frame of F002_T1');
+    expect(await (await store.getImage(meta.id, 'f001_t1/00001'))?.text()).toBe('frame of F001_T1');
+  });
+
   it('adding images to a dataset deleted meanwhile (another tab) says it is gone', async () => {
     const meta = await store.saveImportedDataset(input('gone', 10, []));
     await store.deleteDataset(meta.id);

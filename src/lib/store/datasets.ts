@@ -1,6 +1,7 @@
 import { Dexie } from 'dexie';
 import { z } from 'zod';
 import type { SampleTable } from '../labels/types';
+import { pathSuffixKeys } from '../labels/images';
 import {
   allocateTable,
   copyPageInto,
@@ -474,11 +475,15 @@ export function createDatasetStore(db: AuReviewDb): DatasetStore {
       const needed = new Set(before?.missing ?? []);
       const records: ImageRecord[] = [];
       for (const image of images) {
-        if (!needed.has(image.key) || !(image.blob instanceof Blob)) continue;
-        needed.delete(image.key);
+        if (!(image.blob instanceof Blob)) continue;
+        // A missing frame's key keeps its video's folder (`f001_t1/00012`): an image
+        // picked again is found by its path's end, not only by the key it was given.
+        const key = [image.key, ...pathSuffixKeys(image.name)].find((k) => needed.has(k));
+        if (key === undefined) continue;
+        needed.delete(key);
         records.push({
           datasetId,
-          key: image.key,
+          key,
           name: image.name,
           type: image.blob.type,
           blob: image.blob,

@@ -96,18 +96,21 @@ export class ImportWorker {
     );
   }
 
-  /** Resolves with the stored dataset, or with null when cancelled; nothing is stored then. */
+  /**
+   * Resolves with the stored dataset and the keys of the linked images (see the 'saved'
+   * answer), or with null when cancelled; nothing is stored then.
+   */
   async save(
     parseId: number,
     name: string,
     images: ImageToSave[],
     onProgress: (progress: SaveProgress) => void,
-  ): Promise<DatasetMeta | null> {
+  ): Promise<{ meta: DatasetMeta; linkedKeys: string[] } | null> {
     const id = this.nextId++;
     const response = await this.ask({ type: 'save', id, parseId, name, images }, (progress) => {
       if (progress.type === 'progress') onProgress(progress);
     });
-    if (response.type === 'saved') return response.meta;
+    if (response.type === 'saved') return { meta: response.meta, linkedKeys: response.linkedKeys };
     if (response.type === 'failed' && response.cancelled) return null;
     throw new Error(response.type === 'failed' ? response.error : 'unexpected answer');
   }

@@ -8,6 +8,7 @@ export type ParseSummary = Pick<
 > & { count: number };
 
 export interface ImageToSave {
+  /** Replaced, when saved, by the key the parse matched the image by (ImageMatch.keyOfImage). */
   key: string;
   name: string;
   blob: Blob;
@@ -50,5 +51,9 @@ export type ImportResponse =
     }
   /** After the reading: rows of a file read whole (a CSV) checked so far. */
   | { type: 'checking'; id: number; rowsDone: number; rowsTotal: number }
-  | { type: 'saved'; id: number; meta: DatasetMeta }
+  /**
+   * linkedKeys: for the image names the parse was given after the copied images (a
+   * linked folder's), the key each is found under; '' for those no label names.
+   */
+  | { type: 'saved'; id: number; meta: DatasetMeta; linkedKeys: string[] }
   | { type: 'failed'; id: number; error: string; cancelled: boolean };

@@ -41,9 +41,14 @@ async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<
   }
   const controller = new AbortController();
   running.set(request.id, controller);
-  // Only images that a label names are kept; the others are listed in the report.
-  const used = new Uint8Array(request.images.length);
-  for (const image of parsed.imageMatch?.imageOfSample ?? []) if (image >= 0) used[image] = 1;
+  // Only images that a label names are kept (the others are listed in the report), under
+  // the key they were matched by: frames of two videos may share a base name.
+  const keyOfImage = parsed.imageMatch?.keyOfImage ?? [];
+  const images = request.images.flatMap((image, index) => {
+    const key = keyOfImage[index];
+    return key ? [{ ...image, key }] : [];
+  });
+  const linkedKeys = keyOfImage.slice(request.images.length).map((key) => key ?? '');
   const rowsTotal = parsed.table.count;
   try {
     const meta = await saveImportedDataset(
@@ -60,7 +65,7 @@ async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<
           csv: parsed.csv,
         },
         table: parsed.table,
-        images: request.images.filter((_, index) => used[index] === 1),
+        images,
       },
       {
         signal: controller.signal,
@@ -73,7 +78,7 @@ async function save(request: Extract<ImportRequest, { type: 'save' }>): Promise<
           }),
       },
     );
-    post({ type: 'saved', id: request.id, meta });
+    post({ type: 'saved', id: request.id, meta, linkedKeys });
   } catch (error) {
     post({
       type: 'failed',

@@ -6,7 +6,7 @@ import type { FileHead } from './format';
  * end inside the head are given (a line cut by the head's end could mislead), unless
  * the head is the whole file.
  */
-export function headLines(file: FileHead, max = 200): string[] {
+export function headLines(file: FileHead, max = DETECT_LINES): string[] {
   // Every format asks for the same file's lines: they are decoded once per file.
   const key = `${max}`;
   let known = linesOf.get(file);
@@ -18,11 +18,17 @@ export function headLines(file: FileHead, max = 200): string[] {
 
 const linesOf = new WeakMap<FileHead, Map<string, string[]>>();
 
+/**
+ * Lines a format looks at to tell a file: enough to see a header and a run of rows, few
+ * enough that an import of hundreds of video files is not slowed by telling them.
+ */
+export const DETECT_LINES = 50;
+
 /** Bytes of a file's start decoded for its lines: a header of a thousand columns and a few rows. */
 const LINE_BYTES = 16 * 1024;
 
 function decodeHeadLines(file: FileHead, max: number): string[] {
-  const head = file.head.subarray(0, LINE_BYTES);
+  const head = upToLine(file.head.subarray(0, LINE_BYTES), 2 * max);
   let bytes = head;
   let encoding: 'utf-8' | 'utf-16le' | 'utf-16be' = 'utf-8';
   if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
@@ -44,6 +50,22 @@ function decodeHeadLines(file: FileHead, max: number): string[] {
     if (kept.length >= max) break;
   }
   return kept;
+}
+
+/**
+ * The bytes up to the end of their `lines`-th line, so that only what detection looks at
+ * is decoded and split. UTF-16 (a byte-order mark) is kept whole: a 0x0a byte there may
+ * be half of another character.
+ */
+export function upToLine(bytes: Uint8Array, lines: number): Uint8Array {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return bytes;
+  let at = -1;
+  for (let k = 0; k < lines; k++) {
+    at = bytes.indexOf(0x0a, at + 1);
+    if (at < 0) return bytes;
+  }
+  return bytes.subarray(0, at + 1);
 }
 
 /** Extensions an image (or a video frame) name ends with. */

@@ -1,6 +1,7 @@
 import { emptyLabelColumns, makeProblem, type ReadResult } from '../../labels/records';
 import type { LabelScheme, SplitNames } from '../../labels/types';
 import type { Detection, FileHead, FormatRead, FormatReadInput, LabelFormat } from '../format';
+import { DETECT_LINES, upToLine } from '../sniff';
 import { readCsvHeader, readGenericCsv } from './csv';
 import { writeGenericCsv } from './write';
 
@@ -21,7 +22,10 @@ const possibleTable = (file: FileHead, why: string): Detection | null =>
 function detect(file: FileHead): Detection | null {
   // The header and a few rows tell a table: its first 16 KiB, not the whole head (an
   // import of hundreds of video files asks this of each).
-  const header = readCsvHeader({ name: file.name, bytes: file.head.subarray(0, 16 * 1024) });
+  const header = readCsvHeader({
+    name: file.name,
+    bytes: upToLine(file.head.subarray(0, 16 * 1024), 2 * DETECT_LINES),
+  });
   // A file refused as a table (too many columns, lone CR line ends) is one: its
   // problem says why it is not read.
   if ('refused' in header)

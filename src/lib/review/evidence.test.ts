@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  boxCentredAt,
   boxFromPixels,
+  boxFromPixelsUnclamped,
   boxFromPoints,
   boxToPixels,
   clampBox,
@@ -10,6 +12,8 @@ import {
   keepInside,
   makeEvidenceBox,
   MIN_BOX_SIZE,
+  moveBox,
+  resizeBox,
   sameRect,
   toImageCoords,
   type BoxRect,
@@ -131,6 +135,70 @@ describe('keepInside', () => {
   });
 });
 
+describe('moveBox', () => {
+  it.each<[string, BoxRect, number, number, BoxRect]>([
+    ['right by a step', box(0.2, 0.3, 0.2, 0.1), 0.01, 0, box(0.21, 0.3, 0.2, 0.1)],
+    ['up and left', box(0.2, 0.3, 0.2, 0.1), -0.1, -0.1, box(0.1, 0.2, 0.2, 0.1)],
+    ['stops at the left edge', box(0.005, 0.3, 0.2, 0.1), -0.1, 0, box(0, 0.3, 0.2, 0.1)],
+    ['stops at the bottom edge', box(0.2, 0.85, 0.2, 0.1), 0, 0.1, box(0.2, 0.9, 0.2, 0.1)],
+    ['already at the edge stays', box(0.8, 0, 0.2, 0.1), 0.1, -0.1, box(0.8, 0, 0.2, 0.1)],
+    ['no step', box(0.2, 0.3, 0.2, 0.1), 0, 0, box(0.2, 0.3, 0.2, 0.1)],
+  ])('%s', (_what, input, dx, dy, want) => {
+    const got = moveBox(input, dx, dy);
+    expectRect(got, want);
+    expect(EvidenceBoxSchema.safeParse({ ...valid, ...got }).success).toBe(true);
+  });
+});
+
+describe('resizeBox', () => {
+  it.each<[string, BoxRect, number, number, BoxRect]>([
+    ['wider', box(0.2, 0.3, 0.2, 0.1), 0.05, 0, box(0.2, 0.3, 0.25, 0.1)],
+    ['shorter', box(0.2, 0.3, 0.2, 0.1), 0, -0.05, box(0.2, 0.3, 0.2, 0.05)],
+    ['cut at the right edge', box(0.7, 0.3, 0.2, 0.1), 0.5, 0, box(0.7, 0.3, 0.3, 0.1)],
+    ['cut at the bottom edge', box(0.2, 0.95, 0.2, 0.04), 0, 0.1, box(0.2, 0.95, 0.2, 0.05)],
+    [
+      'never smaller than the minimum, never flipped',
+      box(0.2, 0.3, 0.02, 0.02),
+      -0.1,
+      -0.1,
+      box(0.2, 0.3, MIN_BOX_SIZE, MIN_BOX_SIZE),
+    ],
+    [
+      'a minimal box at the right edge stays inside',
+      box(0.995, 0.3, 0.005, 0.1),
+      -0.01,
+      0,
+      box(0.995, 0.3, MIN_BOX_SIZE, 0.1),
+    ],
+  ])('%s', (_what, input, dw, dh, want) => {
+    const got = resizeBox(input, dw, dh);
+    expectRect(got, want);
+    expect(EvidenceBoxSchema.safeParse({ ...valid, ...got }).success).toBe(true);
+  });
+});
+
+describe('boxCentredAt', () => {
+  it.each<[string, { x: number; y: number }, { w: number; h: number }, BoxRect]>([
+    ['the image centre', { x: 0.5, y: 0.5 }, { w: 0.2, h: 0.1 }, box(0.4, 0.45, 0.2, 0.1)],
+    ['near the top-left corner', { x: 0.05, y: 0 }, { w: 0.2, h: 0.2 }, box(0, 0, 0.2, 0.2)],
+    [
+      'near the bottom-right corner',
+      { x: 0.99, y: 0.95 },
+      { w: 0.2, h: 0.2 },
+      box(0.8, 0.8, 0.2, 0.2),
+    ],
+    ['larger than the image', { x: 0.5, y: 0.5 }, { w: 2, h: 0.5 }, box(0, 0.25, 1, 0.5)],
+    [
+      'a zero size grows to the minimum',
+      { x: 0.5, y: 0.5 },
+      { w: 0, h: 0 },
+      box(0.4975, 0.4975, MIN_BOX_SIZE, MIN_BOX_SIZE),
+    ],
+  ])('%s', (_what, centre, size, want) => {
+    expectRect(boxCentredAt(centre, size), want);
+  });
+});
+
 describe('boxFromPoints', () => {
   it.each<[string, { x: number; y: number }, { x: number; y: number }, BoxRect]>([
     ['top-left to bottom-right', { x: 0.1, y: 0.2 }, { x: 0.4, y: 0.5 }, box(0.1, 0.2, 0.3, 0.3)],
@@ -227,6 +295,24 @@ describe('pixel boxes', () => {
   ])('%s', (_what, unit, size, pixels) => {
     expectRect(boxToPixels(unit, size), pixels);
     expectRect(boxFromPixels(pixels, size), unit);
+  });
+
+  it.each<[string, BoxRect, BoxRect]>([
+    ['inside', box(64, 128, 128, 64), box(0.25, 0.5, 0.5, 0.25)],
+    ['past the right edge, not cut', box(200, 0, 100, 50), box(200 / 256, 0, 100 / 256, 50 / 256)],
+    [
+      'past the top edge, not cut',
+      box(10, -20, 20, 40),
+      box(10 / 256, -20 / 256, 20 / 256, 40 / 256),
+    ],
+  ])('unclamped: %s', (_what, pixels, want) => {
+    expectRect(boxFromPixelsUnclamped(pixels, { width: 256, height: 256 }), want);
+  });
+
+  it('refuses an empty image', () => {
+    expect(() => boxFromPixelsUnclamped(box(0, 0, 1, 1), { width: 0, height: 5 })).toThrow(
+      RangeError,
+    );
   });
 
   it('clamps a box moved past the image', () => {

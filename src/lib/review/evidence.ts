@@ -113,6 +113,33 @@ export function keepInside(box: BoxRect, minSize = MIN_BOX_SIZE): BoxRect {
   };
 }
 
+/** The box moved by (dx, dy), its size kept, stopped at the image edges. */
+export function moveBox(box: BoxRect, dx: number, dy: number, minSize = MIN_BOX_SIZE): BoxRect {
+  return keepInside({ ...box, x: box.x + dx, y: box.y + dy }, minSize);
+}
+
+/**
+ * The box grown (or shrunk, for negative steps) by (dw, dh) from its top-left corner,
+ * which stays put: a box never turns inside out, stops at `minSize` and is cut at the
+ * right and bottom edges.
+ */
+export function resizeBox(box: BoxRect, dw: number, dh: number, minSize = MIN_BOX_SIZE): BoxRect {
+  const w = Math.max(box.w + dw, minSize);
+  const h = Math.max(box.h + dh, minSize);
+  return clampBox({ x: box.x, y: box.y, w, h }, minSize);
+}
+
+/** A box of the given size centred on a point, moved inside the image if it runs past. */
+export function boxCentredAt(
+  centre: Point2,
+  size: { w: number; h: number },
+  minSize = MIN_BOX_SIZE,
+): BoxRect {
+  // Sized first, so that a box grown to the minimum still sits on the centre.
+  const { w, h } = clampBox({ x: 0, y: 0, w: Math.abs(size.w), h: Math.abs(size.h) }, minSize);
+  return keepInside({ x: centre.x - w / 2, y: centre.y - h / 2, w, h }, minSize);
+}
+
 /** The box spanned by two corners in image coordinates (any order), clamped. */
 export function boxFromPoints(p1: Point2, p2: Point2, minSize = MIN_BOX_SIZE): BoxRect {
   return clampBox({ x: p1.x, y: p1.y, w: p2.x - p1.x, h: p2.y - p1.y }, minSize);
@@ -158,20 +185,25 @@ export function boxToPixels(box: BoxRect, imageSize: Size2): BoxRect {
   };
 }
 
-/** A box in image pixels to image coordinates 0-1, clamped. */
-export function boxFromPixels(box: BoxRect, imageSize: Size2, minSize = MIN_BOX_SIZE): BoxRect {
+/**
+ * A box in image pixels to image coordinates 0-1, as it is: a box dragged past an
+ * edge keeps running past it, for `keepInside` to move back rather than cut.
+ */
+export function boxFromPixelsUnclamped(box: BoxRect, imageSize: Size2): BoxRect {
   if (imageSize.width <= 0 || imageSize.height <= 0) {
     throw new RangeError('The image size is degenerate.');
   }
-  return clampBox(
-    {
-      x: box.x / imageSize.width,
-      y: box.y / imageSize.height,
-      w: box.w / imageSize.width,
-      h: box.h / imageSize.height,
-    },
-    minSize,
-  );
+  return {
+    x: box.x / imageSize.width,
+    y: box.y / imageSize.height,
+    w: box.w / imageSize.width,
+    h: box.h / imageSize.height,
+  };
+}
+
+/** A box in image pixels to image coordinates 0-1, clamped. */
+export function boxFromPixels(box: BoxRect, imageSize: Size2, minSize = MIN_BOX_SIZE): BoxRect {
+  return clampBox(boxFromPixelsUnclamped(box, imageSize), minSize);
 }
 
 /** Whether two boxes have the same place and size (within `tolerance`). */

@@ -18,7 +18,8 @@ import {
   RAF_CE_PROFILES,
   type ClassProfile,
 } from './profiles';
-import { hashSeed, Rng } from './random';
+import { hashSeed } from '../lib/random/seeded-random';
+import { Rng } from './random';
 
 export const DEMO_SEED = 2026;
 export const DEMO_COUNT = 200;

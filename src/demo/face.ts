@@ -10,7 +10,8 @@
  * Pure: no DOM, no framework; the same inputs always give the same bytes.
  */
 
-import { hashSeed, Rng } from './random';
+import { hashSeed } from '../lib/random/seeded-random';
+import { Rng } from './random';
 
 export type AuIntensities = Partial<Record<number, number>>;
 /** A unilateral AU: `L` (subject's left) or `R` (subject's right). */

@@ -1,34 +1,18 @@
+import { hashSeed, seededRandom } from '../lib/random/seeded-random';
+
 /**
- * A small seeded pseudo-random generator (mulberry32) with helpers. The same seed
- * always gives the same sequence, on every platform: only 32-bit integer
- * arithmetic (Math.imul, >>>) is used, never Math.random.
+ * The app's seeded generator with the helpers the demo draws with. The same seed
+ * always gives the same sequence, on every platform.
  */
-
-/** Hash a string (or number) to a 32-bit unsigned seed (FNV-1a). */
-export function hashSeed(value: string | number): number {
-  const text = String(value);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 export class Rng {
-  private state: number;
-
-  constructor(seed: number | string) {
-    this.state = typeof seed === 'number' && Number.isInteger(seed) ? seed >>> 0 : hashSeed(seed);
-  }
-
   /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+
+  /** An integer seeds the generator as it is; any other seed by its hash. */
+  constructor(seed: number | string) {
+    this.next = seededRandom(
+      typeof seed === 'number' && Number.isInteger(seed) ? seed : hashSeed(seed),
+    );
   }
 
   /** A float in [min, max). */

@@ -5,6 +5,7 @@ import { importLabelFiles } from '../../src/lib/formats/import';
 import { RAFCE_SCHEME } from '../../src/lib/labels/schemes';
 import { textAt } from '../../src/lib/labels/text-column';
 import { AuStatus, type LabelScheme, type SampleTable } from '../../src/lib/labels/types';
+import { seededRandom } from '../../src/lib/random/seeded-random';
 
 /**
  * Test support (Node only; vitest and Playwright alike): files a researcher would bring
@@ -54,18 +55,6 @@ export function realRafCeDataset(): FixtureDataset {
   const imported = importLabelFiles(files);
   realDataset = { table: imported.table, scheme: imported.scheme };
   return realDataset;
-}
-
-/** A small, fast, seeded generator (mulberry32): the same seed gives the same files. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

@@ -6,7 +6,7 @@ import { confidentLearning } from './confident-learning';
 import type { ClassOpinions, SourceKind, SourceQuality } from './opinion';
 import { meanLogLikelihood, poolAll, type WeightedSource } from './pool';
 import { sortIndicesByKey } from '../rules/sort-by-key';
-import { seededRandom } from '../review/review-set';
+import { seededRandom } from '../random/seeded-random';
 import { ruleOpinions } from './rules-source';
 import { injectSwaps, rankingQuality } from './swaps';
 

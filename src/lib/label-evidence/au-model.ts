@@ -1,4 +1,4 @@
-import { seededRandom } from '../review/review-set';
+import { seededRandom } from '../random/seeded-random';
 import { buildAuDesign, type AuColumns, type AuDesign, type AuDesignOptions } from './au-design';
 import type { ClassOpinions } from './opinion';
 import { DEFAULT_FIT_OPTIONS, fitSoftmax, predictRow, type FitOptions } from './softmax-regression';

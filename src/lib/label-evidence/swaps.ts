@@ -1,4 +1,4 @@
-import { seededRandom } from '../review/review-set';
+import { seededRandom } from '../random/seeded-random';
 import { sortIndicesByKey } from '../rules/sort-by-key';
 
 /**

@@ -12,10 +12,10 @@ import {
   randomStratifiedSample,
   reviewProgress,
   ReviewSetSchema,
-  seededRandom,
   stratifiedAllocation,
   worstFirst,
 } from './review-set';
+import { seededRandom } from '../random/seeded-random';
 import { decision, tableOfRaw } from './test-support';
 import { textColumnOf } from '../labels/text-column';
 
@@ -78,17 +78,6 @@ describe('ReviewSetSchema', () => {
     const set = newReviewSet(base, Int32Array.of(5, 4));
     expect(set).toMatchObject({ version: 1, size: 2, samples: [5, 4] });
     expect(Array.isArray(set.samples)).toBe(true);
-  });
-});
-
-describe('seededRandom', () => {
-  it('is determined by its seed and stays in [0, 1)', () => {
-    const a = seededRandom(7);
-    const b = seededRandom(7);
-    const xs = Array.from({ length: 1000 }, () => a());
-    expect(xs).toEqual(Array.from({ length: 1000 }, () => b()));
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(seededRandom(8)()).not.toBe(seededRandom(7)());
   });
 });
 

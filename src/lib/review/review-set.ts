@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FrameGroups } from '../labels/groups';
 import type { SampleTable } from '../labels/types';
+import { seededRandom } from '../random/seeded-random';
 import { SampleState, type FinalLabels } from './decision';
 
 /**
@@ -91,24 +92,6 @@ export function newReviewSet(init: ReviewSetInit, samples: ArrayLike<number>): R
     ...init,
     size: samples.length,
     samples: Array.from(samples),
-  };
-}
-
-// ---------------------------------------------------------------------------
-// Seeded randomness
-
-/**
- * mulberry32: a tiny 32-bit PRNG, good enough to pick samples and fully determined by
- * its seed (Math.random cannot be seeded, so a set could never be drawn again).
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

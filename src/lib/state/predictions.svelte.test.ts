@@ -265,6 +265,13 @@ describe('ModelRuns', () => {
     expect(models.canSave).toBe(true);
   });
 
+  it('stops the worker when the screen is destroyed', async () => {
+    const { models, service } = setup();
+    await models.sync();
+    models.destroy();
+    expect(service.cancelled).toBe(1);
+  });
+
   it('removes a run and moves the comparison to the runs left', async () => {
     const { models, service, store, library } = setup();
     await models.sync();

@@ -196,6 +196,11 @@ export class ModelRuns {
     this.checkingLoader = false;
   }
 
+  /** The screen is gone: stops the worker whatever it is doing (it starts afresh on next use). */
+  destroy(): void {
+    this.service.cancel();
+  }
+
   /** Stores the run read last and adds it to the list (and to the comparison, if a place is free). */
   async save(): Promise<PredictionRunMeta | null> {
     const draft = this.draft;

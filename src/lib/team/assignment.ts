@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
-import { capped, readTeamFile, safeName, type ReadResult } from './file-format';
+import { capped, readTeamFile, safeName, type TeamFileRead } from './file-format';
 import { textAt } from '../labels/text-column';
 import { MAX_CLASS_ID, TEAM_LIMITS, clip, textProblem } from './checks';
 import { KEY_PATTERN } from './signature';
+import { hashSeed, seededRandom } from '../random/seeded-random';
 
 /**
  * Splitting a review among reviewers. The lead plans who reviews which sample
@@ -147,28 +148,6 @@ export function planProblems(input: PlanInput): string[] {
   return problems;
 }
 
-/** 32-bit FNV-1a of the seed's text: numbers and strings seed the same way (1 and "1" agree). */
-function hashSeed(seed: number | string): number {
-  let h = 0x811c9dc5;
-  for (const ch of String(seed)) {
-    h ^= ch.codePointAt(0) ?? 0;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small, fast, and the same in every browser. */
-export function seededRandom(seed: number | string): () => number {
-  let a = hashSeed(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -196,7 +175,8 @@ export function planAssignments(input: PlanInput): AssignmentPlan {
   if (problems.length > 0) throw new RangeError(`cannot plan: ${problems.join('; ')}`);
   const { reviewers, overlap } = input;
   const r = reviewers.length;
-  const random = seededRandom(input.seed);
+  // The seed is hashed as text, so a seed typed as "42" plans as 42 does.
+  const random = seededRandom(hashSeed(input.seed));
   const load = new Array<number>(r).fill(0);
   const together = Array.from({ length: r }, () => new Array<number>(r).fill(0));
   const assigned = Array.from({ length: r }, () => [] as number[]);
@@ -446,7 +426,7 @@ export function parseAssignment(
   text: string,
   fileName: string,
 ): { ok: true; assignment: Assignment } | { ok: false; problems: string[] } {
-  const result: ReadResult<Assignment> = readTeamFile(
+  const result: TeamFileRead<Assignment> = readTeamFile(
     text,
     fileName,
     ASSIGNMENT_FORMAT,

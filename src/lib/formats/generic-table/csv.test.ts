@@ -6,6 +6,7 @@ import {
   guessDelimiter,
   readCsvHeader,
   readGenericCsv,
+  readGenericCsvWhole,
   type CsvMapping,
 } from './csv';
 import type { ReadResult } from '../../labels/records';
@@ -387,7 +388,7 @@ describe('readGenericCsv, a row at a time or every row at once', () => {
           const file = textFile('x.csv', text);
           const scheme = withScheme ? RAFCE_SCHEME : undefined;
           const lazy = readGenericCsv(file, mapping, scheme);
-          const whole = readGenericCsv(file, mapping, scheme, undefined, 'whole');
+          const whole = readGenericCsvWhole(file, mapping, scheme);
           expect(lazy).toEqual(whole);
         },
       ),
@@ -405,13 +406,12 @@ describe('readGenericCsv, a row at a time or every row at once', () => {
     });
     expect(recordsOf(read).map((r) => [r.line, r.image])).toEqual([[62, 'a.jpg']]);
     expect(read).toEqual(
-      readGenericCsv(
-        textFile('x.csv', text),
-        { image: 'image', emotion: 'emotion', au: null, split: null },
-        undefined,
-        undefined,
-        'whole',
-      ),
+      readGenericCsvWhole(textFile('x.csv', text), {
+        image: 'image',
+        emotion: 'emotion',
+        au: null,
+        split: null,
+      }),
     );
   });
 });

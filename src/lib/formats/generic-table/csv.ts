@@ -335,7 +335,7 @@ function rowsOfLines(text: string, from: number, delimiter: string): CsvRows {
   };
 }
 
-/** 'whole' splits every row before reading any (the tests compare the two ways). */
+/** 'whole' splits every row before reading any (a file the lazy read cannot start on). */
 type CsvReadWay = 'fastest' | 'whole';
 
 interface ParsedCsv {
@@ -587,7 +587,28 @@ export function readGenericCsv(
   scheme?: LabelScheme,
   /** Told how many of the data rows are checked, now and then (a million take seconds). */
   onRows?: (done: number, total: number) => void,
-  way: CsvReadWay = 'fastest',
+): CsvReadResult {
+  return readCsv(file, mapping, scheme, onRows, 'fastest');
+}
+
+/**
+ * readGenericCsv with every row split before any is read: slower, and the reference
+ * its lazy read is held to.
+ */
+export function readGenericCsvWhole(
+  file: InputFile,
+  mapping: CsvMapping,
+  scheme?: LabelScheme,
+): CsvReadResult {
+  return readCsv(file, mapping, scheme, undefined, 'whole');
+}
+
+function readCsv(
+  file: InputFile,
+  mapping: CsvMapping,
+  scheme: LabelScheme | undefined,
+  onRows: ((done: number, total: number) => void) | undefined,
+  way: CsvReadWay,
 ): CsvReadResult {
   const empty = (problems: Problem[], columns: string[] = []): CsvReadResult => ({
     rows: emptyLabelColumns(),

@@ -12,7 +12,8 @@ import { maskHas } from '../../labels/au';
 import { describeRealRafCe, textFile } from '../../labels/test-fixtures';
 import { textAt } from '../../labels/text-column';
 import { AuStatus, type InputFile } from '../../labels/types';
-import { realRafCeDataset, seededRandom } from '../../../../tests/support/prediction-fixtures';
+import { seededRandom } from '../../random/seeded-random';
+import { realRafCeDataset } from '../../../../tests/support/prediction-fixtures';
 
 describe('cohensKappa', () => {
   // Each by hand: po = (a + d) / n; pe = pL pO + (1 - pL)(1 - pO); kappa = (po - pe) / (1 - pe).

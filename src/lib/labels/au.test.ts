@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   FACS_AU_NAMES,
+  activeAus,
   auMaskWords,
   auName,
   auValueIssues,
@@ -229,5 +230,65 @@ describe('AU mask', () => {
   it('throws for a sample outside the mask (a programming bug)', () => {
     expect(() => maskToAus(new Uint32Array(2), 1)).toThrow(RangeError);
     expect(() => maskHas(new Uint32Array(2), 1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('activeAus: the AUs a value sets', () => {
+  it.each<[string, string, number[] | null]>([
+    ['plain AUs, ordered and once', '25+4+1+4', [1, 4, 25]],
+    ['action descriptor is no AU', 'AD19', []],
+    ['action descriptor beside AUs', '9+AD19+24', [9, 24]],
+    ['side prefix is the same AU', 'L12', [12]],
+    ['intensity suffix is the same AU', '12B', [12]],
+    ['side and intensity', 'L12E+R12', [12]],
+    ['visibility code 70 is no AU', '70', []],
+    ['above the mask beside an AU', '4+70', [4]],
+    ['the highest head or eye code', '64', [64]],
+    ['a number FACS leaves unused counts as written', '3', [3]],
+    ['0 is the neutral face: coded, no AU', '0', []],
+    ['an empty text is coded, no AU', '', []],
+    ['null is not coded', 'null', null],
+    ['null in any case and spacing', ' NULL ', null],
+    ['side letter as suffix: unknown', 'L12L', []],
+    ['two prefixes: unknown', 'BL18', []],
+    ['junk: unknown', 'x', []],
+    ['unknown tokens beside known ones', 'x+L12L+25', [25]],
+    ['lower case is read', 'l12b+ad19', [12]],
+  ])('%s: %j', (_label, raw, aus) => {
+    expect(activeAus(raw)).toEqual(aus);
+  });
+
+  it.each<[string, string, boolean]>([
+    ['L12', '12', true],
+    ['12B', 'R12A', true],
+    ['1+2', '2+1+2', true],
+    ['4+AD19', '4', true],
+    ['0', '', true],
+    ['0', 'null', false],
+    ['12', '12+25', false],
+    ['L12L', '12', false],
+  ])('%j and %j are the same AU set: %s', (a, b, same) => {
+    expect(activeAus(a)?.join('+') === activeAus(b)?.join('+')).toBe(same);
+  });
+
+  it('agrees with the AU mask made from the same text (property)', () => {
+    const token = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('', 'L', 'R', 'B', 'T'),
+          fc.integer({ min: 0, max: 99 }),
+          fc.constantFrom('', 'A', 'E'),
+        )
+        .map(([s, n, i]) => `${s}${n}${i}`),
+      fc.integer({ min: 0, max: 99 }).map((n) => `AD${n}`),
+      fc.constantFrom('x', 'L12L', 'BL18', ''),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 8 }), (tokens) => {
+        const raw = tokens.join('+');
+        const mask = new Uint32Array(auMaskWords(parseAuString(raw).tokens));
+        expect(activeAus(raw)).toEqual(maskToAus(mask, 0));
+      }),
+    );
   });
 });

@@ -266,6 +266,29 @@ export function auMaskWords(tokens: readonly AuToken[]): [number, number] {
   return [lo >>> 0, hi >>> 0];
 }
 
+/**
+ * The Action Units an AU value sets, as numbers, ascending, each once; null when the
+ * value is `null` (not coded). It is the sample table's AU mask read back, so the
+ * AUs of a text and of the mask made from it never differ:
+ *
+ * - side and intensity qualify one AU: `L12`, `12B` and `12` all set AU 12. FACS
+ *   scores a one-sided or weak action as that AU, and the Ekman-Friesen agreement
+ *   (reference section 6) compares AU numbers, so two corrections `L12` and `12`
+ *   are the same AU set;
+ * - an action descriptor (`AD19`) is not an Action Unit and sets none;
+ * - `0` is FACS's neutral face: coded, with no AU active (`[]`), as is an empty text;
+ * - numbers above 64 set none (`70`-`74` are FACS's visibility codes, `80` up its
+ *   gross behaviours); numbers 1-64 count as written, even those FACS leaves unused
+ *   (`3`, which the parse report flags);
+ * - tokens outside the grammar (`L12L`, `BL18`, `x`) set none: the parse report and
+ *   auValueIssues name them, and the team checks refuse them in a correction.
+ */
+export function activeAus(raw: string): number[] | null {
+  const parsed = parseAuString(raw);
+  if (parsed.status === 'null') return null;
+  return maskToAus(Uint32Array.from(auMaskWords(parsed.tokens)), 0);
+}
+
 /** Whether sample i of a two-words-per-sample mask has the AU. */
 export function maskHas(mask: Uint32Array, i: number, au: number): boolean {
   if (!Number.isInteger(au) || au < 1 || au > MAX_MASK_AU) return false;

@@ -1,12 +1,7 @@
-import { parseAuString } from '../labels/au';
+import { activeAus } from '../labels/au';
 import type { AuLabel, Decision, FlagReason } from '../review/decision';
-import {
-  buildBundle,
-  bundleFileName,
-  signBundle,
-  type Assignment,
-  type AssignmentSample,
-} from '../team';
+import type { Assignment, AssignmentSample } from '../team/assignment';
+import { buildBundle, bundleFileName, signBundle } from '../team/bundle';
 import type { AssignmentRecord } from '../store/team';
 import type { DecisionInput } from './review.svelte';
 
@@ -42,13 +37,11 @@ export interface ReviewerInput {
   note?: string;
 }
 
-/** AU numbers of an AU text, ascending; null when not coded. Intensity and side are ignored. */
-export function ausOfText(raw: string): number[] | null {
-  const parsed = parseAuString(raw);
-  if (parsed.status === 'null') return null;
-  const aus = parsed.tokens.filter((t) => t.kind === 'AU' && t.au >= 1).map((t) => t.au);
-  return [...new Set(aus)].sort((a, b) => a - b);
-}
+/**
+ * The AUs an AU text sets (see activeAus): the team screens read a text as the merge
+ * and the agreement report do. Kept under this name for the screens that import it.
+ */
+export const ausOfText = activeAus;
 
 /** The AU label a sample of an assignment carries (null when it has none). */
 export function auLabelOf(sample: AssignmentSample): AuLabel | null {

@@ -14,7 +14,7 @@ export const TEAM_FORMATS = {
 export type TeamFormat = keyof typeof TEAM_FORMATS;
 
 /** The value as the schema read it, and the JSON it came from (a signature covers the JSON). */
-export type ReadResult<T> =
+export type TeamFileRead<T> =
   { ok: true; value: T; json: unknown } | { ok: false; problems: string[] };
 
 export interface ReadOptions {
@@ -234,7 +234,7 @@ export function readTeamFile<T>(
   version: number,
   schema: z.ZodType<T>,
   options: ReadOptions = {},
-): ReadResult<T> {
+): TeamFileRead<T> {
   try {
     if (options.maxChars !== undefined && text.length > options.maxChars) {
       return {

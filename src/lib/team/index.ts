@@ -3,6 +3,9 @@ export * from './agreement';
 export * from './assignment';
 export * from './bundle';
 export * from './merge';
+export * from './outcome';
+export * from './agreement-report';
+export * from './adjudication';
 export { TEAM_LIMITS, auTextProblem, decisionProblems, textProblem } from './checks';
 export { newReviewerKey, SIGNATURE_ALGORITHM } from './signature';
 export {
@@ -10,6 +13,6 @@ export {
   lineColumn,
   parseJsonText,
   safeName,
-  type ReadResult,
+  type TeamFileRead,
   type TeamFormat,
 } from './file-format';

@@ -33,18 +33,26 @@ test('twenty samples reviewed by keyboard alone survive a reload; undo three; hi
   await app.open();
   await expect(page.getByTestId('review-progress')).toHaveText('20 reviewed');
 
-  // Undo the last three decisions, by keyboard.
-  await review.press('u', 'u', 'u');
+  // Undo the last three decisions, by keyboard: each undo shows the sample it undid.
+  await review.press('u');
+  await expect(review.position).toHaveText('20 of 20');
+  await expect(page.getByRole('status').filter({ hasText: 'Undid the decision on' })).toContainText(
+    (await review.sampleName.textContent()) ?? '',
+  );
+  await review.press('u', 'u');
   await expect(review.progress).toHaveText('17 reviewed');
+  await expect(review.position).toHaveText('18 of 20');
+  await expect(review.sampleState).toHaveText('not reviewed');
   await page.reload();
   await app.open();
   await expect(review.progress).toHaveText('17 reviewed');
   await review.press('Shift+U');
   await expect(review.progress).toHaveText('18 reviewed');
+  await expect(review.position).toHaveText('18 of 20');
 
   // The corrected sample's history: who, what, from what to what.
-  // From the end of the set back to the twelfth sample.
-  for (let i = 0; i < 9; i++) await review.press('k');
+  // From the eighteenth sample back to the twelfth.
+  for (let i = 0; i < 6; i++) await review.press('k');
   await expect(review.position).toHaveText('12 of 20');
   await expect(review.sampleName).toHaveText(corrected ?? '');
   await expect(review.history.first()).toContainText('Ada');
@@ -159,4 +167,90 @@ test('many samples are accepted, flagged or discarded at once from the grid, und
   await app.open();
   await expect(page.getByText('flagged', { exact: true })).toHaveCount(4);
   await app.samples.openSample('0002.jpg');
+});
+
+test('n and e decide and move on; u takes back a staged correction first; a set resumes where work is left', async ({
+  page,
+}) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Review');
+  const review = app.review;
+  await review.start('Ada', 6, 11);
+
+  // n: the AUs were never coded, saved at once.
+  const first = (await review.sampleName.textContent()) ?? '';
+  await review.press('n');
+  await expect(review.position).toHaveText('2 of 6');
+  await review.press('k');
+  await expect(review.sampleName).toHaveText(first);
+  await expect(review.sampleState).toHaveText('corrected by Ada');
+  await expect(
+    page.getByRole('complementary', { name: 'Review' }).getByRole('definition').nth(1),
+  ).toContainText('not coded');
+  await review.press('j');
+
+  // e: the class chooser; the class picked by keyboard is the decision.
+  await review.press('e');
+  const chooser = page.getByRole('dialog', { name: 'Change the class' });
+  await expect(chooser).toBeVisible();
+  // Keys of the review wait while the chooser is open.
+  await review.press('a');
+  await expect(review.position).toHaveText('2 of 6');
+  const current = chooser.locator('button[aria-current="true"]');
+  await expect(current).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  const picked = (await page.evaluate(() => document.activeElement?.textContent)) ?? '';
+  await page.keyboard.press('Enter');
+  await expect(chooser).toHaveCount(0);
+  await expect(review.position).toHaveText('3 of 6');
+  await review.press('k');
+  await expect(review.sampleState).toHaveText('corrected by Ada');
+  await expect(page.getByLabel('Class')).toHaveValue(
+    await page
+      .getByLabel('Class')
+      .locator('option', { hasText: picked.trim() })
+      .first()
+      .getAttribute('value')
+      .then((v) => v ?? ''),
+  );
+  await review.press('j');
+
+  // A correction staged and then u: the staging goes, no earlier decision is undone.
+  await review.press('c', '9', 'Enter', 'Enter');
+  await expect(page.getByRole('button', { name: /^Save correction/ })).toBeVisible();
+  await review.press('u');
+  await expect(page.getByRole('button', { name: /^Accept/ })).toBeVisible();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Dropped the correction' }),
+  ).toBeVisible();
+  await expect(review.position).toHaveText('3 of 6');
+  await expect(review.progress).toHaveText('2 reviewed');
+
+  // u again undoes the last decision and shows its sample.
+  await review.press('u');
+  await expect(review.position).toHaveText('2 of 6');
+  await expect(review.sampleState).toHaveText('not reviewed');
+  await expect(review.progress).toHaveText('1 reviewed');
+
+  // Continue opens the set at its first undecided sample, not at 1.
+  await page.getByRole('button', { name: '← Sets' }).click();
+  const set = page.getByRole('table', { name: 'Review sets' }).getByRole('row').nth(1);
+  await set.getByRole('button', { name: 'Continue' }).click();
+  await expect(review.position).toHaveText('2 of 6');
+});
+
+test('the shortcut sheet opens on Close: Enter closes it and deletes no key', async ({ page }) => {
+  const app = new AuReviewApp(page);
+  await app.open();
+  await app.goTo('Review');
+  const review = app.review;
+  await review.start('Ada', 3);
+  await review.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await review.press('?');
+  await expect(page.getByRole('button', { name: 'Remove a from Accept the labels' })).toBeVisible();
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RAFCE_SCHEME } from '../labels/schemes';
 import { AuStatus } from '../labels/types';
-import { auDisplay, describeCorrection, toggleAu } from './correction';
+import { auDisplay, ausOfAuLabel, describeCorrection, toggleAu } from './correction';
 import { SampleState } from './decision';
 import { originalLabel, type SampleLabel } from './decisions';
 import { decision, tableOfRaw } from './test-support';
@@ -179,5 +179,26 @@ describe('describeCorrection', () => {
     expect(description.classChanged).toBe(true);
     expect(description.classTo).toContain('class 40');
     expect(description.auChanged).toBe(false);
+  });
+});
+
+describe('ausOfAuLabel: the one AU reading of the review screens', () => {
+  it.each<[string, string | null, number[]]>([
+    ['plain AUs, sorted', '12+1+2', [1, 2, 12]],
+    ['a side is the AU', 'L12', [12]],
+    ['an intensity is the AU', '12B', [12]],
+    ['an action descriptor is no AU', 'AD19+12', [12]],
+    ['AU 19 itself is', '19', [19]],
+    ['a visibility code is no AU', '70', []],
+    ['FACS neutral sets none', '0', []],
+    ['duplicates once', '26+26+L26', [26]],
+    ['unknown tokens set none', 'L12L+BL18+x+4', [4]],
+    ['the null label', null, []],
+  ])('%s: %s', (_, raw, aus) => {
+    expect(ausOfAuLabel(raw === null ? { status: 'null' } : { status: 'coded', raw })).toEqual(aus);
+  });
+
+  it('no label at all sets none', () => {
+    expect(ausOfAuLabel(null)).toEqual([]);
   });
 });

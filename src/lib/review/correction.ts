@@ -1,7 +1,7 @@
-import { isNullAuValue, parseAuString, parseAuToken } from '../labels/au';
+import { activeAus, isNullAuValue, parseAuString, parseAuToken } from '../labels/au';
 import { className } from '../labels/schemes';
 import { AuStatus, type LabelScheme } from '../labels/types';
-import { FLAG_REASON_LABELS, type Decision } from './decision';
+import { FLAG_REASON_LABELS, type AuLabel, type Decision } from './decision';
 import { labelAfterDecision, type SampleLabel } from './decisions';
 
 /**
@@ -148,4 +148,9 @@ export function describeCorrection(
     addedAus,
     removedAus,
   };
+}
+
+/** The AUs an AU label sets (activeAus: the sample mask's reading); none for `null` or no label. */
+export function ausOfAuLabel(label: AuLabel | null): number[] {
+  return label?.status === 'coded' ? (activeAus(label.raw) ?? []) : [];
 }

@@ -240,10 +240,20 @@ export class ReviewState {
   }
 
   async undo(): Promise<boolean> {
-    return this.step(undo);
+    return (await this.step(undo)) !== null;
   }
 
   async redo(): Promise<boolean> {
+    return (await this.step(redo)) !== null;
+  }
+
+  /** Undoes the latest step; resolves with its decisions (to show their samples), null when nothing was undone. */
+  undoStep(): Promise<Decision[] | null> {
+    return this.step(undo);
+  }
+
+  /** Redoes the latest undone step; resolves with its decisions, null when nothing was redone. */
+  redoStep(): Promise<Decision[] | null> {
     return this.step(redo);
   }
 
@@ -289,13 +299,16 @@ export class ReviewState {
       log: readonly HistoryEntry[],
       meta: ReturnType<ReviewState['meta']>,
     ) => HistoryEntry | null,
-  ): Promise<boolean> {
+  ): Promise<Decision[] | null> {
     const datasetId = this.datasetId;
     const reviewer = this.reviewer;
-    if (!datasetId || !reviewer || this.stopped) return false;
+    if (!datasetId || !reviewer || this.stopped) return null;
     const entry = make(this.history, this.meta(datasetId, reviewer, Date.now()));
-    if (!entry) return false;
-    return this.commit({ kind: 'history', datasetId, entry });
+    if (!entry) return null;
+    const target = this.history.find((e) => e.kind === 'decide' && e.id === entry.targets);
+    const ids = target?.decisionIds ?? [];
+    const decisions = this.decisions.filter((d) => ids.includes(d.id));
+    return (await this.commit({ kind: 'history', datasetId, entry })) ? decisions : null;
   }
 
   /** One write of the review: on disk first, then in memory; a failure stops the review. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TeamState } from './team.svelte';
+import { TeamLeadState, TeamReviewerState } from './team.svelte';
 import type { DatasetLibrary } from './library.svelte';
 import type { DecisionInput } from './review.svelte';
 import { listTeamBundles, saveAssignment, saveTeamSession } from '../store/team';
@@ -15,7 +15,7 @@ const table = tableOf([
   { classId: 0, au: '6+12' },
 ]);
 
-/** Just what TeamState reads of the library: the open dataset, its table and review. */
+/** Just what the team states read of the library: the open dataset, its table and review. */
 function fakeLibrary(datasetId: string) {
   const decided: DecisionInput[][] = [];
   const library = {
@@ -50,11 +50,11 @@ function fakeLibrary(datasetId: string) {
   return { library: library as unknown as DatasetLibrary, decided };
 }
 
-describe('TeamState, lead and reviewers in one test', () => {
+describe('team review, lead and reviewers in one test', () => {
   it('splits a set, reviews blind, merges idempotently, refuses strangers, adjudicates', async () => {
     const datasetId = `ds-${crypto.randomUUID()}`;
     const { library, decided } = fakeLibrary(datasetId);
-    const lead = new TeamState(library);
+    const lead = new TeamLeadState(library);
     await lead.load(datasetId);
     expect(
       await lead.createSession({
@@ -79,7 +79,7 @@ describe('TeamState, lead and reviewers in one test', () => {
       [0, 1, 2, 3],
     ]);
 
-    // Each reviewer in a browser of their own (another TeamState; the store is shared here,
+    // Each reviewer in a browser of their own (another reviewer state; the store is shared here,
     // so each removes the assignment after exporting).
     const bundles: { name: string; text: string }[] = [];
     const kinds: Record<string, Decision['kind'][]> = {
@@ -89,8 +89,8 @@ describe('TeamState, lead and reviewers in one test', () => {
     for (const reviewer of ['Ada', 'Bo']) {
       const file = await lead.assignmentFile(reviewer, false);
       if (!file) throw new Error('no assignment file');
-      const browser = new TeamState(fakeLibrary('their-own').library);
-      await browser.load(null);
+      const browser = new TeamReviewerState(fakeLibrary('their-own').library);
+      await browser.load();
       const bad = await browser.openAssignment({ name: 'x.json', text: '{"format": 1' });
       expect(bad.ok).toBe(false);
       expect(bad.messages[0]).toMatch(/^x\.json is not valid JSON at line 1/);
@@ -195,7 +195,7 @@ describe('TeamState, lead and reviewers in one test', () => {
   });
 });
 
-describe('TeamState with records stored by older versions', () => {
+describe('team review with records stored by older versions', () => {
   const sample = (index: number) => ({
     index,
     name: `${index}.jpg`,
@@ -234,8 +234,8 @@ describe('TeamState with records stored by older versions', () => {
       durations: [],
       startedAt: null,
     });
-    const browser = new TeamState(fakeLibrary('their-own').library);
-    await browser.load(null);
+    const browser = new TeamReviewerState(fakeLibrary('their-own').library);
+    await browser.load();
     const shown = browser.assignments.find((a) => a.sessionId === sessionId)?.assignment;
     expect(shown?.samples.map((s) => s.index)).toEqual([0, 1, 2, 3, 4]);
     expect(shown?.classes.map((c) => c.name)).toEqual(['A', 'B']);
@@ -268,7 +268,7 @@ describe('TeamState with records stored by older versions', () => {
         createdAt: 1,
       },
     });
-    const lead = new TeamState(fakeLibrary(datasetId).library);
+    const lead = new TeamLeadState(fakeLibrary(datasetId).library);
     await lead.load(datasetId);
     expect(lead.sessionId).toBe(sessionId);
     expect(await lead.assignmentFile('Ada', false)).toBeNull();

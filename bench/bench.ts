@@ -50,7 +50,7 @@ import {
 import { importLabelFiles } from '../src/lib/formats/import';
 import { RAFCE_SCHEME } from '../src/lib/labels/schemes';
 import { RAFCE_RULE_SET } from '../src/lib/rules/builtin';
-import { seededRandom } from '../src/lib/review/review-set';
+import { seededRandom } from '../src/lib/random/seeded-random';
 import { PredictionsWorker, type ModelFigures } from '../src/lib/workers/predictions-client';
 import { deletePredictionRun } from '../src/lib/store/predictions';
 import type { PredictionsFloorRequest, PredictionsFloorResponse } from './predictions-floor.worker';

@@ -81,6 +81,13 @@ const layers = [
     message: 'Components render state and dispatch to it; state talks to the store and workers.',
   })),
   {
+    // The command line runs the pure core in Node: no browser state, screens or workers.
+    path: 'src/cli',
+    folders: outerLayers,
+    packages: ['svelte'],
+    message: 'The command line runs the pure core: no svelte, store, state, screens or workers.',
+  },
+  {
     path: 'src/lib/canvas',
     folders: ['store', 'state', 'workers'],
     packages: [],

@@ -463,3 +463,12 @@ async function pump(
 function appendAll<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
 }
+
+/** The name a dataset of these label files gets when nobody gives one (the import screen's, the command line's). */
+export function suggestDatasetName(fileNames: readonly string[]): string {
+  const first = fileNames[0] ?? 'Imported labels';
+  const names = fileNames.map((name) => name.split('/').pop() ?? name);
+  if (names.some((n) => n.startsWith('RAFCE_'))) return 'RAF-CE';
+  if (names.some((n) => n === 'list_patition_label.txt')) return 'RAF-DB';
+  return (first.split('/').pop() ?? first).replace(/\.[^.]+$/, '');
+}

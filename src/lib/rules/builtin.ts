@@ -4,7 +4,7 @@ import {
   RAFDB_COMPOUND_SCHEME,
   RAFDB_COMPOUND_TO_RAFCE,
 } from '../labels/schemes';
-import type { BasicEmotion } from '../labels/types';
+import type { BasicEmotion, LabelScheme } from '../labels/types';
 import {
   RuleSetSchema,
   type AuPair,
@@ -448,4 +448,21 @@ export const BUILTIN_RULE_SETS: readonly RuleSet[] = [
 export function builtinRuleSetFor(schemeId: string): RuleSet | undefined {
   const found = BUILTIN_RULE_SETS.find((ruleSet) => ruleSet.schemeId === schemeId);
   return found ? structuredClone(found) : undefined;
+}
+
+/** The built-in rule set for a scheme, or an empty one that the user can fill in. */
+export function defaultRuleSet(scheme: LabelScheme | undefined): RuleSet {
+  const builtin = scheme ? builtinRuleSetFor(scheme.id) : undefined;
+  if (builtin) return builtin;
+  return RuleSetSchema.parse({
+    version: 1,
+    id: `custom-${scheme?.id ?? 'none'}`,
+    name: 'No built-in rules for this label scheme',
+    source: 'Write rules for your classes on the Rules page, or import a rule set.',
+    schemeId: scheme?.id ?? 'none',
+    classes: [],
+    hallmarks: REFERENCE_HALLMARKS,
+    together: REFERENCE_TOGETHER,
+    rarely: REFERENCE_RARELY,
+  });
 }

@@ -1,3 +1,4 @@
+import { suggestDatasetName } from '../formats/import';
 import type { CsvMapping, ImportOptions } from '../formats/import';
 import { imageKey } from '../labels/images';
 import type { SourceFile, SourceFormat } from '../labels/types';
@@ -299,9 +300,5 @@ function dedupeByName(files: LabelFileToRead[]): LabelFileToRead[] {
 }
 
 function suggestName(files: LabelFileToRead[]): string {
-  const first = files[0]?.name ?? 'Imported labels';
-  const names = files.map((f) => f.name.split('/').pop() ?? f.name);
-  if (names.some((n) => n.startsWith('RAFCE_'))) return 'RAF-CE';
-  if (names.some((n) => n === 'list_patition_label.txt')) return 'RAF-DB';
-  return (first.split('/').pop() ?? first).replace(/\.[^.]+$/, '');
+  return suggestDatasetName(files.map((f) => f.name));
 }

@@ -37,12 +37,7 @@ import {
 } from '../store/annotations';
 import type { SavedFilterRecord } from '../store/annotation-records';
 import type { LabelScheme, SampleTable, SplitNames } from '../labels/types';
-import {
-  REFERENCE_HALLMARKS,
-  REFERENCE_RARELY,
-  REFERENCE_TOGETHER,
-  builtinRuleSetFor,
-} from '../rules/builtin';
+import { defaultRuleSet } from '../rules/builtin';
 import type { CheckColumns } from '../rules/check';
 import type { SampleFilter } from '../rules/filter';
 import type { LabelEvidence } from '../label-evidence/assess';
@@ -503,22 +498,7 @@ export class DatasetLibrary {
   }
 }
 
-/** The built-in rule set for a scheme, or an empty one that the user can fill in. */
-export function defaultRuleSet(scheme: LabelScheme | undefined): RuleSet {
-  const builtin = scheme ? builtinRuleSetFor(scheme.id) : undefined;
-  if (builtin) return builtin;
-  return RuleSetSchema.parse({
-    version: 1,
-    id: `custom-${scheme?.id ?? 'none'}`,
-    name: 'No built-in rules for this label scheme',
-    source: 'Write rules for your classes on the Rules page, or import a rule set.',
-    schemeId: scheme?.id ?? 'none',
-    classes: [],
-    hallmarks: REFERENCE_HALLMARKS,
-    together: REFERENCE_TOGETHER,
-    rarely: REFERENCE_RARELY,
-  });
-}
+export { defaultRuleSet };
 
 const lastOpenKey = 'au-review:last-open-dataset';
 /** How many datasets the database held when last listed. */

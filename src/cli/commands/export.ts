@@ -1,0 +1,105 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import { ExportPolicySchema, type ExportPolicy } from '../../lib/export/policy';
+import { assembleZip, deflateEntry } from '../../lib/export/zip';
+import { analyse, exportFiles } from '../analyse';
+import { EXIT, UsageError } from '../errors';
+import { progressOn } from '../progress';
+import { readLabelFiles } from '../read-labels';
+import {
+  datasetName,
+  importOptions,
+  unreadable,
+  withLabelOptions,
+  type Io,
+  type SetCode,
+} from './shared';
+
+interface ExportOptions {
+  format?: string;
+  name?: string;
+  quiet?: boolean;
+  out: string;
+  nullAu: 'keep-uncoded' | 'drop';
+  minScore?: string;
+  dropLikelyMislabelled?: boolean;
+  beta: string;
+}
+
+/** The export policy the options say (the app's default otherwise). */
+export function policyOf(
+  options: Pick<ExportOptions, 'nullAu' | 'minScore' | 'dropLikelyMislabelled' | 'beta'>,
+): ExportPolicy {
+  const minScore = options.minScore === undefined ? null : Number(options.minScore);
+  if (minScore !== null && !Number.isFinite(minScore))
+    throw new UsageError(`--min-score '${options.minScore}': not a number`);
+  const parsed = ExportPolicySchema.safeParse({
+    nullAu: options.nullAu,
+    minScore,
+    dropLikelyMislabelled: options.dropLikelyMislabelled === true,
+    beta: Number(options.beta),
+  });
+  if (!parsed.success)
+    throw new UsageError(`--beta '${options.beta}': one of 0.9, 0.99, 0.999, 0.9999`);
+  return parsed.data;
+}
+
+export function exportCommand(io: Io, setCode: SetCode): Command {
+  return withLabelOptions(new Command('export'))
+    .description(
+      "Exactly the files the app's export writes for these labels (drop-in label files, au_matrix.csv, training_stats.json, README, provenance, changelog), as a zip or a folder.",
+    )
+    .requiredOption('--out <zip-or-dir>', 'a .zip file, or a folder to write the files into')
+    .addOption(
+      new Option(
+        '--null-au <how>',
+        "'keep-uncoded': a null AU label is -1 in the matrix; 'drop': the sample is left out",
+      )
+        .choices(['keep-uncoded', 'drop'])
+        .default('keep-uncoded'),
+    )
+    .option('--min-score <score>', 'drop samples whose check score is below this')
+    .option(
+      '--drop-likely-mislabelled',
+      'drop the samples the label evidence calls likely mislabelled',
+    )
+    .addOption(
+      new Option('--beta <beta>', 'class weights beta')
+        .choices(['0.9', '0.99', '0.999', '0.9999'])
+        .default('0.999'),
+    )
+    .action(async (files: string[], options: ExportOptions) => {
+      const policy = policyOf(options);
+      const imported = await readLabelFiles(
+        files,
+        importOptions(options),
+        progressOn(io.err, options.quiet),
+      );
+      const failed = unreadable(imported, io);
+      if (failed !== null) return setCode(failed);
+      const name = datasetName(files, options.name);
+      // What the app's export reads beside the labels: the check's scores and the evidence's flags.
+      const { check, evidence } = analyse(imported, name);
+      const { files: written, selection } = exportFiles(imported, name, {
+        policy,
+        check,
+        flagged: evidence.flagged,
+      });
+      if (options.out.toLowerCase().endsWith('.zip')) {
+        const deflated = new Map(written.map((f) => [f.path, deflateEntry(f)]));
+        mkdirSync(dirname(options.out), { recursive: true });
+        writeFileSync(options.out, assembleZip(written, deflated));
+      } else {
+        for (const file of written) {
+          const path = join(options.out, file.path);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, file.bytes);
+        }
+      }
+      io.err.write(
+        `au-review: ${selection.kept.length.toLocaleString('en')} of ${imported.table.count.toLocaleString('en')} samples exported to ${options.out}\n`,
+      );
+      setCode(EXIT.ok);
+    });
+}

@@ -1,0 +1,57 @@
+import { Option, type Command } from 'commander';
+import { SourceFormatSchema } from '../../lib/labels/types';
+import {
+  suggestDatasetName,
+  type ImportOptions,
+  type ImportResult,
+} from '../../lib/formats/import';
+import { EXIT } from '../errors';
+
+export type Io = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
+export type SetCode = (code: number) => void;
+
+/** The options every command reading label files takes. */
+export function withLabelOptions(command: Command): Command {
+  return command
+    .argument(
+      '<label-files...>',
+      'label files (RAF-CE, RAF-DB, ABAW, BP4D, DISFA, CK+, OpenFace, CSV/TSV, ...)',
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'read the files as this format instead of telling it from their content',
+      ).choices(SourceFormatSchema.options),
+    )
+    .option(
+      '--name <name>',
+      'the dataset name written into the files (default: from the file names)',
+    )
+    .option('--quiet', 'no progress line');
+}
+
+export function importOptions(options: { format?: string }): ImportOptions {
+  return options.format ? { format: SourceFormatSchema.parse(options.format) } : {};
+}
+
+/** The name the app gives a dataset of these files when the user gives none. */
+export function datasetName(files: readonly string[], given?: string): string {
+  return given ?? suggestDatasetName(files);
+}
+
+/**
+ * When nothing could be read (no file of a known format, or every row rejected), says
+ * why with each file's reason, and returns the exit code; null when there is a dataset.
+ */
+export function unreadable(imported: ImportResult, io: Io): number | null {
+  if (imported.table.count > 0) return null;
+  io.err.write('au-review: no sample could be read from the files given:\n');
+  for (const problem of imported.problems.filter((p) => p.severity === 'error').slice(0, 20))
+    io.err.write(`  ${where(problem)}: ${problem.message}\n`);
+  return EXIT.unreadable;
+}
+
+/** file:line (field) of a problem, as an editor jumps to it. */
+export function where(problem: { file: string; line: number; field: string }): string {
+  return `${problem.file}${problem.line > 0 ? `:${problem.line}` : ''}${problem.field ? ` (${problem.field})` : ''}`;
+}

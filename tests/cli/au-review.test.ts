@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { buildExportFiles } from '../../src/lib/export/bundle';
+import { defaultExportPolicy } from '../../src/lib/export/policy';
+import { assembleZip, deflateEntry } from '../../src/lib/export/zip';
+import { importLabelFiles } from '../../src/lib/formats/import';
+import { assessLabels, DEFAULT_EVIDENCE_OPTIONS } from '../../src/lib/label-evidence/assess';
+import {
+  describeRealRafCe,
+  RAFCE_REAL_DIR,
+  REAL_RAFCE_NAMES,
+  realRafCeFile,
+} from '../../src/lib/labels/test-fixtures';
+import { defaultRuleSet } from '../../src/lib/rules/builtin';
+import { checkTable } from '../../src/lib/rules/check';
+
+/** The command line as a pipeline runs it: a child process, its output and exit code. */
+const run = promisify(execFile);
+async function auReview(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/au-review.mjs', ...args], {
+      maxBuffer: 64 << 20,
+    });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, out: failed.stdout, err: failed.stderr };
+  }
+}
+
+const ROLES = REAL_RAFCE_NAMES;
+const rafce = () => ROLES.map((name) => join(RAFCE_REAL_DIR, name));
+
+describe('au-review: usage', () => {
+  it.each<[string, string[], number, RegExp]>([
+    ['help', ['--help'], 0, /Usage: au-review/],
+    ['a command s help', ['export', '--help'], 0, /--out <zip-or-dir>/],
+    ['an unknown command', ['frobnicate'], 2, /unknown command/],
+    [
+      'a file that is not there',
+      ['report', 'missing.txt'],
+      2,
+      /missing\.txt: cannot be read \(ENOENT\)/,
+    ],
+    ['a --fail-on nobody knows', ['report', '--fail-on', 'bogus', 'x'], 2, /--fail-on 'bogus'/],
+    ['export without --out', ['export', 'x.txt'], 2, /--out/],
+    ['a --top that is no count', ['issues', '--top', 'many', 'x.txt'], 2, /--top 'many'/],
+  ])('%s', async (_, args, code, said) => {
+    const result = await auReview(...args);
+    expect(result.code).toBe(code);
+    expect(result.out + result.err).toMatch(said);
+  });
+
+  it('a file of no known format is named with its reason, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'this is not a label file\nnor is this\n');
+    const result = await auReview('report', file);
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('notes.txt');
+  });
+});
+
+describeRealRafCe('au-review on the real RAF-CE files', () => {
+  it('report: the parse report and the diagnosis, as text and as JSON', async () => {
+    const text = await auReview('report', ...rafce());
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('RAF-CE: raf-ce, 4,549 samples from 3 file(s)');
+    expect(text.out).toMatch(/RAFCE_AUlabel\.txt:2879 \(au\): AU token 'L12L'/);
+    expect(text.out).toContain('AU labels predict the class');
+    const json = await auReview('report', '--json', ...rafce());
+    const report = JSON.parse(json.out);
+    expect(report.report.samples).toBe(4549);
+    expect(report.report.nullCount).toBe(251);
+    expect(report.facts.unknownTokens).toBe(3);
+    expect(report.facts.likelyMislabelled / 4298).toBeLessThanOrEqual(0.15);
+  }, 60_000);
+
+  it.each<[string, string[], number]>([
+    ['unknown AU tokens stop the pipeline', ['--fail-on', 'unknown-tokens'], 1],
+    ['a null rate of 5.5% is under 10%', ['--fail-on', 'null-rate>0.1'], 0],
+    ['but over 5%', ['--fail-on', 'null-rate>0.05'], 1],
+    ['more than 100 likely issues', ['--fail-on', 'issues>100'], 1],
+    ['not more than 4,000', ['--fail-on', 'issues>4000'], 0],
+  ])(
+    '--fail-on: %s',
+    async (_, args, code) => {
+      const result = await auReview('report', '--quiet', ...args, ...rafce());
+      expect(result.code).toBe(code);
+      if (code === 1) expect(result.err).toMatch(/--fail-on:/);
+    },
+    60_000,
+  );
+
+  it("export: the app's export, byte for byte", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+    const zipPath = join(dir, 'export.zip');
+    const result = await auReview('export', '--out', zipPath, ...rafce());
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('4,549 of 4,549 samples exported');
+    // The app's export of the same dataset, unreviewed: what its export worker computes
+    // (buildExportFiles with the check's scores and the evidence's flags, each file
+    // deflated, the zip assembled), with the name the import screen gives it.
+    const imported = importLabelFiles(ROLES.map(realRafCeFile));
+    const ruleSet = defaultRuleSet(imported.scheme);
+    const check = checkTable(imported.table, ruleSet);
+    const evidence = assessLabels(
+      { columns: imported.table, scheme: imported.scheme, ruleSet },
+      { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
+    );
+    const { files } = buildExportFiles({
+      dataset: 'RAF-CE',
+      format: imported.format,
+      scheme: imported.scheme,
+      splitNames: imported.splitNames,
+      table: imported.table,
+      sourceFiles: imported.sourceFiles,
+      csv: imported.csv,
+      final: null,
+      checkScore: check.score,
+      flagged: evidence.flagged,
+      policy: defaultExportPolicy(),
+    });
+    const app = assembleZip(files, new Map(files.map((f) => [f.path, deflateEntry(f)])));
+    const cli = new Uint8Array(readFileSync(zipPath));
+    expect(cli.length).toBe(app.length);
+    expect(Buffer.compare(Buffer.from(cli), Buffer.from(app))).toBe(0);
+    // The drop-in label files are the input, untouched.
+    const entries = unzipSync(cli);
+    for (const role of ROLES)
+      expect(
+        Buffer.from(entries[`labels/${role}`] ?? []).equals(
+          readFileSync(join(RAFCE_REAL_DIR, role)),
+        ),
+      ).toBe(true);
+  }, 90_000);
+
+  it('issues: the most suspicious labels first, as CSV or JSON', async () => {
+    const csv = await auReview('issues', '--quiet', '--top', '20', ...rafce());
+    expect(csv.code).toBe(0);
+    const lines = csv.out.trim().split('\n');
+    expect(lines[0]).toBe(
+      'rank,image,given,likeliest,suggested,posterior,suspicion,likelyMislabelled,au',
+    );
+    expect(lines).toHaveLength(21);
+    const ranks = lines.slice(1).map((line) => Number(line.split(',')[0]));
+    expect(ranks).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    const json = JSON.parse((await auReview('issues', '--quiet', '--json', ...rafce())).out);
+    // Without --top: the likely-mislabelled set, every one of them, worst first.
+    expect(json.samples).toHaveLength(json.likelyMislabelled);
+    expect(json.samples.every((s: { likelyMislabelled: boolean }) => s.likelyMislabelled)).toBe(
+      true,
+    );
+    expect(json.likelyMislabelled / json.scored).toBeLessThanOrEqual(0.15);
+  }, 60_000);
+
+  it('export to a folder, and stats: the training statistics of that export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+    expect((await auReview('export', '--quiet', '--out', dir, ...rafce())).code).toBe(0);
+    const written = readFileSync(join(dir, 'training_stats.json'), 'utf8');
+    const stats = await auReview('stats', '--json', ...rafce());
+    expect(stats.code).toBe(0);
+    expect(stats.out.trim()).toBe(written.trim());
+    const text = await auReview('stats', ...rafce());
+    expect(text.out).toMatch(/^4,549 samples; class weights/);
+    expect(text.out).toMatch(/AU12 +Lip Corner Puller/);
+  }, 90_000);
+});

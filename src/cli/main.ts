@@ -1,5 +1,6 @@
 import '../lib/zod-setup';
 import { Command, CommanderError } from 'commander';
+import { checkLoaderCommand } from './commands/check-loader';
 import { exportCommand } from './commands/export';
 import { issuesCommand } from './commands/issues';
 import { reportCommand } from './commands/report';
@@ -29,7 +30,13 @@ export async function main(
       writeErr: (text) => io.err.write(text),
     })
     .showHelpAfterError('(run with --help for the options)');
-  for (const make of [reportCommand, issuesCommand, statsCommand, exportCommand]) {
+  for (const make of [
+    reportCommand,
+    issuesCommand,
+    checkLoaderCommand,
+    statsCommand,
+    exportCommand,
+  ]) {
     program.addCommand(
       make(io, (result) => {
         code = result;

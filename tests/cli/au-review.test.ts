@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { targetDumpCsv, type TargetDumpKind } from '../support/prediction-fixtures';
 import { buildExportFiles } from '../../src/lib/export/bundle';
 import { defaultExportPolicy } from '../../src/lib/export/policy';
 import { assembleZip, deflateEntry } from '../../src/lib/export/zip';
@@ -157,6 +158,47 @@ describeRealRafCe('au-review on the real RAF-CE files', () => {
       true,
     );
     expect(json.likelyMislabelled / json.scored).toBeLessThanOrEqual(0.15);
+  }, 60_000);
+
+  it.each<[TargetDumpKind, number, string[]]>([
+    ['correct', 0, []],
+    ['all-zero-coded', 1, ['all-zero-coded']],
+    ['null-as-zero', 1, ['null-as-zero']],
+    ['column-shift', 1, ['column-shift']],
+  ])(
+    'check-loader: a %s dump, exit %i',
+    async (kind, code, kinds) => {
+      const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+      const dump = targetDumpCsv(kind);
+      const path = join(dir, dump.name);
+      writeFileSync(path, dump.bytes);
+      const result = await auReview(
+        'check-loader',
+        '--quiet',
+        '--json',
+        '--targets',
+        path,
+        ...rafce(),
+      );
+      expect(result.code).toBe(code);
+      const check = JSON.parse(result.out);
+      expect(
+        check.findings
+          .map((f: { kind: string }) => f.kind)
+          .filter((k: string) => kinds.includes(k)),
+      ).toEqual(kinds);
+      expect(check.clean).toBe(code === 0);
+    },
+    60_000,
+  );
+
+  it('check-loader: a dump that cannot be read is named with its line, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+    const path = join(dir, 'targets.csv');
+    writeFileSync(path, 'image,emotion\n0001.jpg,3\n');
+    const result = await auReview('check-loader', '--quiet', '--targets', path, ...rafce());
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('targets.csv');
   }, 60_000);
 
   it('export to a folder, and stats: the training statistics of that export', async () => {

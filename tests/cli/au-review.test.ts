@@ -57,6 +57,15 @@ describe('au-review: usage', () => {
     expect(result.out + result.err).toMatch(said);
   });
 
+  it('an empty file says so, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+    const file = join(dir, 'RAFCE_emolabel.txt');
+    writeFileSync(file, '');
+    const result = await auReview('report', file);
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('RAFCE_emolabel.txt (file): the file is empty (0 bytes)');
+  });
+
   it('a file of no known format is named with its reason, exit 3', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
     const file = join(dir, 'notes.txt');

@@ -8,16 +8,7 @@ import {
 } from '../../lib/loader-check/target-file';
 import type { InputFile } from '../../lib/labels/types';
 import { EXIT, UsageError } from '../errors';
-import { progressOn } from '../progress';
-import { readLabelFiles } from '../read-labels';
-import {
-  importOptions,
-  unreadable,
-  where,
-  withLabelOptions,
-  type Io,
-  type SetCode,
-} from './shared';
+import { readDataset, where, withLabelOptions, type Io, type SetCode } from './shared';
 
 function readInput(path: string, what: string): InputFile {
   try {
@@ -84,13 +75,8 @@ export function checkLoaderCommand(io: Io, setCode: SetCode): Command {
         io.err.write(`au-review: no target could be read from ${options.targets}\n`);
         return setCode(EXIT.unreadable);
       }
-      const imported = await readLabelFiles(
-        files,
-        importOptions(options),
-        progressOn(io.err, options.quiet),
-      );
-      const failed = unreadable(imported, io);
-      if (failed !== null) return setCode(failed);
+      const imported = await readDataset(files, options, io);
+      if (typeof imported === 'number') return setCode(imported);
       const check = checkLoaderTargets(imported.table, read.dump, { split });
       if (options.json) io.out.write(`${JSON.stringify(check, null, 2)}\n`);
       else {

@@ -5,16 +5,7 @@ import { ExportPolicySchema, type ExportPolicy } from '../../lib/export/policy';
 import { assembleZip, deflateEntry } from '../../lib/export/zip';
 import { analyse, exportFiles } from '../analyse';
 import { EXIT, UsageError } from '../errors';
-import { progressOn } from '../progress';
-import { readLabelFiles } from '../read-labels';
-import {
-  datasetName,
-  importOptions,
-  unreadable,
-  withLabelOptions,
-  type Io,
-  type SetCode,
-} from './shared';
+import { readDataset, datasetName, withLabelOptions, type Io, type SetCode } from './shared';
 
 interface ExportOptions {
   format?: string;
@@ -71,13 +62,8 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
     )
     .action(async (files: string[], options: ExportOptions) => {
       const policy = policyOf(options);
-      const imported = await readLabelFiles(
-        files,
-        importOptions(options),
-        progressOn(io.err, options.quiet),
-      );
-      const failed = unreadable(imported, io);
-      if (failed !== null) return setCode(failed);
+      const imported = await readDataset(files, options, io);
+      if (typeof imported === 'number') return setCode(imported);
       const name = datasetName(files, options.name);
       // What the app's export reads beside the labels: the check's scores and the evidence's flags.
       const { check, evidence } = analyse(imported, name);

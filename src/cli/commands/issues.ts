@@ -4,16 +4,7 @@ import { className } from '../../lib/labels/schemes';
 import { textAt } from '../../lib/labels/text-column';
 import { analyse } from '../analyse';
 import { EXIT, UsageError } from '../errors';
-import { progressOn } from '../progress';
-import { readLabelFiles } from '../read-labels';
-import {
-  datasetName,
-  importOptions,
-  unreadable,
-  withLabelOptions,
-  type Io,
-  type SetCode,
-} from './shared';
+import { readDataset, datasetName, withLabelOptions, type Io, type SetCode } from './shared';
 
 /** One likely-mislabelled sample, as the Samples grid's "most suspicious first" lists it. */
 export interface IssueRow {
@@ -52,13 +43,8 @@ export function issuesCommand(io: Io, setCode: SetCode): Command {
         const top = options.top === undefined ? null : Number(options.top);
         if (top !== null && !(Number.isInteger(top) && top > 0))
           throw new UsageError(`--top '${options.top}': a whole number above 0`);
-        const imported = await readLabelFiles(
-          files,
-          importOptions(options),
-          progressOn(io.err, options.quiet),
-        );
-        const failed = unreadable(imported, io);
-        if (failed !== null) return setCode(failed);
+        const imported = await readDataset(files, options, io);
+        if (typeof imported === 'number') return setCode(imported);
         const { table, scheme } = imported;
         const { evidence } = analyse(imported, datasetName(files, options.name));
         const order: number[] = [];

@@ -2,18 +2,8 @@ import { Command } from 'commander';
 import { LabelFlag } from '../../lib/label-evidence/assess';
 import { analyse } from '../analyse';
 import { EXIT, UsageError } from '../errors';
-import { progressOn } from '../progress';
-import { readLabelFiles } from '../read-labels';
 import { loadRuleSet } from '../rule-file';
-import {
-  datasetName,
-  importOptions,
-  unreadable,
-  where,
-  withLabelOptions,
-  type Io,
-  type SetCode,
-} from './shared';
+import { readDataset, datasetName, where, withLabelOptions, type Io, type SetCode } from './shared';
 
 /** A --fail-on condition: what it checks, in words, and whether the labels meet it. */
 export interface FailOn {
@@ -82,13 +72,8 @@ export function reportCommand(io: Io, setCode: SetCode): Command {
       ) => {
         const conditions = options.failOn.map(parseFailOn);
         const ruleSet = options.rules ? loadRuleSet(options.rules) : undefined;
-        const imported = await readLabelFiles(
-          files,
-          importOptions(options),
-          progressOn(io.err, options.quiet),
-        );
-        const failed = unreadable(imported, io);
-        if (failed !== null) return setCode(failed);
+        const imported = await readDataset(files, options, io);
+        if (typeof imported === 'number') return setCode(imported);
         const name = datasetName(files, options.name);
         const { evidence, diagnosis } = analyse(imported, name, ruleSet);
         const { report } = imported;

@@ -6,6 +6,8 @@ import {
   type ImportResult,
 } from '../../lib/formats/import';
 import { EXIT } from '../errors';
+import { progressOn } from '../progress';
+import { readLabelFiles } from '../read-labels';
 
 export type Io = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 export type SetCode = (code: number) => void;
@@ -30,7 +32,7 @@ export function withLabelOptions(command: Command): Command {
     .option('--quiet', 'no progress line');
 }
 
-export function importOptions(options: { format?: string }): ImportOptions {
+function importOptions(options: { format?: string }): ImportOptions {
   return options.format ? { format: SourceFormatSchema.parse(options.format) } : {};
 }
 
@@ -40,10 +42,27 @@ export function datasetName(files: readonly string[], given?: string): string {
 }
 
 /**
+ * Reads the label files a command was given, with a progress line on a terminal; the
+ * exit code instead when nothing could be read (each file's reason said on stderr).
+ */
+export async function readDataset(
+  files: readonly string[],
+  options: { format?: string; quiet?: boolean },
+  io: Io,
+): Promise<ImportResult | number> {
+  const imported = await readLabelFiles(
+    files,
+    importOptions(options),
+    progressOn(io.err, options.quiet),
+  );
+  return unreadable(imported, io) ?? imported;
+}
+
+/**
  * When nothing could be read (no file of a known format, or every row rejected), says
  * why with each file's reason, and returns the exit code; null when there is a dataset.
  */
-export function unreadable(imported: ImportResult, io: Io): number | null {
+function unreadable(imported: ImportResult, io: Io): number | null {
   if (imported.table.count > 0) return null;
   io.err.write('au-review: no sample could be read from the files given:\n');
   for (const problem of imported.problems.filter((p) => p.severity === 'error').slice(0, 20))

@@ -1,16 +1,7 @@
 import { Command } from 'commander';
 import { EXIT } from '../errors';
 import { exportFiles } from '../analyse';
-import { progressOn } from '../progress';
-import { readLabelFiles } from '../read-labels';
-import {
-  datasetName,
-  importOptions,
-  unreadable,
-  withLabelOptions,
-  type Io,
-  type SetCode,
-} from './shared';
+import { readDataset, datasetName, withLabelOptions, type Io, type SetCode } from './shared';
 
 const STATS_FILE = 'training_stats.json';
 
@@ -25,13 +16,8 @@ export function statsCommand(io: Io, setCode: SetCode): Command {
         files: string[],
         options: { format?: string; name?: string; quiet?: boolean; json?: boolean },
       ) => {
-        const imported = await readLabelFiles(
-          files,
-          importOptions(options),
-          progressOn(io.err, options.quiet),
-        );
-        const failed = unreadable(imported, io);
-        if (failed !== null) return setCode(failed);
+        const imported = await readDataset(files, options, io);
+        if (typeof imported === 'number') return setCode(imported);
         const { files: written } = exportFiles(imported, datasetName(files, options.name));
         const file = written.find((f) => f.path === STATS_FILE);
         if (!file) throw new Error(`the export wrote no ${STATS_FILE}`);

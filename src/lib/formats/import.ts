@@ -116,11 +116,17 @@ export function importLabelFiles(
       return;
     }
     const best = detections[0];
-    if (!best)
+    if (!best) {
+      const size = heads?.get(file.name)?.size ?? file.bytes.length;
       fileProblems.push(
-        ignoredFile(file, `not a label file this importer knows (${knownFormats()}); ignored`),
+        ignoredFile(
+          file,
+          size === 0
+            ? 'the file is empty (0 bytes); ignored'
+            : `not a label file this importer knows (${knownFormats()}); ignored`,
+        ),
       );
-    else
+    } else
       fileProblems.push(
         ignoredFile(
           file,

@@ -28,6 +28,7 @@ const pureDomain = [
   'predictions',
   'loader-check',
   'random',
+  'face-reading',
 ];
 
 /**
@@ -98,9 +99,13 @@ const layers = [
 /**
  * Packages only one folder or file may import, wherever the importer is (tests and
  * scripts too). fabric stays inside the canvas controller: the rest of canvas/ is pure
- * geometry and keys, and the component only bridges.
+ * geometry and keys, and the component only bridges. The face model runs in its worker only.
  */
-const packageOwners = { dexie: 'src/lib/store', fabric: 'src/lib/canvas/controller.ts' };
+const packageOwners = {
+  dexie: 'src/lib/store',
+  fabric: 'src/lib/canvas/controller.ts',
+  '@vladmandic/human': 'src/lib/workers/faces.worker.ts',
+};
 
 /** @param {string} file @param {string} folder */
 function isInside(file, folder) {

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
 
 /**
  * The built app's Content-Security-Policy. Everything comes from the app's own origin:
@@ -10,7 +11,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
  */
 const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "font-src 'self'",
@@ -22,9 +23,28 @@ const contentSecurityPolicy = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * The face model's files, served by the app itself (dev server and build alike): the
+ * three graphs the face reader runs and TensorFlow.js's WebAssembly binaries. Nothing is
+ * fetched from elsewhere at run time.
+ */
+const faceModelFiles = [
+  {
+    src: 'node_modules/@vladmandic/human/models/{blazeface,facemesh,emotion}.{json,bin}',
+    dest: 'face-model/human',
+    rename: { stripBase: true as const },
+  },
+  {
+    src: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm{,-simd,-threaded-simd}.wasm',
+    dest: 'face-model/wasm',
+    rename: { stripBase: true as const },
+  },
+];
+
 export default defineConfig({
   plugins: [
     svelte(),
+    viteStaticCopy({ targets: faceModelFiles }),
     {
       // The built app carries its policy in the page itself, so it holds on any static host.
       // Not in dev: the dev server's hot reload needs a websocket and inline styles.

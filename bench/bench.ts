@@ -402,6 +402,7 @@ async function analyseOnce(): Promise<{ run: EvidenceRun; evidence: LabelEvidenc
         scheme: meta.scheme,
         splitNames: meta.splitNames,
         crowd: null,
+        faces: null,
         datasetId: null,
       },
       () => (tCheck = now()),

@@ -116,6 +116,10 @@ const forbidden: Case[] = [
   ['tests/e2e/x.ts', 'dexie'],
   ['tests/support/x.ts', 'fabric/node'],
   ['src/lib/x.ts', 'dexie'],
+  // The face model runs in its worker only: never on the page's thread.
+  ['src/lib/state/x.svelte.ts', '@vladmandic/human'],
+  ['src/lib/workers/faces-client.ts', '@vladmandic/human'],
+  ['src/lib/face-reading/x.ts', '../store/face-readings'],
 ];
 
 const allowed: Case[] = [
@@ -148,6 +152,8 @@ const allowed: Case[] = [
   ['src/lib/workers/x.ts', '../store/columns'],
   ['src/lib/workers/x.ts', '../export/zip'],
   ['src/lib/canvas/controller.ts', 'fabric'],
+  ['src/lib/workers/faces.worker.ts', '@vladmandic/human'],
+  ['src/lib/label-evidence/x.ts', '../face-reading/reading'],
   ['src/lib/canvas/x.ts', '../review/evidence'],
   ['src/demo/x.ts', './random'],
   ['tests/e2e/x.ts', '@playwright/test'],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuStatus, SampleFlag, type SampleTable } from '../labels/types';
 import { textColumnOf } from '../labels/text-column';
 import { ANY_SAMPLE, refineSamples, type SampleQuery } from './sample-query';
+import type { FaceFinding } from '../face-reading/findings';
 
 function table(): SampleTable {
   const rows = [
@@ -32,8 +33,31 @@ describe('refineSamples', () => {
     ['only among the given indices', { image: 'with' }, [1, 2], [2]],
     ['conditions combine', { image: 'without', nameContains: '0002' }, [0, 1, 2, 3], [1]],
     ['nothing matches', { nameContains: 'zzz' }, [0, 1, 2, 3], []],
+    ['images the face model has not read', { face: 'unread' }, [0, 1, 2, 3], [3]],
+    ['read with no finding', { face: 'clean' }, [0, 1, 2, 3], [0]],
+    ['read with any finding', { face: 'any-finding' }, [0, 1, 2, 3], [1, 2]],
+    ['one finding', { face: 'no-face' }, [0, 1, 2, 3], [1]],
+    [
+      'a finding combines with the image',
+      { face: 'face-too-small', image: 'with' },
+      [0, 1, 2, 3],
+      [2],
+    ],
   ])('%s', (_, query, from, expected) => {
-    const result = refineSamples(table(), Int32Array.from(from), { ...ANY_SAMPLE, ...query });
+    const result = refineSamples(
+      table(),
+      Int32Array.from(from),
+      { ...ANY_SAMPLE, ...query },
+      (i) => faceFindings[i] ?? null,
+    );
     expect(Array.from(result)).toEqual(expected);
   });
 });
+
+/** Sample 0 read clean, 1 no face, 2 small and cut off, 3 not read. */
+const faceFindings: (FaceFinding[] | null)[] = [
+  [],
+  ['no-face'],
+  ['face-too-small', 'face-cut-off'],
+  null,
+];

@@ -1,3 +1,4 @@
+import { FaceState } from './faces.svelte';
 import type { DatasetMeta } from '../store/records';
 import {
   addImages,
@@ -89,6 +90,14 @@ export class DatasetLibrary {
   private folder: { record: ImageFolderRecord; pathOf: Map<string, string> | null } | null = null;
 
   open = $derived(this.datasets.find((d) => d.id === this.openId) ?? null);
+
+  /** The face model's readings of the open dataset's images, and runs that read more. */
+  readonly faces = new FaceState({
+    datasetId: () => this.openId,
+    table: () => this.table,
+    loadImage: (key) => this.loadImage(key),
+    changed: () => this.analyse(),
+  });
 
   /** The open dataset's videos and subjects, when its samples are frames (its format says). */
   readonly frames = new FrameState(
@@ -274,6 +283,7 @@ export class DatasetLibrary {
         getCrowd(id),
         this.loadModels(id),
         this.review.load(id),
+        this.faces.load(id),
       ]);
       this.crowd = crowd ?? null;
       this.predictionRuns = models.runs;
@@ -391,6 +401,7 @@ export class DatasetLibrary {
         scheme: $state.snapshot(open.scheme),
         splitNames: $state.snapshot(open.splitNames),
         crowd: this.crowd,
+        faces: this.faces.off ? null : this.faces.columns,
         datasetId: this.openId,
       },
       (answer) => {

@@ -1,6 +1,7 @@
 export type View =
   | 'diagnosis'
   | 'models'
+  | 'faces'
   | 'report'
   | 'samples'
   | 'overview'
@@ -14,6 +15,7 @@ export type View =
 const views: View[] = [
   'diagnosis',
   'models',
+  'faces',
   'report',
   'samples',
   'overview',

@@ -2,7 +2,7 @@ import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CROWD_EMOTIONS, type CrowdDistribution } from '../label-evidence/crowd-file';
 import { deleteCrowd, getCrowd, saveCrowd, type CrowdRecord } from './crowd';
-import { openDb, type AuReviewDb } from './db';
+import { openDb, type AuReviewDb, DB_SCHEMA_VERSION } from './db';
 import { createDatasetStore, type DatasetStore } from './datasets';
 import { DatasetNotFoundError } from './errors';
 import { makeImages, makeMeta, makeTable, tableDifference } from './testing';
@@ -209,7 +209,7 @@ const VERSION_6 = {
 
 describe('schema version 7', () => {
   it('adds the crowd table keyed by dataset', () => {
-    expect(db.verno).toBe(8);
+    expect(db.verno).toBe(DB_SCHEMA_VERSION);
     const table = db.tables.find((t) => t.name === 'crowd');
     expect(table?.schema.primKey.src).toBe('datasetId');
     expect(table?.schema.indexes).toEqual([]);
@@ -240,7 +240,7 @@ describe('schema version 7', () => {
     db = openDb(name);
     datasets = createDatasetStore(db);
     await db.open();
-    expect(db.verno).toBe(8);
+    expect(db.verno).toBe(DB_SCHEMA_VERSION);
     expect(await db.datasets.toArray()).toEqual(before.datasets);
     expect(await db.settings.toArray()).toEqual(before.settings);
     expect(await db.thumbnails.toArray()).toEqual(before.thumbnails);

@@ -540,6 +540,7 @@ function datasetTables(db: AuReviewDb) {
     db.teamSessions,
     db.teamBundles,
     db.assignments,
+    db.faceReadings,
   ];
 }
 
@@ -561,9 +562,11 @@ export async function deleteDatasetRecords(db: AuReviewDb, id: string): Promise<
     db.evidence,
     db.thumbnails,
     db.predictionRuns,
+    db.faceReadings,
   ])
     await table.where('datasetId').equals(id).delete();
   await db.settings.delete(PENDING_IMAGES_PREFIX + id);
+  await db.settings.delete('face-opinion-off:' + id);
   // Team sessions of the dataset and their bundles; assignments made from it.
   const sessions = await db.teamSessions.where('datasetId').equals(id).primaryKeys();
   await db.teamBundles.where('sessionId').anyOf(sessions).delete();

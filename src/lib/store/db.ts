@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { FaceReading } from '../face-reading/reading';
 import type { DatasetMeta, ImageRecord, SamplePage } from './records';
 import type {
   DecisionRecord,
@@ -19,6 +20,9 @@ import type { LoaderCheckRecord, StoredPredictionRun } from './prediction-record
 /** The app's only IndexedDB database. src/lib/store is the only folder that imports Dexie. */
 export const DB_NAME = 'au-review';
 
+/** The latest schema version: tests that open older databases upgrade to it. */
+export const DB_SCHEMA_VERSION = 9;
+
 export class AuReviewDb extends Dexie {
   declare datasets: EntityTable<DatasetMeta, 'id'>;
   declare pages: Table<SamplePage, [string, number]>;
@@ -38,6 +42,7 @@ export class AuReviewDb extends Dexie {
   declare crowd: EntityTable<CrowdRecord, 'datasetId'>;
   declare predictionRuns: EntityTable<StoredPredictionRun, 'id'>;
   declare loaderChecks: EntityTable<LoaderCheckRecord, 'datasetId'>;
+  declare faceReadings: Table<FaceReading, [string, string]>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -94,6 +99,10 @@ export class AuReviewDb extends Dexie {
     this.version(8).stores({
       predictionRuns: 'id, datasetId',
       loaderChecks: 'datasetId',
+    });
+    // What the face model read off each image (face-readings.ts).
+    this.version(9).stores({
+      faceReadings: '[datasetId+imageKey], datasetId',
     });
   }
 }

@@ -48,6 +48,7 @@ export const MIGRATIONS = {
     },
   },
   loaderCheck: {},
+  faceReading: {},
   teamSession: {},
   teamBundle: {},
   assignment: {},

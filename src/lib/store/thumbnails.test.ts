@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type AuReviewDb } from './db';
+import { openDb, type AuReviewDb, DB_SCHEMA_VERSION } from './db';
 import { createDatasetStore, type DatasetStore } from './datasets';
 import { linkImageFolder } from './folders';
 import { makeImages, makeMeta, makeTable, tableDifference } from './testing';
@@ -284,7 +284,7 @@ const VERSION_5 = {
 
 describe('schema version 6', () => {
   it('adds the thumbnails table with its indexes', () => {
-    expect(db.verno).toBe(8);
+    expect(db.verno).toBe(DB_SCHEMA_VERSION);
     const table = db.tables.find((t) => t.name === 'thumbnails');
     expect(table?.schema.primKey.src).toBe('[datasetId+key]');
     expect(table?.schema.indexes.map((i) => i.src).sort()).toEqual(['datasetId', 'usedAt']);
@@ -317,7 +317,7 @@ describe('schema version 6', () => {
     db = openDb(name);
     datasets = createDatasetStore(db);
     await db.open();
-    expect(db.verno).toBe(8);
+    expect(db.verno).toBe(DB_SCHEMA_VERSION);
     expect(await db.datasets.toArray()).toEqual(before.datasets);
     expect(await db.images.count()).toBe(before.images);
     expect(await db.settings.toArray()).toEqual(before.settings);

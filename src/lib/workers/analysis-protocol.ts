@@ -1,5 +1,6 @@
 import type { LabelScheme, SampleTable, SplitNames } from '../labels/types';
 import type { CrowdDistribution } from '../label-evidence/crowd-file';
+import type { FaceColumns } from '../face-reading/face-columns';
 import type { LabelEvidence } from '../label-evidence/assess';
 import type { CheckColumns } from '../rules/check';
 import type { Overview } from '../rules/overview';
@@ -16,6 +17,8 @@ export interface AnalysisRequest {
   splitNames: SplitNames;
   /** Crowd votes stored beside the dataset, aligned to its samples. */
   crowd: CrowdDistribution | null;
+  /** The face model's readings per sample; null when none were read or the user switched them off. */
+  faces: FaceColumns | null;
   /**
    * The stored dataset, whose prediction runs the worker reads itself (a million rows
    * of class probabilities per run are better not copied from the page); null: none.

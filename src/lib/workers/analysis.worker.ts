@@ -10,6 +10,7 @@ import {
 } from '../label-evidence/assess';
 import { crowdOpinions } from '../label-evidence/crowd-source';
 import type { ClassOpinions } from '../label-evidence/opinion';
+import { expressionOpinions, geometryOpinions } from '../label-evidence/face-source';
 import { heldOutOpinions } from '../predictions/held-out';
 import type { PredictionRun } from '../predictions/run';
 import { listPredictionRuns } from '../store/predictions';
@@ -30,7 +31,7 @@ async function storedRuns(datasetId: string | null): Promise<PredictionRun[]> {
 }
 
 self.onmessage = async (event: MessageEvent<AnalysisRequest>) => {
-  const { id, columns, ruleSet, scheme, splitNames, crowd, datasetId } = event.data;
+  const { id, columns, ruleSet, scheme, splitNames, crowd, faces, datasetId } = event.data;
   const post = (response: AnalysisResponse, transfer: ArrayBuffer[] = []) =>
     (self as unknown as Worker).postMessage(response, transfer);
   try {
@@ -50,6 +51,15 @@ self.onmessage = async (event: MessageEvent<AnalysisRequest>) => {
     for (const run of await storedRuns(datasetId)) {
       const opinions = heldOutOpinions(run, table, scheme, splitNames);
       if (opinions) extraSources.push(opinions);
+    }
+    if (faces) {
+      extraSources.push(expressionOpinions(faces, scheme, table.classIds));
+      const geometry = geometryOpinions(
+        faces,
+        table.classIds,
+        scheme.classes.map((c) => c.id),
+      );
+      if (geometry) extraSources.push(geometry);
     }
     const evidence = assessLabels(
       { columns: table, scheme, ruleSet, extraSources },

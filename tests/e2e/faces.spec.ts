@@ -40,6 +40,21 @@ test('reading the faces finds the hard cases, stays on this machine and persists
   await expect(page.getByRole('img', { name: 'Face astronaut-pair.jpg' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Face astronaut-aligned.jpg' })).toHaveCount(0);
 
+  // The sample view gives the face model's second opinion beside the labels.
+  await app.samples.openSample('astronaut-pair.jpg');
+  const opinion = page.getByRole('region', { name: 'Face model (second opinion)' });
+  await expect(opinion.getByRole('list', { name: 'Face findings' })).toContainText(
+    'more than one face',
+  );
+  await page.getByRole('button', { name: '← Grid' }).click();
+  await page.getByLabel('Filter by face reading').selectOption('any');
+  await app.samples.openSample('astronaut-aligned.jpg');
+  await expect(opinion).toContainText(/Reads as happy \d+%/);
+  await expect(
+    page.getByRole('list', { name: 'Action units' }).getByText(/^face: (for|weak|against)$/),
+  ).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('sample-view.png'), fullPage: true });
+
   // Stored: a reload keeps the readings, and a second run reads nothing again.
   await page.reload();
   await app.open();

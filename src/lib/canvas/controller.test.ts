@@ -21,6 +21,7 @@ interface Harness {
   shown: { boxes: readonly EvidenceBox[]; selected: string | null }[];
   said: string[];
   failures: (string | null)[];
+  landmarks: number[];
 }
 
 let restore: () => void;
@@ -36,6 +37,7 @@ function makeHarness(loadImage?: (url: string) => Promise<HTMLImageElement>): Ha
     shown: [],
     said: [],
     failures: [],
+    landmarks: [],
   };
   const events: FaceCanvasEvents = {
     zoomChanged: (percent) => h.zoom.push(percent),
@@ -43,6 +45,7 @@ function makeHarness(loadImage?: (url: string) => Promise<HTMLImageElement>): Ha
     boxesShown: (boxes, selected) => h.shown.push({ boxes, selected }),
     announce: (message) => h.said.push(message),
     loadFailed: (message) => h.failures.push(message),
+    landmarksShown: (count) => h.landmarks.push(count),
   };
   let next = 0;
   const controller = new FaceCanvasController(element, {
@@ -379,5 +382,59 @@ describe('boxes by mouse', () => {
     const [moved] = lastEdit();
     expectNear(moved, { x: 0.8, y: 0.45, w: 0.2, h: 0.2 });
     expect(harness.said.at(-1)).toBe('Moved: AU12 box at x 0.80, y 0.45, 0.20 x 0.20.');
+  });
+});
+
+describe('landmarks', () => {
+  // Three points: the image's top-left corner, its centre, and one off its right edge.
+  const mesh = Float32Array.from([0, 0, 0.5, 0.5, 1.25, 0.25]);
+
+  it('draws a dot per point at its image pixel, once there is an image', async () => {
+    const { controller } = harness;
+    controller.configure({ landmarks: mesh });
+    expect(controller.landmarksDrawn).toEqual([]);
+    await controller.showImage('blob:a');
+    expect(controller.landmarksDrawn.map(({ x, y }) => [x, y])).toEqual([
+      [0, 0],
+      [100, 50],
+      [250, 25],
+    ]);
+    expect(harness.landmarks.at(-1)).toBe(3);
+  });
+
+  it('keeps the dots 1.5 screen pixels in radius at any zoom, and at their image points', async () => {
+    const { controller } = harness;
+    await controller.showImage('blob:a');
+    controller.configure({ landmarks: mesh });
+    for (const factor of [1, 4, 0.5]) {
+      controller.zoom(factor, { x: 120, y: 80 });
+      controller.pan(15, -7);
+      for (const dot of controller.landmarksDrawn) expect(dot.screenRadius).toBeCloseTo(1.5, 9);
+      expect(controller.landmarksDrawn[1]).toMatchObject({ x: 100, y: 50 });
+    }
+  });
+
+  it('redraws for a new mesh or image, and draws none for null', async () => {
+    const { controller } = harness;
+    await controller.showImage('blob:a');
+    controller.configure({ landmarks: mesh });
+    controller.configure({ landmarks: Float32Array.from([0.25, 0.5]) });
+    expect(controller.landmarksDrawn.map(({ x, y }) => [x, y])).toEqual([[50, 50]]);
+    await controller.showImage(null);
+    expect(controller.landmarksDrawn).toEqual([]);
+    await controller.showImage('blob:b');
+    expect(controller.landmarksDrawn).toHaveLength(1);
+    controller.configure({ landmarks: null });
+    expect(controller.landmarksDrawn).toEqual([]);
+    expect(harness.landmarks.slice(-4)).toEqual([1, 0, 1, 0]);
+  });
+
+  it('leaves boxes above the dots, to be picked and dragged', async () => {
+    const { controller } = harness;
+    await controller.showImage('blob:a');
+    controller.configure({ boxes: [box('b1', 12, 0.4, 0.4, 0.2, 0.2)], landmarks: mesh });
+    // A click on the box over the centre dot selects the box.
+    drag([200, 150], [200, 150]);
+    expect(controller.selectedId).toBe('b1');
   });
 });

@@ -1,5 +1,6 @@
 import {
   Canvas,
+  Circle,
   Ellipse,
   FabricImage,
   FabricText,
@@ -39,6 +40,7 @@ import {
   type CanvasCommand,
   type KeyContext,
 } from './keys';
+import { LANDMARK_DOT_RADIUS, landmarkPoints } from './landmarks';
 import {
   overlayLabelCorner,
   overlayLabelText,
@@ -86,6 +88,8 @@ export interface FaceCanvasEvents {
   loadFailed?(message: string | null): void;
   /** A sentence for screen readers about what just changed. */
   announce?(message: string): void;
+  /** How many landmark dots are drawn now (0 without landmarks or an image). */
+  landmarksShown?(count: number): void;
 }
 
 export interface FaceCanvasOptions {
@@ -104,6 +108,8 @@ export interface CanvasSettings {
   boxContext?: BoxContext | null;
   drawAu?: number | null;
   overlay?: CanvasOverlayRegion[];
+  /** The face mesh to draw as dots: x, y pairs in image coordinates 0-1; null draws none. */
+  landmarks?: Float32Array | null;
   boxes?: EvidenceBox[];
   /** Shown last, once the settings above are in place; null shows no image. */
   imageUrl?: string | null;
@@ -123,6 +129,8 @@ const colors = {
   missingTag: 'rgba(176, 84, 0, 0.9)',
   box: '#ffd43b',
   boxFill: 'rgba(255, 212, 59, 0.12)',
+  // Muted green: apart from the regions' blue and orange and the boxes' yellow.
+  landmark: 'rgba(40, 200, 150, 0.9)',
 };
 
 const BOX_ID = 'data-box-id';
@@ -167,6 +175,9 @@ export class FaceCanvasController {
   private overlay: CanvasOverlayRegion[] = [];
   private overlayShapes: FabricObject[] = [];
   private overlayLabels: FabricText[] = [];
+
+  private landmarks: Float32Array | null = null;
+  private landmarkDots: Circle[] = [];
 
   private model: EvidenceBox[] = [];
   private readonly rendered = new Map<string, { rect: Rect; text: FabricText }>();
@@ -223,6 +234,7 @@ export class FaceCanvasController {
     if (settings.boxContext !== undefined) this.setBoxContext(settings.boxContext);
     if (settings.drawAu !== undefined) this.setDrawAu(settings.drawAu);
     if (settings.overlay) this.setOverlay(settings.overlay);
+    if (settings.landmarks !== undefined) this.setLandmarks(settings.landmarks);
     if (settings.boxes) this.setBoxes(settings.boxes);
     if (settings.imageUrl !== undefined) void this.showImage(settings.imageUrl);
   }
@@ -248,6 +260,11 @@ export class FaceCanvasController {
   setOverlay(regions: CanvasOverlayRegion[]): void {
     this.overlay = regions;
     this.renderOverlay();
+  }
+
+  setLandmarks(mesh: Float32Array | null): void {
+    this.landmarks = mesh;
+    this.renderLandmarks();
   }
 
   /** The boxes to show, as the parent holds them (no edit is reported). */
@@ -302,6 +319,7 @@ export class FaceCanvasController {
     this.image = next;
     if (next) this.canvas.add(next);
     this.renderOverlay();
+    this.renderLandmarks();
     this.renderBoxes();
     this.canvas.requestRenderAll();
   }
@@ -512,6 +530,7 @@ export class FaceCanvasController {
       });
     }
     for (const text of this.overlayLabels) text.set({ fontSize: this.px(11) });
+    for (const dot of this.landmarkDots) dot.set({ radius: this.px(LANDMARK_DOT_RADIUS) });
     for (const { rect, text } of this.rendered.values()) {
       rect.set({ strokeWidth: this.px(2) });
       text.set({ fontSize: this.px(11) });
@@ -522,11 +541,12 @@ export class FaceCanvasController {
     this.canvas.requestRenderAll();
   }
 
-  /** Keeps image, overlay and boxes stacked in that order. */
+  /** Keeps image, overlay shapes, landmarks, overlay labels and boxes stacked in that order. */
   private restack(): void {
     const order: FabricObject[] = [
       ...(this.image ? [this.image] : []),
       ...this.overlayShapes,
+      ...this.landmarkDots,
       ...this.overlayLabels,
       ...[...this.rendered.values()].flatMap(({ rect, text }) => [rect, text]),
     ];
@@ -583,6 +603,45 @@ export class FaceCanvasController {
       this.canvas.add(...this.overlayShapes, ...this.overlayLabels);
     this.restack();
     this.restyle();
+  }
+
+  /** One dot per mesh point; each keeps its size on screen (restyle) while it zooms and pans. */
+  private renderLandmarks(): void {
+    if (this.landmarkDots.length > 0) this.canvas.remove(...this.landmarkDots);
+    this.landmarkDots = [];
+    const image = this.imageSize();
+    if (image && this.landmarks) {
+      const radius = this.px(LANDMARK_DOT_RADIUS);
+      this.landmarkDots = landmarkPoints(this.landmarks, image).map(
+        (point) =>
+          new Circle({
+            left: point.x,
+            top: point.y,
+            originX: 'center',
+            originY: 'center',
+            radius,
+            fill: colors.landmark,
+            strokeWidth: 0,
+            selectable: false,
+            evented: false,
+            objectCaching: false,
+          }),
+      );
+      if (this.landmarkDots.length > 0) this.canvas.add(...this.landmarkDots);
+    }
+    this.restack();
+    this.canvas.requestRenderAll();
+    this.events.landmarksShown?.(this.landmarkDots.length);
+  }
+
+  /** The landmark dots drawn: centres in image pixels and radii in screen pixels. */
+  get landmarksDrawn(): { x: number; y: number; screenRadius: number }[] {
+    const zoom = this.canvas.getZoom();
+    return this.landmarkDots.map((dot) => ({
+      x: dot.left,
+      y: dot.top,
+      screenRadius: dot.radius * zoom,
+    }));
   }
 
   private placeBoxLabel(rect: Rect, text: FabricText): void {
@@ -828,6 +887,7 @@ export class FaceCanvasController {
     this.rendered.clear();
     this.overlayShapes = [];
     this.overlayLabels = [];
+    this.landmarkDots = [];
     this.drawing = null;
     this.dragFrom = null;
     void this.canvas.dispose();

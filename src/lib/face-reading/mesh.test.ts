@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fullFixture from './fixtures/astronaut-full-mesh.json';
 import {
+  BROW,
+  CHEEK,
   CHIN,
+  CHIN_AREA,
+  EYE_RING,
+  FACE_OVAL,
+  GLABELLA,
+  LOWER_JAW,
+  NASOLABIAL_FOLD,
+  NOSE,
+  OUTER_LIPS,
+  UPPER_LIP_SKIN,
   EYE_INNER_CORNER,
   EYE_OUTER_CORNER,
   FOREHEAD,
@@ -84,5 +95,29 @@ describe('mesh indices', () => {
     expect(sideOf(EYE_OUTER_CORNER.left[0]!)).toBeGreaterThan(sideOf(EYE_INNER_CORNER.left[0]!));
     expect(sideOf(OUTER_BROW.right[0]!)).toBeLessThan(sideOf(INNER_BROW.right[0]!));
     expect(sideOf(MOUTH_CORNER.right[0]!)).toBeLessThan(sideOf(INNER_LIP_GAPS[0]![0]));
+  });
+});
+
+describe('the contours of the region overlay', () => {
+  const sided = { BROW, EYE_RING, CHEEK, NASOLABIAL_FOLD };
+  const single = { FACE_OVAL, GLABELLA, NOSE, UPPER_LIP_SKIN, OUTER_LIPS, CHIN_AREA, LOWER_JAW };
+
+  it.each(Object.entries({ ...single, ...sided }))(
+    '%s names mesh points, each once',
+    (_, group) => {
+      const all = 'right' in group ? [...group.right, ...group.left] : [...group];
+      expect(new Set(all).size).toBe(all.length);
+      for (const point of all) expect(point >= 0 && point < MESH_POINTS, String(point)).toBe(true);
+    },
+  );
+
+  it.each(Object.entries(sided))('%s: each right point mirrors its left one', (_, group) => {
+    expect(group.right).toHaveLength(group.left.length);
+    group.right.forEach((right, k) => {
+      const left = group.left[k]!;
+      expect(sideOf(right), `${right}`).toBeLessThan(0);
+      expect(sideOf(left), `${left}`).toBeGreaterThan(0);
+      expect(Math.abs(heightOf(right) - heightOf(left)), `${right}/${left}`).toBeLessThan(0.05);
+    });
   });
 });

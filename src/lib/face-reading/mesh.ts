@@ -114,3 +114,67 @@ export const MIDLINE_POINTS: readonly number[] = [
   CHIN,
   FOREHEAD,
 ];
+
+// ---------------------------------------------------------------------------
+// Contours for the AU region overlay (landmark-regions.ts). Each group is the set of
+// points whose bounding box, padded, covers the skin where an AU shows; the sided ones
+// mirror point for point like the lists above.
+
+/** The face outline (the mesh's silhouette), forehead top round to the chin: the face's size. */
+export const FACE_OVAL: readonly number[] = [
+  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148,
+  176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+];
+
+/**
+ * Each brow, top edge (tail to inner end) then bottom edge. The points next to the eye's
+ * outer corner (156, 383) and the nose (193, 417) are left out: they are not brow.
+ */
+export const BROW: SidedPoints = {
+  right: [70, 63, 105, 66, 107, 46, 53, 52, 65, 55],
+  left: [300, 293, 334, 296, 336, 276, 283, 282, 295, 285],
+};
+
+/** Each eye's lid margins: the upper lid then the lower one, corner to corner. */
+export const EYE_RING: SidedPoints = {
+  right: [246, 161, 160, 159, 158, 157, 173, 33, 7, 163, 144, 145, 153, 154, 155, 133],
+  left: [466, 388, 387, 386, 385, 384, 398, 263, 249, 390, 373, 374, 380, 381, 382, 362],
+};
+
+/** Between the inner brow ends, down to the top of the nose bridge (168). */
+export const GLABELLA: readonly number[] = [107, 336, 55, 285, 9, 8, 168];
+
+/** Each cheek below the lower lid, over the cheekbone, down to about the nostrils. */
+export const CHEEK: SidedPoints = {
+  right: [117, 118, 101, 50, 205, 123],
+  left: [346, 347, 330, 280, 425, 352],
+};
+
+/** The bridge (168 down to the tip) and the sides of the nose to the nostrils and wings. */
+export const NOSE: readonly number[] = [
+  168, 6, 197, 195, 5, 4, 1, 2, 98, 327, 64, 294, 129, 358, 48, 278,
+];
+
+/** The upper lip's skin: subnasale down to the top of the lip, as wide as the nostrils. */
+export const UPPER_LIP_SKIN: readonly number[] = [2, 164, 0, 37, 267, 98, 327];
+
+/** Each nasolabial fold, from the nose wing past the mouth corner (61, 291) to below it. */
+export const NASOLABIAL_FOLD: SidedPoints = {
+  right: [129, 203, 206, 216, 92, 57, 43, 61],
+  left: [358, 423, 426, 436, 322, 287, 273, 291],
+};
+
+/** The lips' outer contour: the upper lip corner to corner, then the lower. */
+export const OUTER_LIPS: readonly number[] = [
+  61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 146, 91, 181, 84, 17, 314, 405, 321, 375,
+];
+
+/** Below the lower lip (17) to the chin's lowest point (152), the chin boss's width. */
+export const CHIN_AREA: readonly number[] = [
+  17, 18, 200, 199, 175, 152, 32, 262, 208, 428, 171, 396,
+];
+
+/** The lower jaw's outline, from beside one mouth corner round the chin to the other. */
+export const LOWER_JAW: readonly number[] = [
+  58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288,
+];

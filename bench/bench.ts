@@ -58,6 +58,16 @@ import type { VideoFloorRequest, VideoFloorResponse } from './video-floor.worker
 import { groupFrames } from '../src/lib/labels/groups';
 import { formatOf } from '../src/lib/formats/registry';
 import { defaultRuleSet } from '../src/lib/state/library.svelte';
+import { FaceState } from '../src/lib/state/faces.svelte';
+import { appFaceModelLocation, startFaceReaders } from '../src/lib/workers/faces-client';
+import { getImage, saveImportedDataset } from '../src/lib/store/datasets';
+import { deleteFaceReadings, listFaceReadings } from '../src/lib/store/face-readings';
+import { imageKey, imageLookupKeys } from '../src/lib/labels/images';
+import type { FacesFloorRequest, FacesFloorResponse } from './faces-floor.worker';
+import alignedFaceUrl from '../tests/fixtures/faces/astronaut-aligned.jpg?url';
+import flippedFaceUrl from '../tests/fixtures/faces/astronaut-flipped.jpg?url';
+import rotatedFaceUrl from '../tests/fixtures/faces/astronaut-rotated.jpg?url';
+import darkFaceUrl from '../tests/fixtures/faces/astronaut-dark.jpg?url';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -1483,6 +1493,312 @@ async function videoImportBench(
   };
 }
 
+// ---------------------------------------------------------------------------
+// Face reading (issue 18): the app's FaceState over a stored 5,000-image dataset
+// against decoding and running the same model in bare workers
+
+/** The 100x100 face crops the bench's images are made from (tests/fixtures/faces). */
+const FACE_SOURCES = [alignedFaceUrl, flippedFaceUrl, rotatedFaceUrl, darkFaceUrl];
+/** Crop offsets (0-4 px each way), mirrored or not, brightness levels: 4 x 25 x 2 x 25 = 5,000. */
+const FACE_SHIFTS = 25;
+const FACE_LEVELS = 25;
+const FACE_SIDE = 100;
+
+/** The images of the face bench and the dataset that holds them (kept until `facesDone`). */
+let faceBench: { images: Blob[]; datasetId: string; table: SampleTable } | null = null;
+
+/**
+ * `count` distinct 100x100 JPEG face crops, as in RAF-CE: each of the four astronaut
+ * crops cut 2 px smaller at one of 25 offsets (a shift of up to 2 px each way) and scaled
+ * back, mirrored or not, at one of 25 brightness levels.
+ */
+async function faceCrops(count: number): Promise<Blob[]> {
+  const sources = await Promise.all(
+    FACE_SOURCES.map(async (url) => createImageBitmap(await (await fetch(url)).blob())),
+  );
+  const canvas = new OffscreenCanvas(FACE_SIDE, FACE_SIDE);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2D context for the face crops');
+  const blobs: Blob[] = [];
+  for (let i = 0; i < count; i++) {
+    const source = sources[i % sources.length] as ImageBitmap;
+    const variant = Math.floor(i / sources.length);
+    const shift = variant % FACE_SHIFTS;
+    const mirrored = Math.floor(variant / FACE_SHIFTS) % 2 === 1;
+    const level = Math.floor(variant / (FACE_SHIFTS * 2)) % FACE_LEVELS;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.filter = `brightness(${(0.76 + 0.02 * level).toFixed(2)})`;
+    if (mirrored) context.setTransform(-1, 0, 0, 1, FACE_SIDE, 0);
+    context.drawImage(
+      source,
+      shift % 5,
+      Math.floor(shift / 5),
+      FACE_SIDE - 4,
+      FACE_SIDE - 4,
+      0,
+      0,
+      FACE_SIDE,
+      FACE_SIDE,
+    );
+    blobs.push(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 }));
+  }
+  for (const source of sources) source.close();
+  return blobs;
+}
+
+/** Distinct byte contents among the blobs (SHA-256), to show the images are not repeats. */
+async function distinctBlobs(blobs: readonly Blob[]): Promise<number> {
+  const seen = new Set<string>();
+  for (const blob of blobs) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+    seen.add(Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''));
+  }
+  return seen.size;
+}
+
+/**
+ * Makes the images (before any clock) and stores them as a RAF-CE dataset through the
+ * app's store, as an import of labels plus an image folder would.
+ */
+async function facesPrepare(count: number): Promise<{
+  datasetId: string;
+  count: number;
+  distinct: number;
+  bytes: number;
+  makeMs: number;
+  storeMs: number;
+}> {
+  const t0 = now();
+  const images = await faceCrops(count);
+  const makeMs = now() - t0;
+  const distinct = await distinctBlobs(images);
+  const names = images.map((_, i) => `face_${String(i + 1).padStart(5, '0')}.jpg`);
+  const encoder = new TextEncoder();
+  const lines = (value: (i: number) => string) =>
+    encoder.encode(names.map((name, i) => `${name} ${value(i)}`).join('\n') + '\n');
+  const parsed = importLabelFiles(
+    [
+      { name: 'RAFCE_emolabel.txt', bytes: lines((i) => String(i % 14)) },
+      { name: 'RAFCE_AUlabel.txt', bytes: lines(() => '1+2+12+25') },
+      { name: 'RAFCE_partition.txt', bytes: lines((i) => String(i % 3)) },
+    ],
+    { imageNames: names },
+  );
+  if (parsed.table.count !== count)
+    throw new Error(`the face bench's labels read as ${parsed.table.count} samples, not ${count}`);
+  const keyOfImage = parsed.imageMatch?.keyOfImage ?? [];
+  const t1 = now();
+  const meta = await saveImportedDataset({
+    meta: {
+      name: `Bench faces ${count}`,
+      format: parsed.format,
+      scheme: parsed.scheme,
+      splitNames: parsed.splitNames,
+      sourceFiles: parsed.sourceFiles,
+      report: parsed.report,
+      sampleCount: parsed.table.count,
+      isDemo: false,
+    },
+    table: parsed.table,
+    images: images.map((blob, i) => {
+      const name = names[i] as string;
+      return { key: keyOfImage[i] ?? imageKey(name), name, blob };
+    }),
+  });
+  const storeMs = now() - t1;
+  faceBench = { images, datasetId: meta.id, table: parsed.table };
+  log(`faces: ${count} images made in ${makeMs.toFixed(0)} ms, stored in ${storeMs.toFixed(0)} ms`);
+  return {
+    datasetId: meta.id,
+    count,
+    distinct,
+    bytes: images.reduce((n, b) => n + b.size, 0),
+    makeMs,
+    storeMs,
+  };
+}
+
+/**
+ * The app's own controller (FaceState, as the Faces screen runs it) reading every image
+ * of the stored dataset with a pool of `workers`: images fetched from IndexedDB, read in
+ * batches, every batch's readings stored. Readings of an earlier run are deleted first,
+ * so that every image is read. Timed from `read` to its end, the pool's start included.
+ */
+async function facesApp(workers: number): Promise<{
+  workers: number;
+  total: number;
+  start: number;
+  done: number;
+  withFace: number;
+  withMesh: number;
+  status: string;
+  backend: string;
+  longestTask: number;
+  longTasks: number;
+  longTaskMs: number;
+}> {
+  if (!faceBench) throw new Error('facesApp needs facesPrepare first');
+  const { datasetId, table } = faceBench;
+  await deleteFaceReadings(datasetId);
+  let start = 0;
+  const state = new FaceState({
+    datasetId: () => datasetId,
+    table: () => table,
+    // As the library loads a sample's image: its key, then its base name's.
+    loadImage: async (key) => {
+      for (const candidate of imageLookupKeys(key)) {
+        const blob = await getImage(datasetId, candidate);
+        if (blob) return blob;
+      }
+      return undefined;
+    },
+    changed: async () => {},
+    poolSize: workers,
+    // The harness lives under /bench/: the model is served at the app's root.
+    startReaders: async (size) => {
+      const t = now();
+      const pool = await startFaceReaders(size, appFaceModelLocation('/'));
+      start = now() - t;
+      return pool;
+    },
+  });
+  await state.load(datasetId);
+  gc();
+  await settle();
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+  let total: number;
+  try {
+    const t0 = now();
+    await state.read(Array.from({ length: table.count }, (_, i) => i));
+    total = now() - t0;
+    for (const entry of observer.takeRecords()) longTasks.push(entry.duration);
+  } finally {
+    observer.disconnect();
+  }
+  if (state.status !== 'finished')
+    throw new Error(`the face run ended ${state.status}: ${state.error ?? ''}`);
+  const readings = [...state.readings.values()];
+  log(`faces: app with ${workers} worker(s) ${total.toFixed(0)} ms for ${readings.length} images`);
+  return {
+    workers,
+    total,
+    start,
+    done: state.progress?.done ?? 0,
+    withFace: readings.filter((r) => r.faces.length > 0).length,
+    withMesh: readings.filter((r) => r.mesh !== null).length,
+    status: state.status,
+    backend: state.backend ?? '',
+    longestTask: Math.max(0, ...longTasks),
+    longTasks: longTasks.length,
+    longTaskMs: longTasks.reduce((a, b) => a + b, 0),
+  };
+}
+
+function facesFloorCall(worker: Worker, request: FacesFloorRequest): Promise<FacesFloorResponse> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<FacesFloorResponse>) => {
+      if (event.data.type === 'failed') reject(new Error(event.data.error));
+      else resolve(event.data);
+    };
+    worker.onerror = (event) => reject(new Error(event.message || 'the floor worker stopped'));
+    worker.postMessage(request);
+  });
+}
+
+/**
+ * The floor: `workers` bare workers (bench/faces-floor.worker.ts), each given its share
+ * of the first `count` images in one message; timed from the model's load to the last
+ * answer, and from the images' message to the last answer (the reading alone).
+ */
+async function facesFloor(
+  workers: number,
+  emotion: boolean,
+  count: number,
+): Promise<{
+  workers: number;
+  emotion: boolean;
+  count: number;
+  total: number;
+  load: number;
+  read: number;
+  withFace: number;
+  withMesh: number;
+  backend: string;
+}> {
+  if (!faceBench) throw new Error('facesFloor needs facesPrepare first');
+  const images = faceBench.images.slice(0, count);
+  const location = appFaceModelLocation('/');
+  const pool = Array.from(
+    { length: workers },
+    () => new Worker(new URL('./faces-floor.worker.ts', import.meta.url), { type: 'module' }),
+  );
+  try {
+    gc();
+    await settle();
+    const t0 = now();
+    const loaded = await Promise.all(
+      pool.map((worker) =>
+        facesFloorCall(worker, {
+          type: 'load',
+          models: location.models,
+          wasm: location.wasm,
+          emotion,
+        }),
+      ),
+    );
+    const t1 = now();
+    const answers = await Promise.all(
+      pool.map((worker, w) =>
+        facesFloorCall(worker, {
+          type: 'read',
+          images: images.filter((_, i) => i % workers === w),
+        }),
+      ),
+    );
+    const t2 = now();
+    let withFace = 0;
+    let withMesh = 0;
+    for (const answer of answers)
+      if (answer.type === 'read') {
+        withFace += answer.withFace;
+        withMesh += answer.withMesh;
+      }
+    const first = loaded[0];
+    log(
+      `faces: floor with ${workers} worker(s)${emotion ? '' : ', no expression'} ${(t2 - t0).toFixed(0)} ms for ${count} images`,
+    );
+    return {
+      workers,
+      emotion,
+      count,
+      total: t2 - t0,
+      load: t1 - t0,
+      read: t2 - t1,
+      withFace,
+      withMesh,
+      backend: first?.type === 'loaded' ? first.backend : '',
+    };
+  } finally {
+    for (const worker of pool) worker.terminate();
+  }
+}
+
+/** The readings stored for the bench dataset, read back from IndexedDB (after a reload). */
+async function facesPersisted(
+  datasetId: string,
+): Promise<{ stored: number; withMesh: number; unreadable: number }> {
+  const { readings, unreadable } = await listFaceReadings(datasetId);
+  return {
+    stored: readings.length,
+    withMesh: readings.filter((r) => r.mesh !== null).length,
+    unreadable: unreadable.length,
+  };
+}
+
 async function setupReview(size: number): Promise<{ setId: string; datasetId: string }> {
   if (!loaded) throw new Error('setupReview needs a loaded dataset');
   const { table, id } = loaded;
@@ -1528,12 +1844,17 @@ const api = {
   exportBench,
   predictionsBench,
   videoImportBench,
+  facesPrepare,
+  facesApp,
+  facesFloor,
+  facesPersisted,
   setupReview,
   heap,
   remove,
   release: () => {
     loaded = null;
     lastImport = null;
+    faceBench = null;
   },
   hasGc: () => typeof (globalThis as { gc?: unknown }).gc === 'function',
 };

@@ -55,6 +55,10 @@ test('reading the faces finds the hard cases, stays on this machine and persists
   ).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('sample-view.png'), fullPage: true });
 
+  // The overview shows each class against the expression the face model reads.
+  await app.goTo('Overview');
+  await expect(faces.expressions).toContainText('Happily surprised');
+
   // Stored: a reload keeps the readings, and a second run reads nothing again.
   await page.reload();
   await app.open();

@@ -33,18 +33,38 @@ export interface FaceGeometry {
   scores: Float32Array;
 }
 
+/**
+ * Each reading's measures, remembered by the reading itself: readings are immutable and a
+ * run replaces the map of them every second, so the geometry of a large dataset is
+ * measured once per face, not once per update.
+ */
+const measured = new WeakMap<FaceReading, FaceMeasures | null>();
+
+function measuresOf(reading: FaceReading): FaceMeasures | null {
+  let measures = measured.get(reading);
+  if (measures === undefined) {
+    measures = null;
+    if (reading.mesh && reading.width > 0) {
+      try {
+        measures = faceMeasures(meshInPixels(reading.mesh, reading.width, reading.height), 2);
+      } catch {
+        // A degenerate mesh (eyes on one point): no geometry for this face.
+      }
+    }
+    measured.set(reading, measures);
+  }
+  return measures;
+}
+
 /** Measures and scores of every reading with a usable mesh. */
 export function faceGeometry(readings: Iterable<FaceReading>): FaceGeometry {
   const rowOf = new Map<string, number>();
   const measures: FaceMeasures[] = [];
   for (const reading of readings) {
-    if (!reading.mesh || reading.width === 0) continue;
-    try {
-      measures.push(faceMeasures(meshInPixels(reading.mesh, reading.width, reading.height), 2));
-      rowOf.set(reading.imageKey, measures.length - 1);
-    } catch {
-      // A degenerate mesh (eyes on one point): no geometry for this face.
-    }
+    const m = measuresOf(reading);
+    if (!m) continue;
+    measures.push(m);
+    rowOf.set(reading.imageKey, measures.length - 1);
   }
   return { rowOf, measures, scores: geometricAuScores(measures) };
 }

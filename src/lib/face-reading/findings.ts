@@ -108,7 +108,10 @@ export interface FindingCounts {
   counts: Record<FaceFinding, number>;
 }
 
-export function countFindings(readings: Iterable<FaceReading>): FindingCounts {
+export function countFindings(
+  readings: Iterable<FaceReading>,
+  findingsOf: (reading: FaceReading) => readonly FaceFinding[] = faceFindings,
+): FindingCounts {
   const counts = Object.fromEntries(FACE_FINDINGS.map((f) => [f, 0])) as Record<
     FaceFinding,
     number
@@ -118,7 +121,7 @@ export function countFindings(readings: Iterable<FaceReading>): FindingCounts {
   for (const reading of readings) {
     read++;
     if (reading.faces.length > 0) withFace++;
-    for (const f of faceFindings(reading)) counts[f]++;
+    for (const f of findingsOf(reading)) counts[f]++;
   }
   return { read, withFace, counts };
 }

@@ -19,8 +19,20 @@ export function withReadings(current: ReadingsByKey, added: readonly FaceReading
   return merged;
 }
 
+/** Each reading's findings, remembered by the reading (immutable) so an update costs a lookup per face. */
+const found = new WeakMap<FaceReading, FaceFinding[]>();
+
+function findingsOf(reading: FaceReading): FaceFinding[] {
+  let findings = found.get(reading);
+  if (!findings) {
+    findings = faceFindings(reading);
+    found.set(reading, findings);
+  }
+  return findings;
+}
+
 export function findingsByKey(readings: ReadingsByKey): ReadonlyMap<string, FaceFinding[]> {
-  return new Map(Array.from(readings, ([key, reading]) => [key, faceFindings(reading)]));
+  return new Map(Array.from(readings, ([key, reading]) => [key, findingsOf(reading)]));
 }
 
 export interface ImagesToRead {

@@ -55,6 +55,12 @@ export interface FaceStateDeps {
 
 /** Images per batch: small enough for progress to move every fraction of a second. */
 export const FACE_BATCH = 8;
+/**
+ * New readings reach the screens at most this often: each update re-derives the findings,
+ * the counts and the geometry over every reading, which would cost more per batch than
+ * the batch itself once thousands of faces are read.
+ */
+export const FACE_PUBLISH_MS = 1000;
 
 /**
  * The face model's second opinion on the open dataset: its stored readings, the hard
@@ -74,7 +80,9 @@ export class FaceState {
   backend = $state<string | null>(null);
 
   findings = $derived<ReadonlyMap<string, FaceFinding[]>>(findingsByKey(this.readings));
-  counts = $derived<FindingCounts>(countFindings(this.readings.values()));
+  counts = $derived<FindingCounts>(
+    countFindings(this.readings.values(), (r) => this.findings.get(r.imageKey) ?? []),
+  );
   /** Landmark measures and AU cue scores of every read face (relative to this dataset's faces). */
   geometry = $derived<FaceGeometry>(faceGeometry(this.readings.values()));
   /** The readings per sample, for the evidence and the screens; null when nothing was read. */
@@ -167,6 +175,13 @@ export class FaceState {
     let done = 0;
     let missing = 0;
     let next = 0;
+    let unpublished: FaceReading[] = [];
+    let published = started;
+    const publish = () => {
+      if (unpublished.length > 0) this.readings = withReadings(this.readings, unpublished);
+      unpublished = [];
+      published = now();
+    };
     const takeBatch = async (): Promise<ImageToRead[] | null> => {
       while (next < todo.length && !this.cancelled) {
         const keysOfBatch = todo.slice(next, next + FACE_BATCH);
@@ -189,15 +204,18 @@ export class FaceState {
         if (this.deps.datasetId() !== datasetId)
           throw new Error('the dataset was closed while its faces were read');
         await saveFaceReadings(datasetId, readings);
-        this.readings = withReadings(this.readings, readings);
+        unpublished.push(...readings);
         done += readings.length;
+        if (now() - published >= FACE_PUBLISH_MS) publish();
         this.report(done, todo.length, reused, missing, started, now());
       }
     };
     try {
       await Promise.all(Array.from({ length: pool.size * 2 }, lane));
+      publish();
       this.stopPool(this.cancelled ? 'cancelled' : 'finished');
     } catch (error) {
+      publish();
       this.stopPool('failed');
       this.error = `Reading the faces stopped: ${error instanceof Error ? error.message : String(error)}. The images read so far are kept.`;
     }

@@ -55,6 +55,11 @@ test('reading the faces finds the hard cases, stays on this machine and persists
   ).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('sample-view.png'), fullPage: true });
 
+  // The images with a finding can be left out of the export.
+  await faces.open();
+  await page.getByRole('button', { name: 'Export only faces read without a finding' }).click();
+  await expect(page.getByText(/The current filter \(5\b/)).toBeVisible();
+
   // The overview shows each class against the expression the face model reads.
   await app.goTo('Overview');
   await expect(faces.expressions).toContainText('Happily surprised');

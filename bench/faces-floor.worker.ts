@@ -1,14 +1,15 @@
 /// <reference lib="webworker" />
 // eslint-disable-next-line layers/imports -- the floor runs the model bare, outside the app's layers
 import { Human, type Config } from '@vladmandic/human';
+import { humanConfig } from '../src/lib/workers/faces-config';
 
 /**
  * The floor of reading faces (issue 18): decode each JPEG and run Human's detector, mesh
  * and (unless switched off) expression on it, with nothing else: no reading record, no
  * store, no batches, no page in between. The harness hands a worker all its images in
- * one message and times the answer. The configuration is a copy of the app worker's
- * (src/lib/workers/faces.worker.ts), not an import of it, so that the floor holds none
- * of the app's choices beyond the model itself.
+ * one message and times the answer. It runs the model as the app does (the shared
+ * configuration in src/lib/workers/faces-config.ts) and holds none of the app's other
+ * choices.
  */
 
 export type FacesFloorRequest =
@@ -22,51 +23,6 @@ export type FacesFloorResponse =
 
 const MESH_POINTS = 468;
 
-function configFor(models: string, wasm: string, emotion: boolean): Partial<Config> {
-  return {
-    backend: 'wasm',
-    wasmPath: wasm,
-    wasmPlatformFetch: false,
-    modelBasePath: models,
-    debug: false,
-    async: false,
-    warmup: 'none',
-    cacheSensitivity: 0,
-    filter: { enabled: false },
-    face: {
-      enabled: true,
-      detector: {
-        enabled: true,
-        modelPath: 'blazeface.json',
-        rotation: false,
-        maxDetected: 5,
-        minConfidence: 0.2,
-        skipFrames: 0,
-        skipTime: 0,
-        return: false,
-      },
-      mesh: { enabled: true, modelPath: 'facemesh.json' },
-      iris: { enabled: false },
-      emotion: {
-        enabled: emotion,
-        modelPath: 'emotion.json',
-        minConfidence: 0,
-        skipFrames: 0,
-        skipTime: 0,
-      },
-      description: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-      attention: { enabled: false },
-    },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    gesture: { enabled: false },
-    segmentation: { enabled: false },
-  } as Partial<Config>;
-}
-
 let human: Human | null = null;
 
 function post(message: FacesFloorResponse): void {
@@ -77,7 +33,12 @@ self.onmessage = async (event: MessageEvent<FacesFloorRequest>) => {
   const request = event.data;
   try {
     if (request.type === 'load') {
-      const instance = new Human(configFor(request.models, request.wasm, request.emotion));
+      const instance = new Human(
+        humanConfig(
+          { models: request.models, wasm: request.wasm },
+          request.emotion,
+        ) as Partial<Config>,
+      );
       await instance.load();
       await instance.init();
       human = instance;

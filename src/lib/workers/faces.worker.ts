@@ -9,6 +9,7 @@ import {
   type FoundFace,
 } from '../face-reading/reading';
 import type { FaceModelLocation, FacesRequest, FacesResponse } from './faces-protocol';
+import { humanConfig } from './faces-config';
 
 /**
  * Reads faces off images with Human (BlazeFace detection, the MediaPipe face mesh and
@@ -22,51 +23,6 @@ import type { FaceModelLocation, FacesRequest, FacesResponse } from './faces-pro
 /** Larger photos are shrunk to this longest side first: the detector works at 256 px anyway. */
 const MAX_SIDE = 1024;
 
-function configFor(location: FaceModelLocation): Partial<Config> {
-  return {
-    backend: 'wasm',
-    wasmPath: location.wasm,
-    wasmPlatformFetch: false,
-    modelBasePath: location.models,
-    debug: false,
-    async: false,
-    warmup: 'none',
-    cacheSensitivity: 0,
-    filter: { enabled: false },
-    face: {
-      enabled: true,
-      detector: {
-        enabled: true,
-        modelPath: 'blazeface.json',
-        rotation: false,
-        maxDetected: 5,
-        minConfidence: 0.2,
-        skipFrames: 0,
-        skipTime: 0,
-        return: false,
-      },
-      mesh: { enabled: true, modelPath: 'facemesh.json' },
-      iris: { enabled: false },
-      emotion: {
-        enabled: true,
-        modelPath: 'emotion.json',
-        minConfidence: 0,
-        skipFrames: 0,
-        skipTime: 0,
-      },
-      description: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-      attention: { enabled: false },
-    },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    gesture: { enabled: false },
-    segmentation: { enabled: false },
-  } as Partial<Config>;
-}
-
 let human: Human | null = null;
 
 function post(message: FacesResponse): void {
@@ -75,7 +31,7 @@ function post(message: FacesResponse): void {
 
 async function load(location: FaceModelLocation): Promise<void> {
   try {
-    const instance = new Human(configFor(location));
+    const instance = new Human(humanConfig(location) as Partial<Config>);
     await instance.load();
     await instance.init();
     human = instance;

@@ -174,6 +174,18 @@ interface Scores {
   auModelResult: ReturnType<typeof fitAuModelOutOfFold> | null;
 }
 
+/** Per row of a dictionary-encoded distribution, its likeliest column (the first of a tie). */
+export function likeliestOfRows(probs: Float32Array, k: number): Int16Array {
+  const best = new Int16Array(probs.length / k);
+  for (let r = 0; r < best.length; r++) {
+    let b = 0;
+    for (let c = 1; c < k; c++)
+      if ((probs[r * k + c] as number) > (probs[r * k + b] as number)) b = c;
+    best[r] = b;
+  }
+  return best;
+}
+
 function givenColumns(columns: AuColumns, classIds: readonly number[]): Int16Array {
   const column = new Map(classIds.map((id, c) => [id, c]));
   const given = new Int16Array(columns.count).fill(-1);
@@ -230,19 +242,26 @@ function scoreWith(
     for (let s = 1; s < candidates.length; s++) {
       // Every weight is judged on the same samples: those this source and every source
       // already weighted have an opinion on (a drawn subset when there are many).
-      const covered: number[] = [];
+      const judges = candidates
+        .filter((_, t) => t === s || (weights[t] as number) !== 0)
+        .map((c) => c.rowOf);
+      const isCovered = new Uint8Array(columns.count);
+      let coveredCount = 0;
       for (let i = 0; i < columns.count; i++) {
         if ((labels[i] as number) < 0) continue;
-        if (
-          candidates.some(
-            (c, t) => (t === s || (weights[t] as number) !== 0) && (c.rowOf[i] as number) < 0,
-          )
-        )
-          continue;
-        covered.push(i);
+        let all = 1;
+        for (let t = 0; t < judges.length; t++)
+          if (((judges[t] as Int32Array)[i] as number) < 0) {
+            all = 0;
+            break;
+          }
+        isCovered[i] = all;
+        coveredCount += all;
       }
-      const keep = Math.min(1, options.weightSamples / Math.max(1, covered.length));
-      const samples = keep < 1 ? covered.filter(() => draw() < keep) : covered;
+      const keep = Math.min(1, options.weightSamples / Math.max(1, coveredCount));
+      const samples: number[] = [];
+      for (let i = 0; i < columns.count; i++)
+        if (isCovered[i] && (keep >= 1 || draw() < keep)) samples.push(i);
       let best = weights[s] as number;
       let bestLikelihood = -Infinity;
       for (const w of options.weightGrid) {
@@ -268,13 +287,7 @@ function scoreWith(
   const likeliest = new Int16Array(n).fill(-1);
   const likeliestPosterior = new Float32Array(n).fill(NaN);
   const suspicion = new Float32Array(n).fill(NaN);
-  const bestOfRow = new Int16Array(pooled.probs.length / k);
-  for (let r = 0; r < bestOfRow.length; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++)
-      if ((pooled.probs[r * k + c] as number) > (pooled.probs[r * k + best] as number)) best = c;
-    bestOfRow[r] = best;
-  }
+  const bestOfRow = likeliestOfRows(pooled.probs, k);
   for (let i = 0; i < n; i++) {
     const y = labels[i] as number;
     const r = pooled.rowOf[i] as number;
@@ -465,14 +478,14 @@ export function assessLabels(
   const real = scoreWith(input, classIds, given, options, null, literatureOpinions);
   const weights = real.sources.map((s) => s.weight);
 
-  const pooledAt = (i: number) => {
-    const r = real.pooled.rowOf[i] as number;
-    return real.pooled.probs.subarray(r * k, r * k + k);
-  };
+  const scoredGiven = new Int16Array(n);
+  for (let i = 0; i < n; i++)
+    scoredGiven[i] = Number.isNaN(real.posterior[i] as number) ? -1 : (given[i] as number);
   const cl = confidentLearning({
     classes: k,
-    given: Int16Array.from(given, (y, i) => (Number.isNaN(real.posterior[i] as number) ? -1 : y)),
-    probabilityOf: pooledAt,
+    given: scoredGiven,
+    rowOf: real.pooled.rowOf,
+    probs: real.pooled.probs,
   });
 
   const limits = limitsFor(given, real.suspicion, k, options);
@@ -528,23 +541,23 @@ export function assessLabels(
   const auConfusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const auOpinions = real.auModelResult?.opinions;
   if (auOpinions) {
+    const bestOfRow = likeliestOfRows(auOpinions.probs, k);
+    const counts = new Float64Array(k * k);
     for (let i = 0; i < n; i++) {
       const row = auOpinions.rowOf[i] as number;
       if (row < 0) continue;
-      let best = 0;
-      for (let c = 1; c < k; c++)
-        if (
-          (auOpinions.probs[row * k + c] as number) > (auOpinions.probs[row * k + best] as number)
-        )
-          best = c;
-      const y = given[i] as number;
-      (auConfusion[y] as number[])[best] = ((auConfusion[y] as number[])[best] as number) + 1;
+      const at = (given[i] as number) * k + (bestOfRow[row] as number);
+      counts[at] = (counts[at] as number) + 1;
     }
+    for (let y = 0; y < k; y++)
+      for (let c = 0; c < k; c++) (auConfusion[y] as number[])[c] = counts[y * k + c] as number;
   }
 
-  const likeliestIds = Int16Array.from(real.likeliest, (c) =>
-    c >= 0 ? (classIds[c] as number) : -1,
-  );
+  const likeliestIds = new Int16Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = real.likeliest[i] as number;
+    likeliestIds[i] = c >= 0 ? (classIds[c] as number) : -1;
+  }
   return {
     classIds,
     sources: real.summaries,

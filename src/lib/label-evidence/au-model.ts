@@ -176,14 +176,17 @@ export function fitAuModelOutOfFold(
     probs.set((probsByFold[f] as Float32Array).subarray(r * k, r * k + k), at * k);
   }
 
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    const row = rowOf[i] as number;
-    if (row < 0) continue;
+  const bestOfRow = new Int16Array(opinionRows);
+  for (let row = 0; row < opinionRows; row++) {
     let best = 0;
     for (let c = 1; c < k; c++)
       if ((probs[row * k + c] as number) > (probs[row * k + best] as number)) best = c;
-    if (best === (labelOf[i] as number)) correct++;
+    bestOfRow[row] = best;
+  }
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const row = rowOf[i] as number;
+    if (row >= 0 && bestOfRow[row] === labelOf[i]) correct++;
   }
   const accuracy = usedCount > 0 ? correct / usedCount : 0;
 

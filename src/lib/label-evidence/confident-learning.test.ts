@@ -31,12 +31,17 @@ const probs = [
   [0.3, 0.1, 0.6],
 ];
 const given = Int16Array.from([0, 0, 0, 1, 1, 2, 2]);
+/** One row per sample, as a source with no two samples alike gives them. */
+const dictionary = {
+  rowOf: Int32Array.from(probs, (_, i) => i),
+  probs: Float64Array.from(probs.flat()),
+};
 
 describe('confidentLearning on a worked example', () => {
   const result = confidentLearning({
     classes: 3,
     given,
-    probabilityOf: (i) => probs[i] as number[],
+    ...dictionary,
   });
 
   it.each([
@@ -90,7 +95,7 @@ describe('confidentLearning on a worked example', () => {
     const partial = confidentLearning({
       classes: 3,
       given: Int16Array.from([0, -1, 0, 1, 1, 2, 2]),
-      probabilityOf: (i) => probs[i] as number[],
+      ...dictionary,
     });
     expect(partial.confidentClass[1]).toBe(-1);
     expect(Number.isNaN(partial.margin[1] as number)).toBe(true);

@@ -1,3 +1,5 @@
+import { sortIndicesByKey } from '../rules/sort-by-key';
+
 /**
  * Confident learning (Northcutt, Jiang & Chuang, JAIR 2021; reference, section 6) over
  * out-of-sample class probabilities.
@@ -19,8 +21,13 @@ export interface ConfidentLearningInput {
   classes: number;
   /** Per sample, the given class's column; -1 = not scored. */
   given: Int16Array;
-  /** Per sample, its probabilities (classes values); only read where given >= 0. */
-  probabilityOf: (i: number) => ArrayLike<number>;
+  /**
+   * The probabilities, dictionary-encoded as every source is: sample i's are row
+   * rowOf[i] of probs (classes values a row). Samples that share a row share everything
+   * but their given class, so the per-class work is done once per row.
+   */
+  rowOf: Int32Array;
+  probs: ArrayLike<number>;
 }
 
 export interface ConfidentLearningResult {
@@ -47,43 +54,64 @@ export interface ConfidentLearningResult {
 }
 
 export function confidentLearning(input: ConfidentLearningInput): ConfidentLearningResult {
-  const { classes: k, given, probabilityOf } = input;
+  const { classes: k, given, rowOf, probs } = input;
   const n = given.length;
   const sums = new Float64Array(k);
   const classCounts = new Array<number>(k).fill(0);
   for (let i = 0; i < n; i++) {
     const y = given[i] as number;
     if (y < 0) continue;
-    const p = probabilityOf(i);
     classCounts[y] = (classCounts[y] as number) + 1;
     // t_y sums only the given class's own probability.
-    sums[y] = (sums[y] as number) + (p[y] as number);
+    sums[y] = (sums[y] as number) + (probs[(rowOf[i] as number) * k + y] as number);
   }
   const thresholds = classCounts.map((count, j) => (count > 0 ? (sums[j] as number) / count : NaN));
 
+  // Per row: the confident class (the likeliest of those at or above their threshold; a
+  // class nobody is labelled with has no threshold and cannot be confident), and the two
+  // likeliest classes (the likeliest other than the given one is one of them).
+  const rows = Math.floor(probs.length / k);
+  const confidentOfRow = new Int16Array(rows).fill(-1);
+  const firstOfRow = new Int16Array(rows);
+  const secondOfRow = new Int16Array(rows).fill(-1);
+  for (let r = 0; r < rows; r++) {
+    const at = r * k;
+    let best = -1;
+    let first = 0;
+    for (let j = 0; j < k; j++) {
+      const pj = probs[at + j] as number;
+      const t = thresholds[j] as number;
+      if (!Number.isNaN(t) && pj >= t && (best < 0 || pj > (probs[at + best] as number))) best = j;
+      if (pj > (probs[at + first] as number)) first = j;
+    }
+    let second = -1;
+    for (let j = 0; j < k; j++)
+      if (j !== first && (second < 0 || (probs[at + j] as number) > (probs[at + second] as number)))
+        second = j;
+    confidentOfRow[r] = best;
+    firstOfRow[r] = first;
+    secondOfRow[r] = second;
+  }
+
   const confidentJoint = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const joint = new Float64Array(k * k);
   const confidentClass = new Int16Array(n).fill(-1);
   const margin = new Float32Array(n).fill(NaN);
   const likeliestOther = new Int16Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const y = given[i] as number;
     if (y < 0) continue;
-    const p = probabilityOf(i);
-    let best = -1;
-    let other = -1;
-    for (let j = 0; j < k; j++) {
-      const pj = p[j] as number;
-      // A class nobody is labelled with has no threshold and cannot be confident.
-      const t = thresholds[j] as number;
-      if (!Number.isNaN(t) && pj >= t && (best < 0 || pj > (p[best] as number))) best = j;
-      if (j !== y && (other < 0 || pj > (p[other] as number))) other = j;
-    }
+    const r = rowOf[i] as number;
+    const best = confidentOfRow[r] as number;
+    const first = firstOfRow[r] as number;
+    const other = first !== y ? first : (secondOfRow[r] as number);
     confidentClass[i] = best;
     likeliestOther[i] = other;
-    margin[i] = other >= 0 ? (p[other] as number) - (p[y] as number) : NaN;
-    if (best >= 0)
-      (confidentJoint[y] as number[])[best] = ((confidentJoint[y] as number[])[best] as number) + 1;
+    margin[i] = other >= 0 ? (probs[r * k + other] as number) - (probs[r * k + y] as number) : NaN;
+    if (best >= 0) joint[y * k + best] = (joint[y * k + best] as number) + 1;
   }
+  for (let y = 0; y < k; y++)
+    for (let j = 0; j < k; j++) (confidentJoint[y] as number[])[j] = joint[y * k + j] as number;
 
   const calibratedJoint = confidentJoint.map((row, y) => {
     const rowSum = row.reduce((a, b) => a + b, 0);
@@ -99,24 +127,26 @@ export function confidentLearning(input: ConfidentLearningInput): ConfidentLearn
     }
 
   // Prune by noise rate: per (given, other) cell, its estimated count of largest margins.
+  // One walk down all the samples by margin (largest first, ties by index) fills every
+  // cell's quota: the same samples as sorting each cell on its own.
+  const quota = new Float64Array(k * k);
+  for (let y = 0; y < k; y++)
+    for (let j = 0; j < k; j++)
+      if (y !== j) quota[y * k + j] = Math.round((calibratedJoint[y] as number[])[j] as number);
   const issue = new Uint8Array(n);
-  const candidates = new Map<number, number[]>();
+  const candidates: number[] = [];
   for (let i = 0; i < n; i++) {
     const y = given[i] as number;
     const j = likeliestOther[i] as number;
-    if (y < 0 || j < 0) continue;
-    const key = y * k + j;
-    let list = candidates.get(key);
-    if (!list) candidates.set(key, (list = []));
-    list.push(i);
+    if (y >= 0 && j >= 0 && (quota[y * k + j] as number) > 0) candidates.push(i);
   }
-  for (const [key, list] of candidates) {
-    const y = Math.floor(key / k);
-    const j = key % k;
-    const take = Math.round((calibratedJoint[y] as number[])[j] as number);
-    if (take <= 0) continue;
-    list.sort((a, b) => (margin[b] as number) - (margin[a] as number) || a - b);
-    for (let t = 0; t < Math.min(take, list.length); t++) issue[list[t] as number] = 1;
+  const byMargin = sortIndicesByKey(Int32Array.from(candidates), margin, -1);
+  for (let t = 0; t < byMargin.length; t++) {
+    const i = byMargin[t] as number;
+    const cell = (given[i] as number) * k + (likeliestOther[i] as number);
+    if ((quota[cell] as number) <= 0) continue;
+    quota[cell] = (quota[cell] as number) - 1;
+    issue[i] = 1;
   }
 
   return {

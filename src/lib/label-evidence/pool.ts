@@ -15,6 +15,26 @@ export interface WeightedSource {
 /** A floor under each probability so that one source's zero cannot veto a class. */
 const PROBABILITY_FLOOR = 1e-4;
 
+/**
+ * A source's floored log-probabilities, computed once per source: the pool reads each
+ * row many times (once per sample that has it, and again for every weight tried).
+ * Sources with a row per sample (crowd votes, predictions) are not cached: they are read
+ * about once a row, and their logs would double their memory.
+ */
+const logCache = new WeakMap<ClassOpinions, Float64Array>();
+const LOG_CACHE_LIMIT = 4_000_000;
+
+function logsOf(opinions: ClassOpinions): Float64Array | null {
+  let logs = logCache.get(opinions);
+  if (logs) return logs;
+  if (opinions.probs.length > LOG_CACHE_LIMIT) return null;
+  logs = new Float64Array(opinions.probs.length);
+  for (let j = 0; j < logs.length; j++)
+    logs[j] = Math.log(Math.max(PROBABILITY_FLOOR, opinions.probs[j] as number));
+  logCache.set(opinions, logs);
+  return logs;
+}
+
 /** Writes the pooled distribution of sample i into out; false when no source has an opinion. */
 export function poolAt(sources: readonly WeightedSource[], i: number, out: Float64Array): boolean {
   const k = out.length;
@@ -25,9 +45,15 @@ export function poolAt(sources: readonly WeightedSource[], i: number, out: Float
     const row = opinions.rowOf[i] as number;
     if (row < 0) continue;
     any = true;
-    for (let c = 0; c < k; c++) {
-      const p = Math.max(PROBABILITY_FLOOR, opinions.probs[row * k + c] as number);
-      out[c] = (out[c] as number) + weight * Math.log(p);
+    const logs = logsOf(opinions);
+    const at = row * k;
+    if (logs) {
+      for (let c = 0; c < k; c++) out[c] = (out[c] as number) + weight * (logs[at + c] as number);
+    } else {
+      for (let c = 0; c < k; c++) {
+        const p = Math.max(PROBABILITY_FLOOR, opinions.probs[at + c] as number);
+        out[c] = (out[c] as number) + weight * Math.log(p);
+      }
     }
   }
   if (!any) return false;

@@ -39,8 +39,11 @@ export function ruleOpinions(
   const n = table.count;
   const column = new Set(classIds);
   const rowOf = new Int32Array(n).fill(-1);
-  const rowByKey = new Map<string, number>();
+  // Distinct patterns keyed by their two mask words (a string key per sample cost more
+  // than the reading itself at a million samples).
+  const rowByHi = new Map<number, Map<number, number>>();
   const rows: number[] = [];
+  const bestOfRow: number[] = [];
   const logPost = new Float64Array(k);
   let keepLo = 0;
   let keepHi = 0;
@@ -54,11 +57,12 @@ export function ruleOpinions(
     if (table.auStatus[i] !== AuStatus.coded || !column.has(table.classIds[i] as number)) continue;
     const lo = ((table.auMask[2 * i] as number) & keepLo) >>> 0;
     const hi = ((table.auMask[2 * i + 1] as number) & keepHi) >>> 0;
-    const key = `${lo}:${hi}`;
-    let row = rowByKey.get(key);
+    let byLo = rowByHi.get(hi);
+    if (!byLo) rowByHi.set(hi, (byLo = new Map()));
+    let row = byLo.get(lo);
     if (row === undefined) {
-      row = rowByKey.size;
-      rowByKey.set(key, row);
+      row = bestOfRow.length;
+      byLo.set(lo, row);
       for (let c = 0; c < k; c++) logPost[c] = absentSum[c] as number;
       forEachAu(lo, hi, (au) => {
         const a = auIndex[au] as number;
@@ -69,14 +73,16 @@ export function ruleOpinions(
       for (let c = 0; c < k; c++) max = Math.max(max, logPost[c] as number);
       let total = 0;
       for (let c = 0; c < k; c++) total += Math.exp((logPost[c] as number) - max);
-      for (let c = 0; c < k; c++) rows.push(Math.exp((logPost[c] as number) - max) / total);
+      let best = 0;
+      for (let c = 0; c < k; c++) {
+        rows.push(Math.exp((logPost[c] as number) - max) / total);
+        if ((logPost[c] as number) > (logPost[best] as number)) best = c;
+      }
+      bestOfRow.push(best);
     }
     rowOf[i] = row;
     used++;
-    let best = 0;
-    for (let c = 1; c < k; c++)
-      if ((rows[row * k + c] as number) > (rows[row * k + best] as number)) best = c;
-    if (classIds[best] === table.classIds[i]) agree++;
+    if (classIds[bestOfRow[row] as number] === table.classIds[i]) agree++;
   }
   return {
     kind: 'rules',

@@ -67,51 +67,105 @@ export function predictRow(
 }
 
 /**
- * Loss and gradient of the penalised cross-entropy. counts holds rows x classes sample
- * weights; rows with no weight cost nothing.
+ * The rows that carry weight, and each one's total: rows without any weight cost nothing,
+ * and with a stratified draw of the training samples most rows of a fold have none.
  */
-function lossAndGradient(
-  weights: Float64Array,
-  gradient: Float64Array,
-  rows: GroupedRows,
-  counts: Float64Array,
-  classes: number,
-  features: number,
-  l2Total: number,
-  probs: Float64Array,
-): number {
-  const stride = features + 1;
-  gradient.fill(0);
-  let loss = 0;
-  const model = { classes, features, weights };
+interface Weighted {
+  active: Int32Array;
+  totals: Float64Array;
+}
+
+function weightedRows(rows: GroupedRows, counts: Float64Array, classes: number): Weighted {
+  const totals = new Float64Array(rows.count);
+  const active: number[] = [];
   for (let r = 0; r < rows.count; r++) {
     let n = 0;
     for (let c = 0; c < classes; c++) n += counts[r * classes + c] as number;
-    if (n === 0) continue;
-    predictRow(model, rows, r, probs);
-    const start = rows.featureStart[r] as number;
-    const end = rows.featureStart[r + 1] as number;
-    for (let c = 0; c < classes; c++) {
-      const y = counts[r * classes + c] as number;
-      const p = probs[c] as number;
-      if (y > 0) loss -= y * Math.log(Math.max(p, 1e-300));
-      const g = n * p - y;
-      if (g === 0) continue;
-      gradient[c * stride] = (gradient[c * stride] as number) + g;
-      for (let f = start; f < end; f++) {
-        const at = c * stride + 1 + (rows.features[f] as number);
-        gradient[at] = (gradient[at] as number) + g;
-      }
+    totals[r] = n;
+    if (n > 0) active.push(r);
+  }
+  return { active: Int32Array.from(active), totals };
+}
+
+/**
+ * Loss and gradient of the penalised cross-entropy. The parameters are laid out feature
+ * by feature here ((features + 1) x classes, the intercepts first), so that adding a
+ * feature's weights to a row's scores, and its share back to the gradient, runs over
+ * consecutive memory: the fit spends nearly all its time in these two loops.
+ */
+function lossAndGradient(
+  x: Float64Array,
+  gradient: Float64Array,
+  rows: GroupedRows,
+  counts: Float64Array,
+  weighted: Weighted,
+  classes: number,
+  l2Total: number,
+  scores: Float64Array,
+  exps: Float64Array,
+): number {
+  const k = classes;
+  const { featureStart, features } = rows;
+  const { active, totals } = weighted;
+  gradient.fill(0);
+  let loss = 0;
+  for (let a = 0; a < active.length; a++) {
+    const r = active[a] as number;
+    const start = featureStart[r] as number;
+    const end = featureStart[r + 1] as number;
+    for (let c = 0; c < k; c++) scores[c] = x[c] as number;
+    for (let f = start; f < end; f++) {
+      const base = (1 + (features[f] as number)) * k;
+      for (let c = 0; c < k; c++) scores[c] = (scores[c] as number) + (x[base + c] as number);
+    }
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) if ((scores[c] as number) > max) max = scores[c] as number;
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp((scores[c] as number) - max);
+      exps[c] = e;
+      sum += e;
+    }
+    const logSum = Math.log(sum) + max;
+    const share = (totals[r] as number) / sum;
+    const at = r * k;
+    for (let c = 0; c < k; c++) {
+      const y = counts[at + c] as number;
+      if (y > 0) loss -= y * ((scores[c] as number) - logSum);
+      // The score's own slot now holds its gradient: n p - y.
+      scores[c] = share * (exps[c] as number) - y;
+      gradient[c] = (gradient[c] as number) + (scores[c] as number);
+    }
+    for (let f = start; f < end; f++) {
+      const base = (1 + (features[f] as number)) * k;
+      for (let c = 0; c < k; c++)
+        gradient[base + c] = (gradient[base + c] as number) + (scores[c] as number);
     }
   }
-  for (let c = 0; c < classes; c++) {
-    for (let f = 1; f < stride; f++) {
-      const w = weights[c * stride + f] as number;
-      loss += 0.5 * l2Total * w * w;
-      gradient[c * stride + f] = (gradient[c * stride + f] as number) + l2Total * w;
-    }
+  for (let i = k; i < x.length; i++) {
+    const w = x[i] as number;
+    loss += 0.5 * l2Total * w * w;
+    gradient[i] = (gradient[i] as number) + l2Total * w;
   }
   return loss;
+}
+
+/** Feature-major parameters (the fitter's layout) from a model's class-major weights. */
+function toFeatureMajor(model: SoftmaxModel): Float64Array {
+  const { classes, features, weights } = model;
+  const stride = features + 1;
+  const x = new Float64Array(weights.length);
+  for (let c = 0; c < classes; c++)
+    for (let f = 0; f < stride; f++) x[f * classes + c] = weights[c * stride + f] as number;
+  return x;
+}
+
+function toClassMajor(x: Float64Array, classes: number, features: number): Float64Array {
+  const stride = features + 1;
+  const weights = new Float64Array(x.length);
+  for (let c = 0; c < classes; c++)
+    for (let f = 0; f < stride; f++) weights[c * stride + f] = x[f * classes + c] as number;
+  return weights;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -121,8 +175,9 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
- * Fits the model to grouped rows. Deterministic: starts from zero weights, so the same
- * rows and counts always give the same model.
+ * Fits the model to grouped rows. Deterministic: the same rows, counts and start always
+ * give the same model. Without a start it begins from zero weights and the intercepts at
+ * the log class shares.
  */
 export function fitSoftmax(
   rows: GroupedRows,
@@ -130,23 +185,32 @@ export function fitSoftmax(
   classes: number,
   features: number,
   options: FitOptions = DEFAULT_FIT_OPTIONS,
+  start?: SoftmaxModel,
 ): SoftmaxModel {
   const size = classes * (features + 1);
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i] as number;
   const l2Total = options.l2 * Math.max(total, 1);
-  const probs = new Float64Array(classes);
-  const x = new Float64Array(size);
-  // Intercepts start at the log class shares, which most of the fit would spend finding.
-  const classTotals = new Float64Array(classes);
-  for (let r = 0; r < rows.count; r++)
+  const scores = new Float64Array(classes);
+  const exps = new Float64Array(classes);
+  const weighted = weightedRows(rows, counts, classes);
+  let x: Float64Array;
+  if (start) {
+    if (start.classes !== classes || start.features !== features)
+      throw new Error('fitSoftmax: the start model has another shape');
+    x = toFeatureMajor(start);
+  } else {
+    x = new Float64Array(size);
+    // Intercepts start at the log class shares, which most of the fit would spend finding.
+    const classTotals = new Float64Array(classes);
+    for (let r = 0; r < rows.count; r++)
+      for (let c = 0; c < classes; c++)
+        classTotals[c] = (classTotals[c] as number) + (counts[r * classes + c] as number);
     for (let c = 0; c < classes; c++)
-      classTotals[c] = (classTotals[c] as number) + (counts[r * classes + c] as number);
-  for (let c = 0; c < classes; c++) {
-    x[c * (features + 1)] = Math.log(((classTotals[c] as number) + 0.5) / (total + 0.5 * classes));
+      x[c] = Math.log(((classTotals[c] as number) + 0.5) / (total + 0.5 * classes));
   }
   const g = new Float64Array(size);
-  let f = lossAndGradient(x, g, rows, counts, classes, features, l2Total, probs);
+  let f = lossAndGradient(x, g, rows, counts, weighted, classes, l2Total, scores, exps);
 
   const memory = 8;
   const sList: Float64Array[] = [];
@@ -201,7 +265,7 @@ export function fitSoftmax(
     let accepted = false;
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < size; i++) xNew[i] = (x[i] as number) + step * (direction[i] as number);
-      fNew = lossAndGradient(xNew, gNew, rows, counts, classes, features, l2Total, probs);
+      fNew = lossAndGradient(xNew, gNew, rows, counts, weighted, classes, l2Total, scores, exps);
       if (fNew <= f + 1e-4 * step * slope) {
         accepted = true;
         break;
@@ -233,5 +297,5 @@ export function fitSoftmax(
     f = fNew;
     if (improvement <= options.tolerance * Math.max(Math.abs(f), 1)) break;
   }
-  return { classes, features, weights: x };
+  return { classes, features, weights: toClassMajor(x, classes, features) };
 }

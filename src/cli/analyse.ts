@@ -5,12 +5,17 @@ import type { ImportResult } from '../lib/formats/import';
 import {
   assessLabels,
   DEFAULT_EVIDENCE_OPTIONS,
+  fitPlan,
+  planEvidence,
+  type EvidenceFits,
   type LabelEvidence,
 } from '../lib/label-evidence/assess';
+import { fitAuModelOutOfFold } from '../lib/label-evidence/au-model';
 import { defaultRuleSet } from '../lib/rules/builtin';
 import { checkTable, type CheckColumns } from '../lib/rules/check';
 import { buildOverview, type Overview } from '../lib/rules/overview';
 import type { RuleSet } from '../lib/rules/schema';
+import type { FitThread } from './fit-thread';
 
 export interface Analysis {
   ruleSet: RuleSet;
@@ -20,15 +25,41 @@ export interface Analysis {
   diagnosis: Diagnosis;
 }
 
-/** What the app computes when a dataset opens (the analysis worker), and its diagnosis page. */
-export function analyse(imported: ImportResult, name: string, ruleSet?: RuleSet): Analysis {
+/**
+ * What the app computes when a dataset opens (the analysis worker), and its diagnosis
+ * page. With a fit thread, the AU model's two fits (the labels, the calibration copy)
+ * run side by side; the results are the same either way.
+ */
+export async function analyse(
+  imported: ImportResult,
+  name: string,
+  ruleSet?: RuleSet,
+  thread?: FitThread | null,
+): Promise<Analysis> {
   const { table, scheme, splitNames } = imported;
   const rules = ruleSet ?? defaultRuleSet(scheme);
+  const input = { columns: table, scheme, ruleSet: rules };
+  const options = { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: rules.settings.minClassSamples };
+  const plan = planEvidence(input, options);
+  const copyJob = plan.calibration;
+  const onThread =
+    thread && copyJob
+      ? thread.fit({
+          columns: copyJob.columns,
+          classIds: plan.classIds,
+          labels: copyJob.labels,
+          options: options.auModel,
+        })
+      : null;
   const check = checkTable(table, rules);
-  const evidence = assessLabels(
-    { columns: table, scheme, ruleSet: rules },
-    { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: rules.settings.minClassSamples },
-  );
+  let fits: EvidenceFits;
+  if (onThread) {
+    const labels = plan.labels
+      ? fitAuModelOutOfFold(plan.labels.columns, plan.classIds, options.auModel, plan.labels.labels)
+      : null;
+    fits = { labels, calibration: await onThread };
+  } else fits = fitPlan(plan, options);
+  const evidence = assessLabels(input, options, { plan, fits });
   const overview = buildOverview(table, scheme, splitNames, rules, check, evidence);
   const diagnosis = diagnose({
     datasetName: name,

@@ -5,7 +5,14 @@ import { ExportPolicySchema, type ExportPolicy } from '../../lib/export/policy';
 import { assembleZip, deflateEntry } from '../../lib/export/zip';
 import { analyse, exportFiles } from '../analyse';
 import { EXIT, UsageError } from '../errors';
-import { readDataset, datasetName, withLabelOptions, type Io, type SetCode } from './shared';
+import {
+  readDataset,
+  datasetName,
+  fitThreadFor,
+  withLabelOptions,
+  type Io,
+  type SetCode,
+} from './shared';
 
 interface ExportOptions {
   format?: string;
@@ -62,11 +69,13 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
     )
     .action(async (files: string[], options: ExportOptions) => {
       const policy = policyOf(options);
+      const thread = fitThreadFor(files);
       const imported = await readDataset(files, options, io);
       if (typeof imported === 'number') return setCode(imported);
       const name = datasetName(files, options.name);
       // What the app's export reads beside the labels: the check's scores and the evidence's flags.
-      const { check, evidence } = analyse(imported, name);
+      const { check, evidence } = await analyse(imported, name, undefined, thread);
+      await thread?.close();
       const { files: written, selection } = exportFiles(imported, name, {
         policy,
         check,

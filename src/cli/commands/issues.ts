@@ -4,7 +4,14 @@ import { className } from '../../lib/labels/schemes';
 import { textAt } from '../../lib/labels/text-column';
 import { analyse } from '../analyse';
 import { EXIT, UsageError } from '../errors';
-import { readDataset, datasetName, withLabelOptions, type Io, type SetCode } from './shared';
+import {
+  readDataset,
+  datasetName,
+  fitThreadFor,
+  withLabelOptions,
+  type Io,
+  type SetCode,
+} from './shared';
 
 /** One likely-mislabelled sample, as the Samples grid's "most suspicious first" lists it. */
 export interface IssueRow {
@@ -43,10 +50,13 @@ export function issuesCommand(io: Io, setCode: SetCode): Command {
         const top = options.top === undefined ? null : Number(options.top);
         if (top !== null && !(Number.isInteger(top) && top > 0))
           throw new UsageError(`--top '${options.top}': a whole number above 0`);
+        const thread = fitThreadFor(files);
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
         const { table, scheme } = imported;
-        const { evidence } = analyse(imported, datasetName(files, options.name));
+        const name = datasetName(files, options.name);
+        const { evidence } = await analyse(imported, name, undefined, thread);
+        await thread?.close();
         const order: number[] = [];
         for (let i = 0; i < table.count; i++) if (!Number.isNaN(evidence.rank[i])) order.push(i);
         order.sort((a, b) => (evidence.rank[a] as number) - (evidence.rank[b] as number));

@@ -3,7 +3,15 @@ import { LabelFlag } from '../../lib/label-evidence/assess';
 import { analyse } from '../analyse';
 import { EXIT, UsageError } from '../errors';
 import { loadRuleSet } from '../rule-file';
-import { readDataset, datasetName, where, withLabelOptions, type Io, type SetCode } from './shared';
+import {
+  readDataset,
+  datasetName,
+  fitThreadFor,
+  where,
+  withLabelOptions,
+  type Io,
+  type SetCode,
+} from './shared';
 
 /** A --fail-on condition: what it checks, in words, and whether the labels meet it. */
 export interface FailOn {
@@ -72,10 +80,12 @@ export function reportCommand(io: Io, setCode: SetCode): Command {
       ) => {
         const conditions = options.failOn.map(parseFailOn);
         const ruleSet = options.rules ? loadRuleSet(options.rules) : undefined;
+        const thread = fitThreadFor(files);
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
         const name = datasetName(files, options.name);
-        const { evidence, diagnosis } = analyse(imported, name, ruleSet);
+        const { evidence, diagnosis } = await analyse(imported, name, ruleSet, thread);
+        await thread?.close();
         const { report } = imported;
         let likelyMislabelled = 0;
         for (const flag of evidence.flagged)

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SourceFormatSchema } from '../../lib/labels/types';
 import {
@@ -8,6 +9,7 @@ import {
 import { EXIT } from '../errors';
 import { progressOn } from '../progress';
 import { readLabelFiles } from '../read-labels';
+import { startFitThread, type FitThread } from '../fit-thread';
 
 export type Io = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 export type SetCode = (code: number) => void;
@@ -34,6 +36,25 @@ export function withLabelOptions(command: Command): Command {
 
 function importOptions(options: { format?: string }): ImportOptions {
   return options.format ? { format: SourceFormatSchema.parse(options.format) } : {};
+}
+
+/** Label files this big (about 150,000 RAF-CE rows) make the evidence worth a second thread. */
+const FIT_THREAD_BYTES = 4 << 20;
+
+/**
+ * The fit thread when the files are big enough for it to pay (see fit-thread.ts), started
+ * now so that it loads while the files are read; null otherwise.
+ */
+export function fitThreadFor(files: readonly string[]): FitThread | null {
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      bytes += statSync(file).size;
+    } catch {
+      // readDataset says what is wrong with the file.
+    }
+  }
+  return bytes >= FIT_THREAD_BYTES ? startFitThread() : null;
 }
 
 /** The name the app gives a dataset of these files when the user gives none. */

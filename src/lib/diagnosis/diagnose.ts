@@ -429,7 +429,7 @@ function issuesFinding(input: DiagnosisInput): Finding | null {
   const c = evidence.calibration;
   if (c) {
     sentences.push(
-      `How that cut was chosen, on this dataset: ${count(c.injected)} labels (${percent(c.injectedShare)}) of a copy were swapped to another class at random; the evidence ranked them with AUROC ${c.aurocOnCopy.toFixed(2)} (top 20: ${percent(c.top20PrecisionOnCopy)} swaps), and the cut catches ${percent(c.recallOnCopy)} of them while flagging ${percent(c.flaggedShareOnCopy, 1)} of the copy${c.capped ? `; on the real labels it was raised to keep the set within ${percent(0.15)} of the samples` : ''}.`,
+      `How that cut was chosen, on this dataset: ${count(c.injected)} labels (${percent(c.injectedShare)}) of a copy${c.drawn ? ` (${count(c.copySamples)} samples drawn at random: the AU model learns as well from them as from all)` : ''} were swapped to another class at random; the evidence ranked them with AUROC ${c.aurocOnCopy.toFixed(2)} (top 20: ${percent(c.top20PrecisionOnCopy)} swaps), and the cut catches ${percent(c.recallOnCopy)} of them while flagging ${percent(c.flaggedShareOnCopy, 1)} of the copy${c.capped ? `; on the real labels it was raised to keep the set within ${percent(0.15)} of the samples` : ''}.`,
     );
   }
   const rows = evidence.classes.filter((row) => row.scored > 0);

@@ -3,7 +3,7 @@ import { importLabelFiles } from '../formats/import';
 import { RAFCE_SCHEME } from '../labels/schemes';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { RAFCE_RULE_SET } from '../rules/builtin';
-import { assessLabels, LabelFlag } from './assess';
+import { assessLabels, DEFAULT_EVIDENCE_OPTIONS, fitPlan, LabelFlag, planEvidence } from './assess';
 import { CROWD_EMOTIONS, type CrowdDistribution } from './crowd-file';
 import { crowdAgreement, crowdOpinions } from './crowd-source';
 import { injectSwaps, rankingQuality } from './swaps';
@@ -126,5 +126,51 @@ describeRealRafCe('label evidence on the real RAF-CE files', () => {
       .slice(0, disagreeing.length);
     const inTop = top.filter((i) => isDisagreeing.has(i)).length;
     expect(inTop / disagreeing.length).toBeGreaterThan(0.95);
+  });
+});
+
+describeRealRafCe('the evidence fitted in parts, and calibrated on a drawn copy', () => {
+  const input = { columns: table, scheme: RAFCE_SCHEME, ruleSet: RAFCE_RULE_SET };
+
+  it('is the same evidence whether the AU models are fitted inside or handed in', () => {
+    const inside = assessLabels(input);
+    const plan = planEvidence(input, DEFAULT_EVIDENCE_OPTIONS);
+    const fits = fitPlan(plan, DEFAULT_EVIDENCE_OPTIONS);
+    const handed = assessLabels(input, DEFAULT_EVIDENCE_OPTIONS, { plan, fits });
+    expect(handed.suspicion).toEqual(inside.suspicion);
+    expect(handed.flagged).toEqual(inside.flagged);
+    expect(handed.calibration).toEqual(inside.calibration);
+    // Below the copy's cap the copy is the whole dataset.
+    expect(plan.copy.sample).toBeNull();
+  });
+
+  it('draws the copy when the dataset holds more labelled samples than the cap, the same draw every time', () => {
+    const options = {
+      ...DEFAULT_EVIDENCE_OPTIONS,
+      calibration: { ...DEFAULT_EVIDENCE_OPTIONS.calibration, maxSamples: 2000 },
+    };
+    const plan = planEvidence(input, options);
+    const sample = plan.copy.sample;
+    expect(sample).not.toBeNull();
+    // About the cap, ascending, only labelled samples, and their own columns.
+    expect(sample?.length).toBeGreaterThan(1800);
+    expect(sample?.length).toBeLessThan(2200);
+    expect(
+      Array.from(sample ?? []).every((i, j, all) => j === 0 || i > (all[j - 1] as number)),
+    ).toBe(true);
+    const j = 7;
+    const i = sample?.[j] as number;
+    expect(plan.copy.columns.count).toBe(sample?.length);
+    expect(plan.copy.columns.classIds[j]).toBe(table.classIds[i]);
+    expect(plan.copy.columns.auMask[2 * j]).toBe(table.auMask[2 * i]);
+    expect(plan.copy.columns.auStatus[j]).toBe(table.auStatus[i]);
+    expect(planEvidence(input, options).copy.sample).toEqual(sample);
+
+    const evidence = assessLabels(input, options);
+    expect(evidence.calibration?.injected).toBeGreaterThan(50);
+    expect(evidence.calibration?.injected).toBeLessThan(120);
+    // The cut found on the copy still makes a set of the same kind on the whole dataset.
+    expect(evidence.likelyMislabelled / evidence.scored).toBeLessThanOrEqual(0.15);
+    expect(evidence.likelyMislabelled).toBeGreaterThan(50);
   });
 });

@@ -1,14 +1,19 @@
 import { AuStatus, type LabelScheme } from '../labels/types';
 import type { RuleSet } from '../rules/schema';
 import type { AuColumns } from './au-design';
-import { DEFAULT_AU_MODEL_OPTIONS, fitAuModelOutOfFold, type AuModelOptions } from './au-model';
+import {
+  DEFAULT_AU_MODEL_OPTIONS,
+  fitAuModelOutOfFold,
+  type AuModelOptions,
+  type AuModelResult,
+} from './au-model';
 import { confidentLearning } from './confident-learning';
 import type { ClassOpinions, SourceKind, SourceQuality } from './opinion';
 import { meanLogLikelihood, poolAll, type WeightedSource } from './pool';
 import { sortIndicesByKey } from '../rules/sort-by-key';
 import { seededRandom } from '../random/seeded-random';
 import { ruleOpinions } from './rules-source';
-import { injectSwaps, rankingQuality } from './swaps';
+import { injectSwaps, rankingQuality, type InjectedSwaps } from './swaps';
 
 /**
  * Every source of evidence about the emotion labels, combined, with confident learning
@@ -48,6 +53,12 @@ export interface EvidenceOptions {
      * finding about the class, not a list of wrong samples; its worst stay flagged.
      */
     maxClassShare: number;
+    /**
+     * The copy holds at most this many samples (a seeded draw): the AU model never trains
+     * on more than auModel.maxTrainSamples a fold, so a bigger copy would estimate the
+     * same cut in more time.
+     */
+    maxSamples: number;
   };
   /** Weights tried for the literature and the crowd; the data's own likelihood picks one. */
   weightGrid: number[];
@@ -64,6 +75,7 @@ export const DEFAULT_EVIDENCE_OPTIONS: EvidenceOptions = {
     recallTarget: 0.85,
     maxFlaggedShare: 0.15,
     maxClassShare: 2 / 3,
+    maxSamples: 200_000,
   },
   weightGrid: [0, 0.25, 0.5, 1, 2, 4],
   weightSamples: 50_000,
@@ -113,6 +125,10 @@ export interface CalibrationReport {
   injectedShare: number;
   seed: number;
   injected: number;
+  /** Labelled samples in the copy: all of them, or a seeded draw of maxSamples when there are more. */
+  copySamples: number;
+  /** The copy is a draw, not the whole dataset. */
+  drawn: boolean;
   recallTarget: number;
   /** The suspicion cut applied to the real labels. */
   cut: number;
@@ -171,7 +187,7 @@ interface Scores {
   /** The pooled distributions, dictionary-encoded (see poolAll). */
   pooled: { rowOf: Int32Array; probs: Float32Array };
   summaries: SourceSummary[];
-  auModelResult: ReturnType<typeof fitAuModelOutOfFold> | null;
+  auModelResult: AuModelResult | null;
 }
 
 /** Per row of a dictionary-encoded distribution, its likeliest column (the first of a tie). */
@@ -211,18 +227,16 @@ function scoreWith(
   fixedWeights: number[] | null,
   /** The literature's opinions: they never read the labels, so the copy reuses the real ones. */
   literature: ClassOpinions,
+  /** The AU model fitted to these labels elsewhere (see planEvidence); undefined: fit it here. */
+  fitted: AuModelResult | null | undefined,
 ): Scores {
   const { columns } = input;
   const k = classIds.length;
-  // The AU model fits the labels given to it: those of AU-coded samples.
-  const auLabels = labels.slice();
-  for (let i = 0; i < columns.count; i++)
-    if (columns.auStatus[i] !== AuStatus.coded) auLabels[i] = -1;
-  let auModelResult: ReturnType<typeof fitAuModelOutOfFold> | null = null;
-  let coded = 0;
-  for (let i = 0; i < auLabels.length; i++) if ((auLabels[i] as number) >= 0) coded++;
-  if (coded >= options.auModel.folds * 2 && k >= 2) {
-    auModelResult = fitAuModelOutOfFold(columns, classIds, options.auModel, auLabels);
+  let auModelResult: AuModelResult | null;
+  if (fitted !== undefined) auModelResult = fitted;
+  else {
+    const job = auModelJob(columns, classIds, labels, options);
+    auModelResult = job ? fitAuModelOutOfFold(columns, classIds, options.auModel, job) : null;
   }
   const rules = literature;
   const candidates: ClassOpinions[] = [
@@ -394,43 +408,187 @@ function scoredOrder(suspicion: Float32Array): Int32Array {
   return sortIndicesByKey(Int32Array.from(scored), suspicion, -1);
 }
 
+/**
+ * The labels the AU model is fitted to (those of AU-coded samples), or null when too few
+ * samples are coded for its folds.
+ */
+function auModelJob(
+  columns: AuColumns,
+  classIds: readonly number[],
+  labels: Int16Array,
+  options: EvidenceOptions,
+): Int16Array | null {
+  const auLabels = labels.slice();
+  let coded = 0;
+  for (let i = 0; i < columns.count; i++) {
+    if (columns.auStatus[i] !== AuStatus.coded) auLabels[i] = -1;
+    else if ((auLabels[i] as number) >= 0) coded++;
+  }
+  return coded >= options.auModel.folds * 2 && classIds.length >= 2 ? auLabels : null;
+}
+
+/** The copy the cut is calibrated on: a seeded draw of the samples when there are many, with swaps injected. */
+export interface CalibrationCopy {
+  /** The copy's samples (indices into the dataset), ascending; null = all of them. */
+  sample: Int32Array | null;
+  columns: AuColumns;
+  /** The given class columns of the copy's samples, before the swaps. */
+  given: Int16Array;
+  injected: InjectedSwaps;
+}
+
+function subsetRows(rowOf: Int32Array, sample: Int32Array): Int32Array {
+  const out = new Int32Array(sample.length);
+  for (let j = 0; j < sample.length; j++) out[j] = rowOf[sample[j] as number] as number;
+  return out;
+}
+
+/** A source's opinions on the copy's samples (the same rows, fewer samples). */
+function opinionsOnCopy(opinions: ClassOpinions, copy: CalibrationCopy): ClassOpinions {
+  return copy.sample ? { ...opinions, rowOf: subsetRows(opinions.rowOf, copy.sample) } : opinions;
+}
+
+function calibrationCopy(
+  columns: AuColumns,
+  classIds: readonly number[],
+  given: Int16Array,
+  options: EvidenceOptions,
+): CalibrationCopy {
+  const { injectedShare, seed, maxSamples } = options.calibration;
+  let scored = 0;
+  for (let i = 0; i < given.length; i++) if ((given[i] as number) >= 0) scored++;
+  let sample: Int32Array | null = null;
+  let copyColumns = columns;
+  let copyGiven = given;
+  if (scored > maxSamples) {
+    // Only labelled samples join the copy: the others carry nothing to calibrate on.
+    const draw = seededRandom(seed ^ 0x6c8e9cf5);
+    const keep = maxSamples / scored;
+    const picked: number[] = [];
+    for (let i = 0; i < given.length; i++)
+      if ((given[i] as number) >= 0 && draw() < keep) picked.push(i);
+    sample = Int32Array.from(picked);
+    const m = sample.length;
+    const classIdsOf = new Int16Array(m);
+    const auStatus = new Uint8Array(m);
+    const auMask = new Uint32Array(2 * m);
+    copyGiven = new Int16Array(m);
+    for (let j = 0; j < m; j++) {
+      const i = sample[j] as number;
+      classIdsOf[j] = columns.classIds[i] as number;
+      auStatus[j] = columns.auStatus[i] as number;
+      auMask[2 * j] = columns.auMask[2 * i] as number;
+      auMask[2 * j + 1] = columns.auMask[2 * i + 1] as number;
+      copyGiven[j] = given[i] as number;
+    }
+    copyColumns = { count: m, classIds: classIdsOf, auStatus, auMask };
+  }
+  return {
+    sample,
+    columns: copyColumns,
+    given: copyGiven,
+    injected: injectSwaps(copyGiven, classIds.length, injectedShare, seed),
+  };
+}
+
+/**
+ * The two AU-model fits the evidence needs, on the labels and on the calibration copy:
+ * independent of each other and of everything else, and most of the time the evidence
+ * takes, so a caller with two threads can run them side by side (fitAuModelOutOfFold on
+ * each job) and hand them to assessLabels.
+ */
+export interface EvidencePlan {
+  classIds: number[];
+  labels: { columns: AuColumns; labels: Int16Array } | null;
+  calibration: { columns: AuColumns; labels: Int16Array } | null;
+  copy: CalibrationCopy;
+}
+
+export function planEvidence(
+  input: EvidenceInput,
+  options: EvidenceOptions = DEFAULT_EVIDENCE_OPTIONS,
+): EvidencePlan {
+  const classIds = input.scheme.classes.map((c) => c.id);
+  const given = givenColumns(input.columns, classIds);
+  const real = auModelJob(input.columns, classIds, given, options);
+  const copy = calibrationCopy(input.columns, classIds, given, options);
+  const onCopy =
+    copy.injected.swapped.length >= 5
+      ? auModelJob(copy.columns, classIds, copy.injected.labels, options)
+      : null;
+  return {
+    classIds,
+    labels: real ? { columns: input.columns, labels: real } : null,
+    calibration: onCopy ? { columns: copy.columns, labels: onCopy } : null,
+    copy,
+  };
+}
+
+/** The fits of an EvidencePlan's jobs, made wherever the caller likes. */
+export interface EvidenceFits {
+  labels: AuModelResult | null;
+  calibration: AuModelResult | null;
+}
+
+export function fitPlan(plan: EvidencePlan, options: EvidenceOptions): EvidenceFits {
+  const fit = (job: EvidencePlan['labels']) =>
+    job ? fitAuModelOutOfFold(job.columns, plan.classIds, options.auModel, job.labels) : null;
+  return { labels: fit(plan.labels), calibration: fit(plan.calibration) };
+}
+
 function calibrate(
   input: EvidenceInput,
   classIds: number[],
-  given: Int16Array,
+  copy: CalibrationCopy,
   weights: number[],
   options: EvidenceOptions,
   literature: ClassOpinions,
+  fitted: AuModelResult | null,
 ): { cutOnCopy: number; report: Omit<CalibrationReport, 'cut' | 'capped'> } | null {
   const { injectedShare, seed, recallTarget } = options.calibration;
-  const injected = injectSwaps(given, classIds.length, injectedShare, seed);
+  const { injected } = copy;
   if (injected.swapped.length < 5) return null;
-  const copy = scoreWith(input, classIds, injected.labels, options, weights, literature);
+  const copyInput: EvidenceInput = {
+    ...input,
+    columns: copy.columns,
+    extraSources: input.extraSources?.map((source) => opinionsOnCopy(source, copy)),
+  };
+  const copyScores = scoreWith(
+    copyInput,
+    classIds,
+    injected.labels,
+    options,
+    weights,
+    opinionsOnCopy(literature, copy),
+    fitted,
+  );
   let swaps = 0;
-  for (const i of injected.swapped) if (!Number.isNaN(copy.suspicion[i] as number)) swaps++;
+  for (const i of injected.swapped) if (!Number.isNaN(copyScores.suspicion[i] as number)) swaps++;
   if (swaps < 5) return null;
-  const limits = limitsFor(injected.labels, copy.suspicion, classIds.length, options);
-  const order = scoredOrder(copy.suspicion);
+  const limits = limitsFor(injected.labels, copyScores.suspicion, classIds.length, options);
+  const order = scoredOrder(copyScores.suspicion);
   let hits = 0;
   const wanted = Math.ceil(recallTarget * swaps);
   const walk = walkFlags(
     order,
     injected.labels,
-    copy.likeliest,
+    copyScores.likeliest,
     limits,
     () => hits >= wanted,
     (i) => {
       if (injected.isSwapped[i]) hits++;
     },
   );
-  const cutOnCopy = walk.last >= 0 ? (copy.suspicion[walk.last] as number) : Infinity;
-  const quality = rankingQuality(copy.suspicion, injected.isSwapped, order, 20);
+  const cutOnCopy = walk.last >= 0 ? (copyScores.suspicion[walk.last] as number) : Infinity;
+  const quality = rankingQuality(copyScores.suspicion, injected.isSwapped, order, 20);
   return {
     cutOnCopy,
     report: {
       injectedShare,
       seed,
       injected: swaps,
+      copySamples: limits.scored,
+      drawn: copy.sample !== null,
       recallTarget,
       recallOnCopy: hits / swaps,
       flaggedShareOnCopy: limits.scored > 0 ? walk.taken / limits.scored : 0,
@@ -466,16 +624,24 @@ function worstFirstRank(
   return { rank, order };
 }
 
+/**
+ * The evidence on a dataset's labels. `plan` and `fits`: the AU models already fitted
+ * (planEvidence, then fitAuModelOutOfFold on each job, perhaps on other threads);
+ * without them they are fitted here, one after the other.
+ */
 export function assessLabels(
   input: EvidenceInput,
   options: EvidenceOptions = DEFAULT_EVIDENCE_OPTIONS,
+  prepared?: { plan: EvidencePlan; fits: EvidenceFits },
 ): LabelEvidence {
-  const classIds = input.scheme.classes.map((c) => c.id);
+  const plan = prepared?.plan ?? planEvidence(input, options);
+  const fits = prepared?.fits ?? fitPlan(plan, options);
+  const classIds = plan.classIds;
   const k = classIds.length;
   const n = input.columns.count;
   const given = givenColumns(input.columns, classIds);
   const literatureOpinions = ruleOpinions(input.columns, input.ruleSet, classIds);
-  const real = scoreWith(input, classIds, given, options, null, literatureOpinions);
+  const real = scoreWith(input, classIds, given, options, null, literatureOpinions, fits.labels);
   const weights = real.sources.map((s) => s.weight);
 
   const scoredGiven = new Int16Array(n);
@@ -490,7 +656,15 @@ export function assessLabels(
 
   const limits = limitsFor(given, real.suspicion, k, options);
   const { scoredPerClass, scored, insufficient } = limits;
-  const calibration = calibrate(input, classIds, given, weights, options, literatureOpinions);
+  const calibration = calibrate(
+    input,
+    classIds,
+    plan.copy,
+    weights,
+    options,
+    literatureOpinions,
+    fits.calibration,
+  );
   const cut = calibration?.cutOnCopy ?? Infinity;
 
   // Ties (same AU pattern, same class) are broken by what the literature thinks of the label.

@@ -10,6 +10,10 @@
 //                              crops read by the app's FaceState with 1 and 2 workers
 //                              against bare workers running the same model, and the
 //                              readings counted after a reload (--smoke: 200 images)
+//   npm run bench -- --only cli   the command line (issue 19) at 1M: report, issues,
+//                              stats and export as child processes, against a floor
+//                              process and the app's worker export in the same run
+//                              (--smoke: 100k)
 //
 // Options: --sizes=10000,100000  --keep-profile (keep the Chromium profile in /tmp).
 // It generates RAF-CE label sets under bench-results/data, builds the app and the
@@ -18,7 +22,7 @@
 // persistent profile). It exits non-zero only when the harness itself breaks: a missed
 // target is a finding, written down, not a failure.
 import { chromium } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,9 +60,15 @@ const ONLY =
     : argv[onlyAt] === '--only'
       ? (argv[onlyAt + 1] ?? '')
       : (argv[onlyAt] ?? '').slice('--only='.length);
-if (ONLY !== null && ONLY !== 'predictions' && ONLY !== 'videos' && ONLY !== 'faces')
+if (
+  ONLY !== null &&
+  ONLY !== 'predictions' &&
+  ONLY !== 'videos' &&
+  ONLY !== 'faces' &&
+  ONLY !== 'cli'
+)
   throw new Error(
-    `bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos', 'faces')`,
+    `bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos', 'faces', 'cli')`,
   );
 const SIZES = sizesArg
   ? sizesArg
@@ -1516,6 +1526,9 @@ async function writeReport(file, generated) {
   const f0 = text.indexOf(FACES_BEGIN);
   const f1 = text.indexOf(FACES_END);
   const faces = f0 >= 0 && f1 > f0 ? text.slice(f0, f1 + FACES_END.length) : '';
+  const c0 = text.indexOf(CLI_BEGIN);
+  const c1 = text.indexOf(CLI_END);
+  const cli = c0 >= 0 && c1 > c0 ? text.slice(c0, c1 + CLI_END.length) : '';
   const a = text.indexOf(begin);
   const b = text.indexOf(end);
   if (a >= 0 && b > a) text = text.slice(0, a) + generated + text.slice(b + end.length);
@@ -1523,6 +1536,11 @@ async function writeReport(file, generated) {
   if (videos && !generated.includes(VIDEOS_BEGIN)) {
     const at = text.indexOf(end);
     text = `${text.slice(0, at)}${videos}\n\n${text.slice(at)}`;
+  }
+  // And the command line's (--only cli).
+  if (cli && !generated.includes(CLI_BEGIN)) {
+    const at = text.indexOf(end);
+    text = `${text.slice(0, at)}${cli}\n\n${text.slice(at)}`;
   }
   // So does the face reader's (--only faces).
   if (faces && !generated.includes(FACES_BEGIN)) {
@@ -1535,6 +1553,157 @@ async function writeReport(file, generated) {
 }
 
 // ---------------------------------------------------------------------------
+// The command line (issue 19)
+
+const CLI_BEGIN = '<!-- bench:cli:begin -->';
+const CLI_END = '<!-- bench:cli:end -->';
+const CLI_TARGETS = { reportMs: 3000, exportRatio: 1.5 };
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Runs `node args...` as a child process, timed from outside (start to exit, Node's own
+ * start included, as a pipeline step pays it); peak memory from GNU time when present.
+ * @param {string[]} args
+ * @returns {{ ms: number, peakMB: number | null }}
+ */
+function timeChild(args) {
+  const gnuTime = fs.existsSync(GNU_TIME);
+  const [command, commandArgs] = gnuTime
+    ? [GNU_TIME, ['-f', 'PEAK_KB %M', 'node', ...args]]
+    : ['node', args];
+  const t0 = process.hrtime.bigint();
+  const result = spawnSync(command, commandArgs, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (result.status !== 0)
+    throw new Error(
+      `node ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`,
+    );
+  const peak = /PEAK_KB (\d+)/.exec(result.stderr ?? '');
+  return { ms, peakMB: peak ? Number(peak[1]) / 1024 : null };
+}
+
+/**
+ * Issue 19: the command line on the bench's RAF-CE files. First the app's export through
+ * its worker (the export screen's path) on the same files imported into the page, which
+ * the export target is measured against; then the page is closed and the commands run
+ * as child processes, each repetition running the floor and every command in turn, so
+ * that a change in the machine's load touches them all.
+ * @param {import('@playwright/test').BrowserContext} context
+ * @param {number} n
+ * @param {string[]} files
+ */
+async function measureCli(context, n, files) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`harness page error: ${e.message}`));
+  await page.goto(`${BASE}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await page.setInputFiles('#label-files', files);
+  const imported = await call(page, 'importApp');
+  if (imported.count !== n) throw new Error(`imported ${imported.count} samples, expected ${n}`);
+  await call(page, 'load', imported.id, 1, false);
+  const reps = SMOKE ? 1 : 3;
+  log(`cli: the app's export at ${fmtN(n)} (${reps} runs, a new worker each)`);
+  const exported = await call(page, 'exportBench', reps, true);
+  const appWorker = exported['app: export worker (buildExportZipInWorker) + Blob'];
+  if (!appWorker) throw new Error('the harness measured no worker export');
+  log(`cli: app export worker ${fmtMs(appWorker.median)}`);
+  await call(page, 'remove', imported.id);
+  await call(page, 'release');
+  await page.close();
+
+  const zip = path.join(OUT, 'cli-export.zip');
+  const bin = 'bin/au-review.mjs';
+  /** @type {[string, string[]][]} */
+  const commands = [
+    ['floor', ['bench/cli-floor.mjs', ...files]],
+    ['report', [bin, 'report', '--quiet', ...files]],
+    ['issues --top 20', [bin, 'issues', '--quiet', '--top', '20', ...files]],
+    ['stats --json', [bin, 'stats', '--quiet', '--json', ...files]],
+    ['export --out x.zip', [bin, 'export', '--quiet', '--out', zip, ...files]],
+    ['--help (start-up alone)', [bin, '--help']],
+  ];
+  /** @type {Record<string, { ms: number, peakMB: number | null }[]>} */
+  const runs = Object.fromEntries(commands.map(([name]) => [name, []]));
+  // One untimed run of each first: tsx compiles the core into its cache once.
+  for (const [, args] of commands) timeChild(args);
+  for (let r = 0; r < reps; r++) {
+    for (const [name, args] of commands) {
+      const run = timeChild(args);
+      runs[name]?.push(run);
+      log(
+        `cli ${r + 1}/${reps}: ${name} ${fmtMs(run.ms)}${run.peakMB ? `, peak ${run.peakMB.toFixed(0)} MB` : ''}`,
+      );
+    }
+  }
+  fs.rmSync(zip, { force: true });
+  return { n, reps, appWorker, runs };
+}
+
+/**
+ * @param {any} c
+ * @param {string} run
+ */
+function cliMarkdown(c, run) {
+  const out = [CLI_BEGIN, ''];
+  out.push('### The command line (issue 19)');
+  out.push('');
+  out.push(run, '');
+  out.push(
+    `Data: the bench's ${fmtN(c.n)} RAF-CE files (three files, \`bench-results/data\`). Each command runs as a child process (\`node bin/au-review.mjs ...\`), timed from its start to its exit, Node's start and the TypeScript core's loading included, as a pipeline step pays them; peak memory from GNU time. ${c.reps} repetition${c.reps === 1 ? '' : 's'} after one untimed run of each (the first run fills tsx's compile cache); each repetition runs the floor and every command in turn. The commands use two threads where the work allows: the AU model's two out-of-fold fits run side by side (the labels on the main thread, the calibration copy on a second), and the export deflates its largest file on the second thread.`,
+  );
+  out.push('');
+  out.push(
+    "Floor of `report`: a Node process that reads every byte of the three files, finds each line's fields into typed arrays, checks that the files name the same images and counts the classes (`bench/cli-floor.mjs`): the least any report on these files must do. Target of `report`: under 3 s, absolute. Target of `export`: within 1.5× the app's export through its worker (the export screen's path: a new worker, the table read from IndexedDB, the largest file deflated by a second worker), measured on the same files in the same run, in Chromium, before the commands ran. The app's export starts from a dataset whose evidence is already computed (when it opened); the command reads the files and computes the check and the evidence first, because its README and provenance count the likely-mislabelled samples.",
+  );
+  out.push('');
+  out.push('| command | median | runs | peak memory | against | target | result |');
+  out.push('|---|---|---|---|---|---|---|');
+  const floor = median(c.runs.floor.map((/** @type {any} */ r) => r.ms));
+  for (const [name, list] of Object.entries(c.runs)) {
+    const ms = median(list.map((/** @type {any} */ r) => r.ms));
+    const peaks = list
+      .map((/** @type {any} */ r) => r.peakMB)
+      .filter((/** @type {any} */ p) => p !== null);
+    const peak = peaks.length ? `${Math.max(...peaks).toFixed(0)} MB` : 'n/a';
+    let against = '';
+    let target = '';
+    let result = '';
+    const atTargetSize = c.n === 1_000_000;
+    if (!atTargetSize && (name === 'report' || name.startsWith('export'))) target = '(1M only)';
+    if (name === 'report') {
+      against = `floor ${fmtMs(floor)}: ${(ms / floor).toFixed(1)}×`;
+      if (atTargetSize) target = `< ${fmtMs(CLI_TARGETS.reportMs)}`;
+      if (atTargetSize)
+        result =
+          ms < CLI_TARGETS.reportMs
+            ? 'met'
+            : `**missed** (${(ms / CLI_TARGETS.reportMs).toFixed(2)}× the target)`;
+    } else if (name.startsWith('export')) {
+      const ratio = ms / c.appWorker.median;
+      against = `app's worker export ${fmtMs(c.appWorker.median)}: ${ratio.toFixed(2)}×`;
+      if (atTargetSize) target = `≤ ${CLI_TARGETS.exportRatio}×`;
+      if (atTargetSize)
+        result =
+          ratio <= CLI_TARGETS.exportRatio
+            ? 'met'
+            : `**missed** (${fmtMs(CLI_TARGETS.exportRatio * c.appWorker.median)} allowed)`;
+    } else if (name !== 'floor') against = `floor: ${(ms / floor).toFixed(1)}×`;
+    out.push(
+      `| \`${name}\` | ${fmtMs(ms)} | ${list.map((/** @type {any} */ r) => fmtMs(r.ms)).join(', ')} | ${peak} | ${against} | ${target} | ${result} |`,
+    );
+  }
+  out.push(
+    `| app: export worker (Chromium) | ${fmtMs(c.appWorker.median)} | ${c.appWorker.runs.map((/** @type {number} */ ms) => fmtMs(ms)).join(', ')} |  |  |  |  |`,
+  );
+  out.push('', CLI_END);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // Main
 
 async function main() {
@@ -1544,7 +1713,8 @@ async function main() {
 
   /** @type {Record<number, string[]>} */
   const data = {};
-  for (const n of ONLY === 'videos' || ONLY === 'faces' ? [] : SIZES) {
+  const cliSize = SMOKE ? 100_000 : 1_000_000;
+  for (const n of ONLY === 'videos' || ONLY === 'faces' ? [] : ONLY === 'cli' ? [cliSize] : SIZES) {
     const t = Date.now();
     data[n] = generate(n);
     const bytes = (data[n] ?? []).reduce((sum, f) => sum + fs.statSync(f).size, 0);
@@ -1617,6 +1787,24 @@ async function main() {
         await writeSection(path.join(ROOT, 'BENCHMARKS.md'), section, FACES_BEGIN, FACES_END);
         log('wrote the faces section of BENCHMARKS.md and bench-results/faces.json');
       } else log('wrote bench-results/faces.json and bench-results/faces.md');
+      return;
+    }
+    if (ONLY === 'cli') {
+      const cli = await measureCli(context, cliSize, /** @type {string[]} */ (data[cliSize]));
+      const m = machine();
+      const section = cliMarkdown(
+        cli,
+        `Run on its own: \`npm run bench -- --only cli${SMOKE ? ' --smoke' : ''}\`, ${m.date}, ${Math.round((Date.now() - started) / 1000)} s in all (${m.cpu}, ${m.cores} cores, Node ${process.version}, ${m.chromium}; load average during the run median ${median(loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}).`,
+      ).join('\n');
+      fs.writeFileSync(
+        path.join(OUT, 'cli.json'),
+        JSON.stringify({ machine: m, cli, loads }, null, 2),
+      );
+      fs.writeFileSync(path.join(OUT, 'cli.md'), section + '\n');
+      if (!SMOKE) {
+        await writeSection(path.join(ROOT, 'BENCHMARKS.md'), section, CLI_BEGIN, CLI_END);
+        log('wrote the command line section of BENCHMARKS.md and bench-results/cli.json');
+      } else log('wrote bench-results/cli.json and bench-results/cli.md');
       return;
     }
     if (ONLY === 'predictions') {

@@ -15,7 +15,7 @@ import { defaultRuleSet } from '../lib/rules/builtin';
 import { checkTable, type CheckColumns } from '../lib/rules/check';
 import { buildOverview, type Overview } from '../lib/rules/overview';
 import type { RuleSet } from '../lib/rules/schema';
-import type { FitThread } from './fit-thread';
+import type { SecondThread } from './second-thread';
 
 export interface Analysis {
   ruleSet: RuleSet;
@@ -27,14 +27,14 @@ export interface Analysis {
 
 /**
  * What the app computes when a dataset opens (the analysis worker), and its diagnosis
- * page. With a fit thread, the AU model's two fits (the labels, the calibration copy)
+ * page. With a second thread, the AU model's two fits (the labels, the calibration copy)
  * run side by side; the results are the same either way.
  */
 export async function analyse(
   imported: ImportResult,
   name: string,
   ruleSet?: RuleSet,
-  thread?: FitThread | null,
+  thread?: SecondThread | null,
 ): Promise<Analysis> {
   const { table, scheme, splitNames } = imported;
   const rules = ruleSet ?? defaultRuleSet(scheme);

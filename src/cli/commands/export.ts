@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExportPolicySchema, type ExportPolicy } from '../../lib/export/policy';
-import { assembleZip, deflateEntry } from '../../lib/export/zip';
+import { assembleZip, deflateEntry, type ZipEntry } from '../../lib/export/zip';
+import type { SecondThread } from '../second-thread';
 import { analyse, exportFiles } from '../analyse';
 import { EXIT, UsageError } from '../errors';
 import {
   readDataset,
   datasetName,
-  fitThreadFor,
+  secondThreadFor,
   withLabelOptions,
   type Io,
   type SetCode,
@@ -43,6 +44,26 @@ export function policyOf(
   return parsed.data;
 }
 
+/**
+ * The zip, its largest file deflated on the second thread while this one deflates the
+ * rest (as the app's export worker does with a second worker); the same bytes either way.
+ */
+export async function zipOnTwoThreads(
+  files: readonly ZipEntry[],
+  thread: SecondThread | null,
+): Promise<Uint8Array> {
+  const largest = files.reduce<ZipEntry | null>(
+    (big, file) => (big && big.bytes.length >= file.bytes.length ? big : file),
+    null,
+  );
+  const away = thread && largest ? thread.deflate(largest) : null;
+  const deflated = new Map(
+    files.filter((file) => !away || file !== largest).map((f) => [f.path, deflateEntry(f)]),
+  );
+  if (away && largest) deflated.set(largest.path, await away);
+  return assembleZip(files, deflated);
+}
+
 export function exportCommand(io: Io, setCode: SetCode): Command {
   return withLabelOptions(new Command('export'))
     .description(
@@ -69,22 +90,20 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
     )
     .action(async (files: string[], options: ExportOptions) => {
       const policy = policyOf(options);
-      const thread = fitThreadFor(files);
+      const thread = secondThreadFor(files);
       const imported = await readDataset(files, options, io);
       if (typeof imported === 'number') return setCode(imported);
       const name = datasetName(files, options.name);
       // What the app's export reads beside the labels: the check's scores and the evidence's flags.
       const { check, evidence } = await analyse(imported, name, undefined, thread);
-      await thread?.close();
       const { files: written, selection } = exportFiles(imported, name, {
         policy,
         check,
         flagged: evidence.flagged,
       });
       if (options.out.toLowerCase().endsWith('.zip')) {
-        const deflated = new Map(written.map((f) => [f.path, deflateEntry(f)]));
         mkdirSync(dirname(options.out), { recursive: true });
-        writeFileSync(options.out, assembleZip(written, deflated));
+        writeFileSync(options.out, await zipOnTwoThreads(written, thread));
       } else {
         for (const file of written) {
           const path = join(options.out, file.path);
@@ -92,6 +111,7 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
           writeFileSync(path, file.bytes);
         }
       }
+      await thread?.close();
       io.err.write(
         `au-review: ${selection.kept.length.toLocaleString('en')} of ${imported.table.count.toLocaleString('en')} samples exported to ${options.out}\n`,
       );

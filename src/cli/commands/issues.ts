@@ -7,7 +7,7 @@ import { EXIT, UsageError } from '../errors';
 import {
   readDataset,
   datasetName,
-  fitThreadFor,
+  secondThreadFor,
   withLabelOptions,
   type Io,
   type SetCode,
@@ -50,7 +50,7 @@ export function issuesCommand(io: Io, setCode: SetCode): Command {
         const top = options.top === undefined ? null : Number(options.top);
         if (top !== null && !(Number.isInteger(top) && top > 0))
           throw new UsageError(`--top '${options.top}': a whole number above 0`);
-        const thread = fitThreadFor(files);
+        const thread = secondThreadFor(files);
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
         const { table, scheme } = imported;

@@ -6,7 +6,7 @@ import { loadRuleSet } from '../rule-file';
 import {
   readDataset,
   datasetName,
-  fitThreadFor,
+  secondThreadFor,
   where,
   withLabelOptions,
   type Io,
@@ -80,7 +80,7 @@ export function reportCommand(io: Io, setCode: SetCode): Command {
       ) => {
         const conditions = options.failOn.map(parseFailOn);
         const ruleSet = options.rules ? loadRuleSet(options.rules) : undefined;
-        const thread = fitThreadFor(files);
+        const thread = secondThreadFor(files);
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
         const name = datasetName(files, options.name);

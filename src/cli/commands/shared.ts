@@ -9,7 +9,7 @@ import {
 import { EXIT } from '../errors';
 import { progressOn } from '../progress';
 import { readLabelFiles } from '../read-labels';
-import { startFitThread, type FitThread } from '../fit-thread';
+import { startSecondThread, type SecondThread } from '../second-thread';
 
 export type Io = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 export type SetCode = (code: number) => void;
@@ -39,13 +39,13 @@ function importOptions(options: { format?: string }): ImportOptions {
 }
 
 /** Label files this big (about 150,000 RAF-CE rows) make the evidence worth a second thread. */
-const FIT_THREAD_BYTES = 4 << 20;
+const SECOND_THREAD_BYTES = 4 << 20;
 
 /**
- * The fit thread when the files are big enough for it to pay (see fit-thread.ts), started
+ * The second thread when the files are big enough for it to pay (see second-thread.ts), started
  * now so that it loads while the files are read; null otherwise.
  */
-export function fitThreadFor(files: readonly string[]): FitThread | null {
+export function secondThreadFor(files: readonly string[]): SecondThread | null {
   let bytes = 0;
   for (const file of files) {
     try {
@@ -54,7 +54,7 @@ export function fitThreadFor(files: readonly string[]): FitThread | null {
       // readDataset says what is wrong with the file.
     }
   }
-  return bytes >= FIT_THREAD_BYTES ? startFitThread() : null;
+  return bytes >= SECOND_THREAD_BYTES ? startSecondThread() : null;
 }
 
 /** The name the app gives a dataset of these files when the user gives none. */

@@ -616,7 +616,12 @@ function worstFirstRank(
     let end = start + 1;
     const s = suspicion[order[start] as number] as number;
     while (end < order.length && suspicion[order[end] as number] === s) end++;
-    if (end - start > 1) order.subarray(start, end).sort(byTieBreak);
+    // Samples of one AU pattern and class share their tie-break too: such a run is already
+    // in index order, and most runs are such runs.
+    let mixed = false;
+    const first = tieBreak[order[start] as number] as number;
+    for (let j = start + 1; j < end && !mixed; j++) mixed = tieBreak[order[j] as number] !== first;
+    if (mixed) order.subarray(start, end).sort(byTieBreak);
     start = end;
   }
   const rank = new Float32Array(suspicion.length).fill(NaN);

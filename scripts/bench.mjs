@@ -1628,7 +1628,7 @@ async function measureCli(context, n, files) {
   ];
   /** @type {Record<string, { ms: number, peakMB: number | null }[]>} */
   const runs = Object.fromEntries(commands.map(([name]) => [name, []]));
-  // One untimed run of each first: tsx compiles the core into its cache once.
+  // One untimed run of each first: the first bundles the core into the cache, once.
   for (const [, args] of commands) timeChild(args);
   for (let r = 0; r < reps; r++) {
     for (const [name, args] of commands) {
@@ -1653,7 +1653,7 @@ function cliMarkdown(c, run) {
   out.push('');
   out.push(run, '');
   out.push(
-    `Data: the bench's ${fmtN(c.n)} RAF-CE files (three files, \`bench-results/data\`). Each command runs as a child process (\`node bin/au-review.mjs ...\`), timed from its start to its exit, Node's start and the TypeScript core's loading included, as a pipeline step pays them; peak memory from GNU time. ${c.reps} repetition${c.reps === 1 ? '' : 's'} after one untimed run of each (the first run fills tsx's compile cache); each repetition runs the floor and every command in turn. The commands use two threads where the work allows: the AU model's two out-of-fold fits run side by side (the labels on the main thread, the calibration copy on a second), and the export deflates its largest file on the second thread.`,
+    `Data: the bench's ${fmtN(c.n)} RAF-CE files (three files, \`bench-results/data\`). Each command runs as a child process (\`node bin/au-review.mjs ...\`), timed from its start to its exit, Node's start and the TypeScript core's loading included, as a pipeline step pays them; peak memory from GNU time. ${c.reps} repetition${c.reps === 1 ? '' : 's'} after one untimed run of each (the first run bundles the core into the command line's cache, once per state of the sources); each repetition runs the floor and every command in turn. The commands use two threads where the work allows: the AU model's two out-of-fold fits run side by side (the labels on the main thread, the calibration copy on a second), and the export deflates its largest file on the second thread.`,
   );
   out.push('');
   out.push(

@@ -15,6 +15,7 @@ import { defaultRuleSet } from '../lib/rules/builtin';
 import { checkTable, type CheckColumns } from '../lib/rules/check';
 import { buildOverview, type Overview } from '../lib/rules/overview';
 import type { RuleSet } from '../lib/rules/schema';
+import type { ExtraEvidence } from './extra-evidence';
 import type { SecondThread } from './second-thread';
 
 export interface Analysis {
@@ -35,10 +36,11 @@ export async function analyse(
   name: string,
   ruleSet?: RuleSet,
   thread?: SecondThread | null,
+  extra: ExtraEvidence = { sources: [], crowd: null },
 ): Promise<Analysis> {
   const { table, scheme, splitNames } = imported;
   const rules = ruleSet ?? defaultRuleSet(scheme);
-  const input = { columns: table, scheme, ruleSet: rules };
+  const input = { columns: table, scheme, ruleSet: rules, extraSources: extra.sources };
   const options = { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: rules.settings.minClassSamples };
   const plan = planEvidence(input, options);
   const copyJob = plan.calibration;
@@ -69,7 +71,7 @@ export async function analyse(
     ruleSet: rules,
     overview,
     evidence,
-    crowd: null,
+    crowd: extra.crowd,
   });
   return { ruleSet: rules, check, evidence, overview, diagnosis };
 }

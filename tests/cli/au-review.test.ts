@@ -18,6 +18,8 @@ import {
   realRafCeFile,
 } from '../../src/lib/labels/test-fixtures';
 import { defaultRuleSet } from '../../src/lib/rules/builtin';
+import { CROWD_EMOTIONS } from '../../src/lib/label-evidence/crowd-file';
+import { RAFCE_SCHEME } from '../../src/lib/labels/schemes';
 import { checkTable } from '../../src/lib/rules/check';
 
 /** The command line as a pipeline runs it: a child process, its output and exit code. */
@@ -26,6 +28,8 @@ async function auReview(...args: string[]): Promise<{ code: number; out: string;
   try {
     const { stdout, stderr } = await run('node', ['bin/au-review.mjs', ...args], {
       maxBuffer: 64 << 20,
+      // The bundled command line, as users run it: no silent fall back to tsx.
+      env: { ...process.env, AU_REVIEW_NO_FALLBACK: '1' },
     });
     return { code: 0, out: stdout, err: stderr };
   } catch (error) {
@@ -221,4 +225,96 @@ describeRealRafCe('au-review on the real RAF-CE files', () => {
     expect(text.out).toMatch(/^4,549 samples; class weights/);
     expect(text.out).toMatch(/AU12 +Lip Corner Puller/);
   }, 90_000);
+});
+
+describeRealRafCe('au-review: crowd votes and predictions as extra evidence', () => {
+  /**
+   * Crowd votes for every RAF-CE image: its class's two emotions lead (0.4, 0.3), except
+   * for `doubted` images, whose votes lead with another class's emotions.
+   */
+  function distribution(doubted: ReadonlySet<number>): string {
+    const lines = readFileSync(join(RAFCE_REAL_DIR, 'RAFCE_emolabel.txt'), 'utf8')
+      .trim()
+      .split('\n');
+    return lines
+      .map((line, i) => {
+        const [image, value] = line.split(' ') as [string, string];
+        const given = Number(value);
+        const classId = doubted.has(i) ? (given + 7) % 14 : given;
+        const components = RAFCE_SCHEME.classes.find((c) => c.id === classId)?.components ?? [];
+        const shares = CROWD_EMOTIONS.map((emotion) =>
+          emotion === components[0] ? 0.4 : emotion === components[1] ? 0.3 : 0.075,
+        );
+        return `${image} ${shares.map((s) => s.toFixed(3)).join(' ')}`;
+      })
+      .join('\n');
+  }
+
+  it('issues --distribution: the samples the crowd doubts come first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+    // Thirty coded samples, spread over the file.
+    const doubted = new Set(Array.from({ length: 30 }, (_, k) => 17 + k * 131));
+    const path = join(dir, 'distribution.txt');
+    writeFileSync(path, distribution(doubted));
+    const names = readFileSync(join(RAFCE_REAL_DIR, 'RAFCE_emolabel.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0]);
+    const doubtedNames = new Set([...doubted].map((i) => names[i]));
+    const top = async (...extra: string[]) => {
+      const result = await auReview(
+        'issues',
+        '--quiet',
+        '--json',
+        '--top',
+        '40',
+        ...extra,
+        ...rafce(),
+      );
+      expect(result.code).toBe(0);
+      return {
+        err: result.err,
+        hits: JSON.parse(result.out).samples.filter((s: { image: string }) =>
+          doubtedNames.has(s.image),
+        ).length,
+      };
+    };
+    const without = await top();
+    const withCrowd = await top('--distribution', path);
+    expect(withCrowd.err).toMatch(/crowd votes for 4,549 samples/);
+    expect(withCrowd.hits).toBeGreaterThanOrEqual(25);
+    expect(withCrowd.hits).toBeGreaterThan(without.hits + 15);
+  }, 90_000);
+
+  it.each<[string, string, number, RegExp]>([
+    [
+      'a bad row is named with its line and left out',
+      '0001.jpg 0.5 0.5 x 0 0 0\n0002.jpg 0.1 0.1 0.1 0.1 0.1 0.5\n',
+      0,
+      /distribution\.txt:1/,
+    ],
+    [
+      'votes naming no image of the dataset end the command',
+      'nobody.jpg 0.1 0.1 0.1 0.1 0.1 0.5\n',
+      3,
+      /no crowd votes for any sample/,
+    ],
+  ])(
+    'report --distribution: %s',
+    async (_, text, code, said) => {
+      const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+      const path = join(dir, 'distribution.txt');
+      writeFileSync(path, text);
+      const result = await auReview('report', '--quiet', '--distribution', path, ...rafce());
+      expect(result.code).toBe(code);
+      expect(result.err).toMatch(said);
+    },
+    60_000,
+  );
+
+  it('a --predictions file that is not there is a usage error', async () => {
+    const result = await auReview('issues', '--quiet', '--predictions', 'missing.csv', ...rafce());
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--predictions missing\.csv: cannot be read/);
+  }, 60_000);
 });

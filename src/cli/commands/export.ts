@@ -5,6 +5,11 @@ import { ExportPolicySchema, type ExportPolicy } from '../../lib/export/policy';
 import { assembleZip, deflateEntry, type ZipEntry } from '../../lib/export/zip';
 import type { SecondThread } from '../second-thread';
 import { analyse, exportFiles } from '../analyse';
+import {
+  readExtraEvidence,
+  withExtraEvidenceOptions,
+  type ExtraEvidenceOptions,
+} from '../extra-evidence';
 import { EXIT, UsageError } from '../errors';
 import {
   readDataset,
@@ -15,7 +20,7 @@ import {
   type SetCode,
 } from './shared';
 
-interface ExportOptions {
+interface ExportOptions extends ExtraEvidenceOptions {
   format?: string;
   name?: string;
   quiet?: boolean;
@@ -65,7 +70,7 @@ export async function zipOnTwoThreads(
 }
 
 export function exportCommand(io: Io, setCode: SetCode): Command {
-  return withLabelOptions(new Command('export'))
+  return withExtraEvidenceOptions(withLabelOptions(new Command('export')))
     .description(
       "Exactly the files the app's export writes for these labels (drop-in label files, au_matrix.csv, training_stats.json, README, provenance, changelog), as a zip or a folder.",
     )
@@ -93,9 +98,11 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
       const thread = secondThreadFor(files);
       const imported = await readDataset(files, options, io);
       if (typeof imported === 'number') return setCode(imported);
+      const extra = readExtraEvidence(imported, options, io);
+      if (typeof extra === 'number') return setCode(extra);
       const name = datasetName(files, options.name);
       // What the app's export reads beside the labels: the check's scores and the evidence's flags.
-      const { check, evidence } = await analyse(imported, name, undefined, thread);
+      const { check, evidence } = await analyse(imported, name, undefined, thread, extra);
       const { files: written, selection } = exportFiles(imported, name, {
         policy,
         check,

@@ -3,6 +3,11 @@ import { LabelFlag } from '../../lib/label-evidence/assess';
 import { className } from '../../lib/labels/schemes';
 import { textAt } from '../../lib/labels/text-column';
 import { analyse } from '../analyse';
+import {
+  readExtraEvidence,
+  withExtraEvidenceOptions,
+  type ExtraEvidenceOptions,
+} from '../extra-evidence';
 import { EXIT, UsageError } from '../errors';
 import {
   readDataset,
@@ -36,7 +41,7 @@ function csvField(value: string | number | boolean | null): string {
 }
 
 export function issuesCommand(io: Io, setCode: SetCode): Command {
-  return withLabelOptions(new Command('issues'))
+  return withExtraEvidenceOptions(withLabelOptions(new Command('issues')))
     .description(
       'The samples whose emotion label the evidence doubts most, worst first, with that evidence, as CSV or JSON.',
     )
@@ -45,7 +50,13 @@ export function issuesCommand(io: Io, setCode: SetCode): Command {
     .action(
       async (
         files: string[],
-        options: { format?: string; name?: string; quiet?: boolean; top?: string; json?: boolean },
+        options: {
+          format?: string;
+          name?: string;
+          quiet?: boolean;
+          top?: string;
+          json?: boolean;
+        } & ExtraEvidenceOptions,
       ) => {
         const top = options.top === undefined ? null : Number(options.top);
         if (top !== null && !(Number.isInteger(top) && top > 0))
@@ -53,9 +64,11 @@ export function issuesCommand(io: Io, setCode: SetCode): Command {
         const thread = secondThreadFor(files);
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
+        const extra = readExtraEvidence(imported, options, io);
+        if (typeof extra === 'number') return setCode(extra);
         const { table, scheme } = imported;
         const name = datasetName(files, options.name);
-        const { evidence } = await analyse(imported, name, undefined, thread);
+        const { evidence } = await analyse(imported, name, undefined, thread, extra);
         await thread?.close();
         const order: number[] = [];
         for (let i = 0; i < table.count; i++) if (!Number.isNaN(evidence.rank[i])) order.push(i);

@@ -1,6 +1,11 @@
 import { Command } from 'commander';
 import { LabelFlag } from '../../lib/label-evidence/assess';
 import { analyse } from '../analyse';
+import {
+  readExtraEvidence,
+  withExtraEvidenceOptions,
+  type ExtraEvidenceOptions,
+} from '../extra-evidence';
 import { EXIT, UsageError } from '../errors';
 import { loadRuleSet } from '../rule-file';
 import {
@@ -54,7 +59,7 @@ export function parseFailOn(text: string): FailOn {
 }
 
 export function reportCommand(io: Io, setCode: SetCode): Command {
-  return withLabelOptions(new Command('report'))
+  return withExtraEvidenceOptions(withLabelOptions(new Command('report')))
     .description(
       'The parse report and the diagnosis (null rates, hallmark consistency, how well the AUs predict the emotion, likely label issues), as text or JSON.',
     )
@@ -76,15 +81,17 @@ export function reportCommand(io: Io, setCode: SetCode): Command {
           rules?: string;
           json?: boolean;
           failOn: string[];
-        },
+        } & ExtraEvidenceOptions,
       ) => {
         const conditions = options.failOn.map(parseFailOn);
         const ruleSet = options.rules ? loadRuleSet(options.rules) : undefined;
         const thread = secondThreadFor(files);
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
+        const extra = readExtraEvidence(imported, options, io);
+        if (typeof extra === 'number') return setCode(extra);
         const name = datasetName(files, options.name);
-        const { evidence, diagnosis } = await analyse(imported, name, ruleSet, thread);
+        const { evidence, diagnosis } = await analyse(imported, name, ruleSet, thread, extra);
         await thread?.close();
         const { report } = imported;
         let likelyMislabelled = 0;

@@ -15,6 +15,8 @@ import { defaultRuleSet } from '../lib/rules/builtin';
 import { checkTable, type CheckColumns } from '../lib/rules/check';
 import { buildOverview, type Overview } from '../lib/rules/overview';
 import type { RuleSet } from '../lib/rules/schema';
+import type { Decision } from '../lib/review/decision';
+import { resolveFinalLabels } from '../lib/review/decisions';
 import type { ExtraEvidence } from './extra-evidence';
 import type { SecondThread } from './second-thread';
 
@@ -77,8 +79,9 @@ export async function analyse(
 }
 
 /**
- * The export's files exactly as the app's export writes them for an unreviewed
- * dataset (no decisions), under a policy: the same function, the same inputs.
+ * The export's files exactly as the app's export writes them, under a policy, for an
+ * unreviewed dataset or with the review decisions given: the same function, the same
+ * inputs.
  */
 export function exportFiles(
   imported: ImportResult,
@@ -87,6 +90,8 @@ export function exportFiles(
     policy?: ExportPolicy;
     check?: CheckColumns | null;
     flagged?: ArrayLike<number> | null;
+    /** Review decisions (a backup's): the final labels the export writes. */
+    decisions?: readonly Decision[];
   } = {},
 ): ExportBundle {
   return buildExportFiles({
@@ -97,7 +102,10 @@ export function exportFiles(
     table: imported.table,
     sourceFiles: imported.sourceFiles,
     csv: imported.csv,
-    final: null,
+    final:
+      options.decisions && options.decisions.length > 0
+        ? resolveFinalLabels(imported.table, options.decisions)
+        : null,
     checkScore: options.check?.score ?? null,
     policy: options.policy ?? defaultExportPolicy(),
     flagged: options.flagged ?? null,

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { unzipSync } from 'fflate';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { targetDumpCsv, type TargetDumpKind } from '../support/prediction-fixtures';
 import { buildExportFiles } from '../../src/lib/export/bundle';
@@ -18,6 +18,10 @@ import {
   realRafCeFile,
 } from '../../src/lib/labels/test-fixtures';
 import { defaultRuleSet } from '../../src/lib/rules/builtin';
+import { BACKUP_TABLES, packBackup, type BackupTables } from '../../src/lib/backup/format';
+import type { Decision } from '../../src/lib/review/decision';
+import { resolveFinalLabels } from '../../src/lib/review/decisions';
+import { textAt } from '../../src/lib/labels/text-column';
 import { CROWD_EMOTIONS } from '../../src/lib/label-evidence/crowd-file';
 import { RAFCE_SCHEME } from '../../src/lib/labels/schemes';
 import { checkTable } from '../../src/lib/rules/check';
@@ -318,3 +322,120 @@ describeRealRafCe('au-review: crowd votes and predictions as extra evidence', ()
     expect(result.err).toMatch(/--predictions missing\.csv: cannot be read/);
   }, 60_000);
 });
+
+describeRealRafCe(
+  "au-review export --decisions: a review's final labels from the app's backup",
+  () => {
+    const imported = importLabelFiles(ROLES.map(realRafCeFile));
+    const decision = (sample: number, kind: Decision['kind'], extra: Partial<Decision> = {}) =>
+      ({
+        version: 1,
+        id: `d${sample}`,
+        datasetId: 'rafce-1',
+        sample,
+        sampleName: textAt(imported.table.names, sample),
+        kind,
+        reviewer: 'lead',
+        at: 1_700_000_000_000 + sample,
+        ...extra,
+      }) satisfies Decision;
+    const decisions: Decision[] = [
+      decision(0, 'correct', { correction: { classId: 3 } }),
+      decision(5, 'discard'),
+      decision(9, 'accept'),
+    ];
+    async function backupWith(records: unknown[]): Promise<string> {
+      const tables = Object.fromEntries(
+        BACKUP_TABLES.map((t) => [t, []]),
+      ) as unknown as BackupTables;
+      tables.decisions = records;
+      const bytes = await packBackup(
+        { createdAt: 0, datasetId: 'rafce-1', datasetName: 'RAF-CE', includesImages: false },
+        tables,
+      );
+      const path = join(mkdtempSync(join(tmpdir(), 'au-review-')), 'backup.zip');
+      writeFileSync(path, bytes);
+      return path;
+    }
+
+    it("writes the app's export of the reviewed dataset, byte for byte", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'au-review-'));
+      const zipPath = join(dir, 'export.zip');
+      const result = await auReview(
+        'export',
+        '--decisions',
+        await backupWith(decisions),
+        '--out',
+        zipPath,
+        ...rafce(),
+      );
+      expect(result.code).toBe(0);
+      expect(result.err).toContain('3 decisions of RAF-CE');
+      const ruleSet = defaultRuleSet(imported.scheme);
+      const check = checkTable(imported.table, ruleSet);
+      const evidence = assessLabels(
+        { columns: imported.table, scheme: imported.scheme, ruleSet },
+        { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
+      );
+      const { files } = buildExportFiles({
+        dataset: 'RAF-CE',
+        format: imported.format,
+        scheme: imported.scheme,
+        splitNames: imported.splitNames,
+        table: imported.table,
+        sourceFiles: imported.sourceFiles,
+        csv: imported.csv,
+        final: resolveFinalLabels(imported.table, decisions),
+        checkScore: check.score,
+        flagged: evidence.flagged,
+        policy: defaultExportPolicy(),
+      });
+      const app = assembleZip(files, new Map(files.map((f) => [f.path, deflateEntry(f)])));
+      const cli = new Uint8Array(readFileSync(zipPath));
+      expect(Buffer.compare(Buffer.from(cli), Buffer.from(app))).toBe(0);
+      // The discarded sample is gone and the corrected one carries its new class.
+      const emotions = strFromU8(unzipSync(cli)['labels/RAFCE_emolabel.txt'] ?? new Uint8Array());
+      expect(emotions).not.toContain(`${textAt(imported.table.names, 5)} `);
+      expect(emotions.split('\n')[0]).toBe(`${textAt(imported.table.names, 0)} 3`);
+    }, 90_000);
+
+    it.each<[string, () => Promise<string>, RegExp]>([
+      [
+        'another dataset s backup',
+        () => backupWith([decision(0, 'accept', { sampleName: 'someone-else.jpg' })]),
+        /none of its 1 decisions fits these label files/,
+      ],
+      [
+        'a decision this app cannot read',
+        () => backupWith([{ ...decision(0, 'accept'), kind: 'bless' }]),
+        /decision 1 is not one this app reads/,
+      ],
+      [
+        'a file that is no backup',
+        async () => {
+          const path = join(mkdtempSync(join(tmpdir(), 'au-review-')), 'backup.zip');
+          writeFileSync(path, 'not a zip');
+          return path;
+        },
+        /not a readable zip file/,
+      ],
+    ])(
+      'refuses %s, exit 3, nothing written',
+      async (_, make, said) => {
+        const out = join(mkdtempSync(join(tmpdir(), 'au-review-')), 'export.zip');
+        const result = await auReview(
+          'export',
+          '--decisions',
+          await make(),
+          '--out',
+          out,
+          ...rafce(),
+        );
+        expect(result.code).toBe(3);
+        expect(result.err).toMatch(said);
+        expect(existsSync(out)).toBe(false);
+      },
+      60_000,
+    );
+  },
+);

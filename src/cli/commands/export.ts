@@ -5,6 +5,7 @@ import { ExportPolicySchema, type ExportPolicy } from '../../lib/export/policy';
 import { assembleZip, deflateEntry, type ZipEntry } from '../../lib/export/zip';
 import type { SecondThread } from '../second-thread';
 import { analyse, exportFiles } from '../analyse';
+import { readDecisionsBackup } from '../decisions-file';
 import {
   readExtraEvidence,
   withExtraEvidenceOptions,
@@ -21,6 +22,7 @@ import {
 } from './shared';
 
 interface ExportOptions extends ExtraEvidenceOptions {
+  decisions?: string;
   format?: string;
   name?: string;
   quiet?: boolean;
@@ -75,6 +77,10 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
       "Exactly the files the app's export writes for these labels (drop-in label files, au_matrix.csv, training_stats.json, README, provenance, changelog), as a zip or a folder.",
     )
     .requiredOption('--out <zip-or-dir>', 'a .zip file, or a folder to write the files into')
+    .option(
+      '--decisions <backup.zip>',
+      "the review decisions of the app's backup of this dataset (Datasets, Back up): the final labels to export",
+    )
     .addOption(
       new Option(
         '--null-au <how>',
@@ -100,6 +106,10 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
       if (typeof imported === 'number') return setCode(imported);
       const extra = readExtraEvidence(imported, options, io);
       if (typeof extra === 'number') return setCode(extra);
+      const decisions = options.decisions
+        ? readDecisionsBackup(options.decisions, imported.table, io)
+        : [];
+      if (typeof decisions === 'number') return setCode(decisions);
       const name = datasetName(files, options.name);
       // What the app's export reads beside the labels: the check's scores and the evidence's flags.
       const { check, evidence } = await analyse(imported, name, undefined, thread, extra);
@@ -107,6 +117,7 @@ export function exportCommand(io: Io, setCode: SetCode): Command {
         policy,
         check,
         flagged: evidence.flagged,
+        decisions,
       });
       if (options.out.toLowerCase().endsWith('.zip')) {
         mkdirSync(dirname(options.out), { recursive: true });

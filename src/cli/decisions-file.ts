@@ -5,7 +5,7 @@ import type { SampleTable } from '../lib/labels/types';
 import { DecisionSchema, type Decision } from '../lib/review/decision';
 import { staleDecisions } from '../lib/review/decisions';
 import { EXIT, UsageError } from './errors';
-import type { Io } from './commands/shared';
+import { printable, type Io } from './commands/shared';
 
 /**
  * The review decisions of a dataset, from the app's backup file of it (Datasets, "Back
@@ -26,7 +26,7 @@ export function readDecisionsBackup(path: string, table: SampleTable, io: Io): D
   const file = basename(path);
   const unpacked = unpackBackup(bytes, file);
   if (!unpacked.ok) {
-    io.err.write(`au-review: ${path}: ${unpacked.reason}\n`);
+    io.err.write(`au-review: ${printable(path)}: ${printable(unpacked.reason)}\n`);
     return EXIT.unreadable;
   }
   const decisions: Decision[] = [];
@@ -35,7 +35,7 @@ export function readDecisionsBackup(path: string, table: SampleTable, io: Io): D
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       io.err.write(
-        `au-review: ${path}: decision ${at + 1} is not one this app reads (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}); nothing was exported\n`,
+        `au-review: ${printable(path)}: decision ${at + 1} is not one this app reads (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}); nothing was exported\n`,
       );
       return EXIT.unreadable;
     }
@@ -44,15 +44,15 @@ export function readDecisionsBackup(path: string, table: SampleTable, io: Io): D
   const stale = staleDecisions(table, decisions);
   if (decisions.length > 0 && stale.length === decisions.length) {
     io.err.write(
-      `au-review: ${path}: none of its ${decisions.length} decisions fits these label files (${stale[0]?.reason}): it is the backup of another dataset (${unpacked.manifest.datasetName})\n`,
+      `au-review: ${printable(path)}: none of its ${decisions.length} decisions fits these label files (${printable(stale[0]?.reason ?? '')}): it is the backup of another dataset (${printable(unpacked.manifest.datasetName)})\n`,
     );
     return EXIT.unreadable;
   }
   for (const { reason } of stale.slice(0, 10))
-    io.err.write(`au-review: ${path}: a decision left out: ${reason}\n`);
+    io.err.write(`au-review: ${printable(path)}: a decision left out: ${printable(reason)}\n`);
   if (stale.length > 10) io.err.write(`au-review: ... and ${stale.length - 10} more left out\n`);
   io.err.write(
-    `au-review: ${path}: ${(decisions.length - stale.length).toLocaleString('en')} decisions of ${unpacked.manifest.datasetName}\n`,
+    `au-review: ${printable(path)}: ${(decisions.length - stale.length).toLocaleString('en')} decisions of ${printable(unpacked.manifest.datasetName)}\n`,
   );
   return decisions;
 }

@@ -10,7 +10,7 @@ import { heldOutOpinions } from '../lib/predictions/held-out';
 import { readPredictionCsv } from '../lib/predictions/prediction-file';
 import type { Problem } from '../lib/labels/types';
 import { EXIT, UsageError } from './errors';
-import type { Io } from './commands/shared';
+import { printable, problemLine, type Io } from './commands/shared';
 
 /**
  * The evidence a dataset's labels do not carry themselves, as the app adds it: crowd
@@ -56,10 +56,8 @@ function bytesOf(path: string, what: string): Uint8Array {
 }
 
 function say(io: Io, problems: readonly Problem[], limit = 10): void {
-  for (const problem of problems.slice(0, limit)) {
-    const at = `${problem.file}${problem.line > 0 ? `:${problem.line}` : ''}${problem.field ? ` (${problem.field})` : ''}`;
-    io.err.write(`au-review: ${problem.severity} ${at}: ${problem.message}\n`);
-  }
+  for (const problem of problems.slice(0, limit))
+    io.err.write(`au-review: ${problemLine(problem)}\n`);
   if (problems.length > limit)
     io.err.write(`au-review: ... and ${problems.length - limit} more problems\n`);
 }
@@ -85,13 +83,13 @@ export function readExtraEvidence(
     );
     say(io, read.problems);
     if (!read.crowd) {
-      io.err.write(`au-review: ${path}: no crowd votes for any sample of the dataset\n`);
+      io.err.write(`au-review: ${printable(path)}: no crowd votes for any sample of the dataset\n`);
       return EXIT.unreadable;
     }
     crowd = read.crowd;
     sources.push(crowdOpinions(crowd, scheme, table.classIds));
     io.err.write(
-      `au-review: ${path}: crowd votes for ${read.rows.accepted.toLocaleString('en')} samples\n`,
+      `au-review: ${printable(path)}: crowd votes for ${read.rows.accepted.toLocaleString('en')} sample${read.rows.accepted === 1 ? '' : 's'}\n`,
     );
   }
   for (const [at, path] of options.predictions.entries()) {
@@ -102,13 +100,13 @@ export function readExtraEvidence(
     );
     say(io, read.problems);
     if (!read.run) {
-      io.err.write(`au-review: ${path}: no prediction could be used\n`);
+      io.err.write(`au-review: ${printable(path)}: no prediction could be used\n`);
       return EXIT.unreadable;
     }
     const opinions = heldOutOpinions(read.run, table, scheme, splitNames);
     if (!opinions) {
       io.err.write(
-        `au-review: ${path}: no prediction on a held-out split (a model's predictions on its own training split are not evidence); left out\n`,
+        `au-review: ${printable(path)}: no prediction on a held-out split (a model's predictions on its own training split are not evidence); left out\n`,
       );
       continue;
     }

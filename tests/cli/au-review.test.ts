@@ -298,6 +298,12 @@ describeRealRafCe('au-review: crowd votes and predictions as extra evidence', ()
       /distribution\.txt:1/,
     ],
     [
+      'a control character in an image name is shown escaped, never sent to the terminal',
+      'ok\u001b[31m.jpg 0.1 0.1 0.1 0.1 0.1 0.5\n',
+      3,
+      /image 'ok\\u001b\[31m\.jpg' is not in the dataset/,
+    ],
+    [
       'votes naming no image of the dataset end the command',
       'nobody.jpg 0.1 0.1 0.1 0.1 0.1 0.5\n',
       3,
@@ -312,6 +318,7 @@ describeRealRafCe('au-review: crowd votes and predictions as extra evidence', ()
       const result = await auReview('report', '--quiet', '--distribution', path, ...rafce());
       expect(result.code).toBe(code);
       expect(result.err).toMatch(said);
+      expect(result.err).not.toContain('\u001b');
     },
     60_000,
   );

@@ -8,7 +8,7 @@ import {
 } from '../../lib/loader-check/target-file';
 import type { InputFile } from '../../lib/labels/types';
 import { EXIT, UsageError } from '../errors';
-import { readDataset, where, withLabelOptions, type Io, type SetCode } from './shared';
+import { readDataset, problemLine, withLabelOptions, type Io, type SetCode } from './shared';
 
 function readInput(path: string, what: string): InputFile {
   try {
@@ -69,8 +69,7 @@ export function checkLoaderCommand(io: Io, setCode: SetCode): Command {
       if (split !== null && !Number.isInteger(split))
         throw new UsageError(`--split '${options.split}': a split id`);
       const read = readTargetDump(readInput(options.targets, '--targets'), dumpOptions(options));
-      for (const problem of read.problems)
-        io.err.write(`${problem.severity} ${where(problem)}: ${problem.message}\n`);
+      for (const problem of read.problems) io.err.write(`${problemLine(problem)}\n`);
       if (!read.dump) {
         io.err.write(`au-review: no target could be read from ${options.targets}\n`);
         return setCode(EXIT.unreadable);

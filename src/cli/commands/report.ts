@@ -12,7 +12,7 @@ import {
   readDataset,
   datasetName,
   secondThreadFor,
-  where,
+  problemLine,
   withLabelOptions,
   type Io,
   type SetCode,
@@ -147,8 +147,7 @@ export function reportCommand(io: Io, setCode: SetCode): Command {
             out(
               `Problems (${imported.problems.length}${imported.problems.length > shown.length ? `, the first ${shown.length}` : ''}):`,
             );
-            for (const problem of shown)
-              out(`  ${problem.severity} ${where(problem)}: ${problem.message}`);
+            for (const problem of shown) out(`  ${problemLine(problem)}`);
           }
           out();
           out(diagnosis.title);

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { SourceFormatSchema } from '../../lib/labels/types';
+import { SourceFormatSchema, type Problem } from '../../lib/labels/types';
 import {
   suggestDatasetName,
   type ImportOptions,
@@ -87,11 +87,31 @@ function unreadable(imported: ImportResult, io: Io): number | null {
   if (imported.table.count > 0) return null;
   io.err.write('au-review: no sample could be read from the files given:\n');
   for (const problem of imported.problems.filter((p) => p.severity === 'error').slice(0, 20))
-    io.err.write(`  ${where(problem)}: ${problem.message}\n`);
+    io.err.write(`  ${where(problem)}: ${printable(problem.message)}\n`);
   return EXIT.unreadable;
 }
 
 /** file:line (field) of a problem, as an editor jumps to it. */
 export function where(problem: { file: string; line: number; field: string }): string {
-  return `${problem.file}${problem.line > 0 ? `:${problem.line}` : ''}${problem.field ? ` (${problem.field})` : ''}`;
+  return printable(
+    `${problem.file}${problem.line > 0 ? `:${problem.line}` : ''}${problem.field ? ` (${problem.field})` : ''}`,
+  );
+}
+
+/**
+ * Text from a file, made safe to print on a terminal: control characters (an escape
+ * sequence in an image name would recolour or rewrite the user's terminal) are shown as
+ * \u escapes instead.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** A problem as one line: its severity, where it is and what is wrong. */
+export function problemLine(problem: Problem): string {
+  return `${problem.severity} ${where(problem)}: ${printable(problem.message)}`;
 }

@@ -19,7 +19,7 @@ import {
 } from '../../src/lib/labels/test-fixtures';
 import { defaultRuleSet } from '../../src/lib/rules/builtin';
 import { BACKUP_TABLES, packBackup, type BackupTables } from '../../src/lib/backup/format';
-import type { Decision } from '../../src/lib/review/decision';
+import type { Decision, FinalLabels } from '../../src/lib/review/decision';
 import { resolveFinalLabels } from '../../src/lib/review/decisions';
 import { textAt } from '../../src/lib/labels/text-column';
 import { CROWD_EMOTIONS } from '../../src/lib/label-evidence/crowd-file';
@@ -44,6 +44,35 @@ async function auReview(...args: string[]): Promise<{ code: number; out: string;
 
 const ROLES = REAL_RAFCE_NAMES;
 const rafce = () => ROLES.map((name) => join(RAFCE_REAL_DIR, name));
+
+/**
+ * The app's export of the real RAF-CE files, as its export worker makes it: buildExportFiles
+ * with the check's scores and the evidence's flags, each file deflated, the zip assembled,
+ * under the name the import screen gives the dataset; `final`: a review's final labels.
+ */
+function appExportZip(final: FinalLabels | null): Uint8Array {
+  const imported = importLabelFiles(ROLES.map(realRafCeFile));
+  const ruleSet = defaultRuleSet(imported.scheme);
+  const check = checkTable(imported.table, ruleSet);
+  const evidence = assessLabels(
+    { columns: imported.table, scheme: imported.scheme, ruleSet },
+    { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
+  );
+  const { files } = buildExportFiles({
+    dataset: 'RAF-CE',
+    format: imported.format,
+    scheme: imported.scheme,
+    splitNames: imported.splitNames,
+    table: imported.table,
+    sourceFiles: imported.sourceFiles,
+    csv: imported.csv,
+    final,
+    checkScore: check.score,
+    flagged: evidence.flagged,
+    policy: defaultExportPolicy(),
+  });
+  return assembleZip(files, new Map(files.map((f) => [f.path, deflateEntry(f)])));
+}
 
 describe('au-review: usage', () => {
   it.each<[string, string[], number, RegExp]>([
@@ -124,27 +153,7 @@ describeRealRafCe('au-review on the real RAF-CE files', () => {
     // The app's export of the same dataset, unreviewed: what its export worker computes
     // (buildExportFiles with the check's scores and the evidence's flags, each file
     // deflated, the zip assembled), with the name the import screen gives it.
-    const imported = importLabelFiles(ROLES.map(realRafCeFile));
-    const ruleSet = defaultRuleSet(imported.scheme);
-    const check = checkTable(imported.table, ruleSet);
-    const evidence = assessLabels(
-      { columns: imported.table, scheme: imported.scheme, ruleSet },
-      { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
-    );
-    const { files } = buildExportFiles({
-      dataset: 'RAF-CE',
-      format: imported.format,
-      scheme: imported.scheme,
-      splitNames: imported.splitNames,
-      table: imported.table,
-      sourceFiles: imported.sourceFiles,
-      csv: imported.csv,
-      final: null,
-      checkScore: check.score,
-      flagged: evidence.flagged,
-      policy: defaultExportPolicy(),
-    });
-    const app = assembleZip(files, new Map(files.map((f) => [f.path, deflateEntry(f)])));
+    const app = appExportZip(null);
     const cli = new Uint8Array(readFileSync(zipPath));
     expect(cli.length).toBe(app.length);
     expect(Buffer.compare(Buffer.from(cli), Buffer.from(app))).toBe(0);
@@ -378,26 +387,7 @@ describeRealRafCe(
       );
       expect(result.code).toBe(0);
       expect(result.err).toContain('3 decisions of RAF-CE');
-      const ruleSet = defaultRuleSet(imported.scheme);
-      const check = checkTable(imported.table, ruleSet);
-      const evidence = assessLabels(
-        { columns: imported.table, scheme: imported.scheme, ruleSet },
-        { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: ruleSet.settings.minClassSamples },
-      );
-      const { files } = buildExportFiles({
-        dataset: 'RAF-CE',
-        format: imported.format,
-        scheme: imported.scheme,
-        splitNames: imported.splitNames,
-        table: imported.table,
-        sourceFiles: imported.sourceFiles,
-        csv: imported.csv,
-        final: resolveFinalLabels(imported.table, decisions),
-        checkScore: check.score,
-        flagged: evidence.flagged,
-        policy: defaultExportPolicy(),
-      });
-      const app = assembleZip(files, new Map(files.map((f) => [f.path, deflateEntry(f)])));
+      const app = appExportZip(resolveFinalLabels(imported.table, decisions));
       const cli = new Uint8Array(readFileSync(zipPath));
       expect(Buffer.compare(Buffer.from(cli), Buffer.from(app))).toBe(0);
       // The discarded sample is gone and the corrected one carries its new class.

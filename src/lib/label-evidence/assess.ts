@@ -8,7 +8,12 @@ import {
   type AuModelResult,
 } from './au-model';
 import { confidentLearning } from './confident-learning';
-import type { ClassOpinions, SourceKind, SourceQuality } from './opinion';
+import {
+  likeliestOfRows,
+  type ClassOpinions,
+  type SourceKind,
+  type SourceQuality,
+} from './opinion';
 import { meanLogLikelihood, poolAll, type WeightedSource } from './pool';
 import { sortIndicesByKey } from '../rules/sort-by-key';
 import { seededRandom } from '../random/seeded-random';
@@ -188,18 +193,6 @@ interface Scores {
   pooled: { rowOf: Int32Array; probs: Float32Array };
   summaries: SourceSummary[];
   auModelResult: AuModelResult | null;
-}
-
-/** Per row of a dictionary-encoded distribution, its likeliest column (the first of a tie). */
-export function likeliestOfRows(probs: Float32Array, k: number): Int16Array {
-  const best = new Int16Array(probs.length / k);
-  for (let r = 0; r < best.length; r++) {
-    let b = 0;
-    for (let c = 1; c < k; c++)
-      if ((probs[r * k + c] as number) > (probs[r * k + b] as number)) b = c;
-    best[r] = b;
-  }
-  return best;
 }
 
 function givenColumns(columns: AuColumns, classIds: readonly number[]): Int16Array {

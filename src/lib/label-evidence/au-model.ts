@@ -1,6 +1,6 @@
 import { seededRandom } from '../random/seeded-random';
 import { buildAuDesign, type AuColumns, type AuDesign, type AuDesignOptions } from './au-design';
-import type { ClassOpinions } from './opinion';
+import { likeliestOfRows, type ClassOpinions } from './opinion';
 import { DEFAULT_FIT_OPTIONS, fitSoftmax, predictRow, type FitOptions } from './softmax-regression';
 
 /**
@@ -176,13 +176,7 @@ export function fitAuModelOutOfFold(
     probs.set((probsByFold[f] as Float32Array).subarray(r * k, r * k + k), at * k);
   }
 
-  const bestOfRow = new Int16Array(opinionRows);
-  for (let row = 0; row < opinionRows; row++) {
-    let best = 0;
-    for (let c = 1; c < k; c++)
-      if ((probs[row * k + c] as number) > (probs[row * k + best] as number)) best = c;
-    bestOfRow[row] = best;
-  }
+  const bestOfRow = likeliestOfRows(probs, k);
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const row = rowOf[i] as number;

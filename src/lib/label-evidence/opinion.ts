@@ -48,3 +48,15 @@ export function opinionOf(source: ClassOpinions, i: number): Float32Array | null
 export function transferablesOf(source: ClassOpinions): ArrayBuffer[] {
   return [source.rowOf.buffer, source.probs.buffer] as ArrayBuffer[];
 }
+
+/** Per row of a dictionary-encoded distribution, its likeliest column (the first of a tie). */
+export function likeliestOfRows(probs: Float32Array, k: number): Int16Array {
+  const best = new Int16Array(probs.length / k);
+  for (let r = 0; r < best.length; r++) {
+    let b = 0;
+    for (let c = 1; c < k; c++)
+      if ((probs[r * k + c] as number) > (probs[r * k + b] as number)) b = c;
+    best[r] = b;
+  }
+  return best;
+}

@@ -68,7 +68,14 @@ async function bundled() {
     // Another command made it first: theirs is the same bundle.
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  // Older bundles of other source states are left for npm to clear with node_modules.
+  // Bundles of older states of the sources are of no more use; those of the last hour
+  // are kept, as a command started from one may still be starting its second thread.
+  const hourAgo = Date.now() - 3_600_000;
+  for (const other of fs.readdirSync(cache)) {
+    const old = path.join(cache, other);
+    if (old !== dir && fs.statSync(old).mtimeMs < hourAgo)
+      fs.rmSync(old, { recursive: true, force: true });
+  }
   return entry;
 }
 

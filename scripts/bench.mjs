@@ -10,6 +10,8 @@
 //                              crops read by the app's FaceState with 1 and 2 workers
 //                              against bare workers running the same model, and the
 //                              readings counted after a reload (--smoke: 200 images)
+//   npm run bench -- --only import   the import rows alone (app and floor at each
+//                              size), into bench-results/import.json only
 //   npm run bench -- --only cli   the command line (issue 19) at 1M: report, issues,
 //                              stats and export as child processes, against a floor
 //                              process and the app's worker export in the same run
@@ -65,10 +67,11 @@ if (
   ONLY !== 'predictions' &&
   ONLY !== 'videos' &&
   ONLY !== 'faces' &&
-  ONLY !== 'cli'
+  ONLY !== 'cli' &&
+  ONLY !== 'import'
 )
   throw new Error(
-    `bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos', 'faces', 'cli')`,
+    `bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos', 'faces', 'cli', 'import')`,
   );
 const SIZES = sizesArg
   ? sizesArg
@@ -347,7 +350,7 @@ async function heapOf(context, page) {
  * @param {number} n
  * @param {string[]} files
  */
-async function measureHarness(context, n, files) {
+async function measureHarness(context, n, files, importOnly = false) {
   const reps = repsFor(n);
   // The largest size skips warm-up runs: the smaller sizes ran the same code just before.
   const warm = n < 1_000_000 || SIZES.indexOf(n) === 0;
@@ -377,6 +380,10 @@ async function measureHarness(context, n, files) {
     else keptId = a.id;
   }
   await call(page, 'clearFloor');
+  if (importOnly) {
+    await page.close();
+    return { app, floor };
+  }
   log(`${fmtN(n)} import breakdown`);
   const breakdown = await call(page, 'importBreakdown', reps.breakdown, warm);
 
@@ -1805,6 +1812,25 @@ async function main() {
         await writeSection(path.join(ROOT, 'BENCHMARKS.md'), section, CLI_BEGIN, CLI_END);
         log('wrote the command line section of BENCHMARKS.md and bench-results/cli.json');
       } else log('wrote bench-results/cli.json and bench-results/cli.md');
+      return;
+    }
+    if (ONLY === 'import') {
+      // The import rows alone, for work on the importer: bench-results only.
+      /** @type {Record<string, any>} */
+      const rows = {};
+      for (const n of SIZES) {
+        const { app, floor } = /** @type {{ app: any[], floor: any[] }} */ (
+          await measureHarness(context, n, data[n] ?? [], true)
+        );
+        const ratio = median(app.map((a) => a.total)) / median(floor.map((f) => f.total));
+        rows[n] = { app, floor, ratio };
+        log(`${fmtN(n)} import: app / floor ${ratio.toFixed(2)}×`);
+      }
+      fs.writeFileSync(
+        path.join(OUT, 'import.json'),
+        JSON.stringify({ machine: machine(), rows, loads }, null, 2),
+      );
+      log('wrote bench-results/import.json');
       return;
     }
     if (ONLY === 'predictions') {

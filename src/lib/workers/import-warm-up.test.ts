@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { warmUpImport } from './import-warm-up';
+import { warmUpImport, warmUpVideoImport } from './import-warm-up';
 
 describe('warmUpImport', () => {
   it.each([
@@ -11,4 +11,10 @@ describe('warmUpImport', () => {
       expect(warmUpImport(lines)).toBe(pages);
     },
   );
+});
+
+describe('warmUpVideoImport', () => {
+  it('reads every made-up frame through the ABAW reader', () => {
+    expect(warmUpVideoImport(3, 1_000)).toBe(3_000);
+  });
 });

@@ -38,3 +38,29 @@ export function warmUpImport(lines = 30_000): number {
   const pages = tableToPages('warm-up', table, 1_000);
   return pages.filter((page) => SamplePageSchema.safeParse(page).success).length;
 }
+
+/**
+ * The same for a video AU set (Aff-Wild2 / ABAW: one file per video, a header, a 0/1/-1
+ * line per frame), whose reader shares nothing with RAF-CE's. Returns the frames read.
+ */
+export function warmUpVideoImport(videos = 6, frames = 5_000): number {
+  const aus = [1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26];
+  const encoder = new TextEncoder();
+  const files: InputFile[] = [];
+  for (let v = 0; v < videos; v++) {
+    const lines = [aus.map((au) => `AU${au}`).join(',')];
+    for (let f = 0; f < frames; f++)
+      lines.push(
+        f % 50 === 0
+          ? aus.map(() => '-1').join(',')
+          : aus.map((_, k) => ((f * 7 + k * 3 + v) % 5 === 0 ? '1' : '0')).join(','),
+      );
+    files.push({
+      name: `AU_Set/Train_Set/warm-up-${v}.txt`,
+      bytes: encoder.encode(`${lines.join('\n')}\n`),
+    });
+  }
+  const { table } = importLabelFiles(files);
+  tableToPages('warm-up', table, 10_000);
+  return table.count;
+}

@@ -4,7 +4,7 @@ import { importLabelStreams, type ImportResult } from '../formats/import';
 import { saveImportedDataset } from '../store/datasets';
 import { classifyInputName, expandZip, imageMimeType } from '../input/input-files';
 import type { ImportRequest, ImportResponse } from './import-protocol';
-import { warmUpImport } from './import-warm-up';
+import { warmUpImport, warmUpVideoImport } from './import-warm-up';
 import { blobSource, sliceStream } from './slice-stream';
 
 /**
@@ -171,7 +171,10 @@ async function expand(request: Extract<ImportRequest, { type: 'expand' }>): Prom
 }
 
 // Before any request is read: requests that arrive meanwhile wait in the queue.
-setTimeout(() => warmUpImport(), 0);
+setTimeout(() => {
+  warmUpImport();
+  warmUpVideoImport();
+}, 0);
 
 self.onmessage = (event: MessageEvent<ImportRequest>) => {
   const request = event.data;

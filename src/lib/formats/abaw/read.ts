@@ -195,6 +195,23 @@ class AuValueIds {
     return this.add(raw, { status: 'coded', tokens, unknown: [], notes: [] });
   }
 
+  /**
+   * The ids of the column bit patterns of a header's AU columns, shared by every file
+   * with that header: 550 videos repeat the same patterns, and an id from the AUs
+   * costs a string and a lookup.
+   */
+  idsOfBits(aus: readonly number[]): Map<number, number> {
+    const layout = aus.join(',');
+    let ids = this.byLayout.get(layout);
+    if (!ids) {
+      ids = new Map();
+      this.byLayout.set(layout, ids);
+    }
+    return ids;
+  }
+
+  private readonly byLayout = new Map<string, Map<number, number>>();
+
   private add(raw: string, parsed: AuParse): number {
     const id = this.values.length;
     this.values.push({ raw, parsed });
@@ -403,8 +420,7 @@ class BodyReader {
     const length = bytes.length;
     const columns = aus.length;
     const fast = columns <= MAX_FAST_COLUMNS;
-    /** Each column's AU, by column bits seen in this file: the value id. */
-    const idOfBits = new Map<number, number>();
+    const idOfBits = this.auIds.idsOfBits(aus);
     let lastBits = -1;
     let lastId = -1;
     const nullId = this.auIds.nullId;

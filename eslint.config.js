@@ -29,6 +29,7 @@ const pureDomain = [
   'loader-check',
   'random',
   'face-reading',
+  'team-live',
 ];
 
 /**
@@ -89,6 +90,13 @@ const layers = [
     message: 'The command line runs the pure core: no svelte, store, state, screens or workers.',
   },
   {
+    // The team sync server runs the pure core's checks in Node: nothing of the app.
+    path: 'src/team-server',
+    folders: outerLayers,
+    packages: ['svelte'],
+    message: 'The team server runs the pure core: no svelte, store, state, screens or workers.',
+  },
+  {
     path: 'src/lib/canvas',
     folders: ['store', 'state', 'workers'],
     packages: [],
@@ -105,6 +113,8 @@ const packageOwners = {
   dexie: 'src/lib/store',
   fabric: 'src/lib/canvas/controller.ts',
   '@vladmandic/human': 'src/lib/workers/faces.worker.ts',
+  '@hocuspocus/server': 'src/team-server',
+  '@hocuspocus/provider': 'src/lib/state/live-sync.ts',
 };
 
 /** @param {string} file @param {string} folder */

@@ -7,6 +7,9 @@ import { viteStaticCopy } from 'vite-plugin-static-copy';
  * The built app's Content-Security-Policy. Everything comes from the app's own origin:
  * no inline or remote script, no remote styles, fonts, images or connections. `blob:`
  * and `data:` are for images the user opened (object URLs) and the charts the app draws.
+ * `ws:` and `wss:` are for live team review only: the app opens a WebSocket to the sync
+ * server the lead or reviewer types in, and to nothing else, and only once they start
+ * or join a live session (a page's CSP cannot name a server chosen at run time).
  * A test drives the built app under it and fails on any violation or outside request.
  */
 const contentSecurityPolicy = [
@@ -15,7 +18,7 @@ const contentSecurityPolicy = [
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "font-src 'self'",
-  "connect-src 'self' blob: data:",
+  "connect-src 'self' blob: data: ws: wss:",
   "worker-src 'self'",
   "media-src 'self' blob:",
   "object-src 'none'",

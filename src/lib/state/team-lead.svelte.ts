@@ -47,6 +47,9 @@ import { textAt } from '../labels/text-column';
  * reviewers sent back, the agreement report and adjudication (recorded as the lead's
  * own decisions, so they are undoable and are what review and export use).
  */
+/** How the bundle column names decisions that came through a live session. */
+export const LIVE_SOURCE = 'live session';
+
 export class TeamLeadState extends TeamRole {
   sessions = $state.raw<TeamSessionRecord[]>([]);
   sessionId = $state<string | null>(null);
@@ -311,6 +314,43 @@ export class TeamLeadState extends TeamRole {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Takes in the bundles read from a live session's documents (see liveBundle), as
+   * importBundles takes files: merged into the stored bundles, so that agreement,
+   * adjudication and export work as with files. Returns the decisions that were new.
+   */
+  async acceptLiveBundles(incoming: readonly ReviewBundle[]): Promise<number> {
+    const record = this.session;
+    if (!record || incoming.length === 0) return 0;
+    const session = record.session;
+    const merged = mergeBundles(
+      session,
+      this.bundles.map((b) => b.bundle),
+      incoming,
+    );
+    if (merged.added + merged.replaced === 0) return 0;
+    const now = Date.now();
+    const records: TeamBundleRecord[] = merged.bundles.map((bundle) => {
+      const files = this.bundles.find((b) => b.reviewer === bundle.reviewer)?.files ?? [];
+      const live = incoming.some((b) => b.reviewer === bundle.reviewer);
+      return {
+        version: 1,
+        sessionId: session.sessionId,
+        reviewer: bundle.reviewer,
+        bundle,
+        files: live && !files.includes(LIVE_SOURCE) ? [...files, LIVE_SOURCE] : files,
+        updatedAt: now,
+      };
+    });
+    const ok = await this.run(async () => {
+      // Only if the session is still the one shown: a late answer must not cross sessions.
+      if (this.sessionId !== record.id) return;
+      await replaceTeamBundles(session.sessionId, records);
+      this.bundles = records;
+    });
+    return ok ? merged.added + merged.replaced : 0;
   }
 
   /** The lead's ruling on a sample, recorded as one undoable decision. */

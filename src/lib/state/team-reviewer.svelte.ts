@@ -37,6 +37,9 @@ export class TeamReviewerState extends TeamRole {
   assignments = $state.raw<AssignmentRecord[]>([]);
   assignmentId = $state<string | null>(null);
 
+  /** Told of every assignment record saved (a live session sends its new decisions). */
+  onSaved: ((record: AssignmentRecord) => void) | null = null;
+
   constructor(private readonly library: DatasetLibrary) {
     super();
   }
@@ -199,11 +202,13 @@ export class TeamReviewerState extends TeamRole {
   }
 
   private async update(record: AssignmentRecord): Promise<boolean> {
-    return this.run(async () => {
+    const ok = await this.run(async () => {
       await saveAssignment(record);
       this.assignments = this.assignments.map((a) =>
         a.sessionId === record.sessionId ? record : a,
       );
     });
+    if (ok) this.onSaved?.(record);
+    return ok;
   }
 }

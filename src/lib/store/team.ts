@@ -131,3 +131,35 @@ export async function listAssignments(db: AuReviewDb = getDb()): Promise<Assignm
 export async function deleteAssignment(sessionId: string, db: AuReviewDb = getDb()): Promise<void> {
   await db.assignments.delete(sessionId);
 }
+
+/* ------------------------------------------------------------ live sessions */
+
+const LIVE_JOIN_PREFIX = 'live-join:';
+
+/**
+ * The join code a reviewer joined a live session with, by session: this browser
+ * reconnects with it after a reload. Read back through decodeJoinCode, which refuses
+ * a damaged one.
+ */
+export async function saveLiveJoinCode(
+  sessionId: string,
+  code: string,
+  db: AuReviewDb = getDb(),
+): Promise<void> {
+  await db.settings.put({ key: LIVE_JOIN_PREFIX + sessionId, value: code });
+}
+
+export async function liveJoinCodeOf(
+  sessionId: string,
+  db: AuReviewDb = getDb(),
+): Promise<string | null> {
+  const record = await db.settings.get(LIVE_JOIN_PREFIX + sessionId);
+  return typeof record?.value === 'string' ? record.value : null;
+}
+
+export async function deleteLiveJoinCode(
+  sessionId: string,
+  db: AuReviewDb = getDb(),
+): Promise<void> {
+  await db.settings.delete(LIVE_JOIN_PREFIX + sessionId);
+}

@@ -71,3 +71,8 @@ export async function liveBundle(
     problems,
   };
 }
+
+/** Samples with at least one decision in a bundle. */
+export function decidedSampleCount(bundle: ReviewBundle | null): number {
+  return bundle ? new Set(bundle.decisions.map((d) => d.sample)).size : 0;
+}

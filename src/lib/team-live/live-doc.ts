@@ -80,6 +80,24 @@ export async function signDecision(decision: Decision, key: string): Promise<Liv
   return { decision, mac: await signContent(decision as unknown as Record<string, unknown>, key) };
 }
 
+/** Signs decisions once each (a reviewer's whole history is sent again after each reconnection). */
+export class DecisionSigner {
+  private readonly signed = new Map<string, LiveDecision>();
+
+  async sign(decisions: readonly Decision[], key: string): Promise<LiveDecision[]> {
+    const entries: LiveDecision[] = [];
+    for (const decision of decisions) {
+      let entry = this.signed.get(decision.id);
+      if (!entry) {
+        entry = await signDecision(decision, key);
+        this.signed.set(decision.id, entry);
+      }
+      entries.push(entry);
+    }
+    return entries;
+  }
+}
+
 /** Adds the decisions the document does not hold yet, in one update; returns how many. */
 export function addDecisions(doc: Y.Doc, decisions: readonly LiveDecision[]): number {
   const root = doc.getMap(DECISIONS_ROOT);

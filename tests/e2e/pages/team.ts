@@ -97,6 +97,36 @@ export class TeamLeadPage {
   async applyAgreed(): Promise<void> {
     await this.page.getByRole('button', { name: /^Apply \d+ agreed result/ }).click();
   }
+
+  async goLive(server: string, secret: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Start live review' });
+    await form.getByLabel('Sync server').fill(server);
+    await form.getByLabel('Shared secret').fill(secret);
+    await form.getByRole('button', { name: 'Go live' }).click();
+    await expect(this.liveStatus).toHaveText('connected');
+  }
+
+  get liveStatus(): Locator {
+    return this.page.getByTestId('live-status');
+  }
+
+  async joinCode(reviewer: string): Promise<string> {
+    return this.page.getByLabel(`Join code for ${reviewer}`).inputValue();
+  }
+
+  /** "3 of 6": the samples with a decision received live from the reviewer. */
+  liveDecided(reviewer: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'Live reviewers' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('rowheader', { name: reviewer, exact: true }) })
+      .getByTestId('live-decided');
+  }
+
+  /** The Assignments table's bundle cell for a reviewer. */
+  bundleCell(reviewer: string): Locator {
+    return this.assignments.filter({ hasText: reviewer }).getByRole('cell').nth(1);
+  }
 }
 
 /** The Team tab as a reviewer uses it: open an assignment, decide blind, export a bundle. */
@@ -115,6 +145,16 @@ export class TeamReviewerPage {
 
   get results(): Locator {
     return this.page.getByRole('list', { name: 'File results' }).getByRole('listitem');
+  }
+
+  async joinLive(code: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Join a live session' });
+    await form.getByLabel('Join code from the lead').fill(code);
+    await form.getByRole('button', { name: 'Join live session' }).click();
+  }
+
+  get liveStatus(): Locator {
+    return this.page.getByTestId('live-join-status');
   }
 
   get position(): Locator {

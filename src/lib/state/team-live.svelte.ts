@@ -5,7 +5,7 @@ import {
   assignmentTextOf,
   decodeJoinCode,
   encodeJoinCode,
-  liveBundle,
+  LiveBundleReader,
   liveDocName,
   liveToken,
   secretProblem,
@@ -56,6 +56,7 @@ export class LiveLeadState {
   /** Each reviewer's document, in the session's order. */
   private docs: { reviewer: string; handle: LiveDocHandle }[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private reader = new LiveBundleReader();
 
   constructor(
     private readonly team: TeamLeadState,
@@ -114,6 +115,7 @@ export class LiveLeadState {
     this.link?.close();
     this.link = null;
     this.docs = [];
+    this.reader = new LiveBundleReader();
     this.status = 'closed';
     this.sessionId = null;
     this.rows = [];
@@ -165,7 +167,7 @@ export class LiveLeadState {
         : undefined;
     const bundles: ReviewBundle[] = [];
     for (const { reviewer, handle } of this.docs) {
-      const read = await liveBundle(handle.doc, {
+      const read = await this.reader.read(handle.doc, {
         session: record.session,
         reviewer,
         classIds,

@@ -20,6 +20,12 @@ export async function liveBundle(
     reviewer: string;
     classIds: Iterable<number>;
     original?: DecisionContext['original'];
+    /**
+     * Decisions already found authentic, by id, with their MAC (see LiveBundleReader):
+     * a reviewer's document is read again after every change, and only its new
+     * decisions need their signature checked.
+     */
+    authentic?: Map<string, string>;
   },
 ): Promise<{ bundle: ReviewBundle | null; problems: string[] }> {
   const { session, reviewer } = input;
@@ -39,15 +45,17 @@ export async function liveBundle(
   const decisions: Decision[] = [];
   for (const { decision, mac } of read.decisions) {
     const which = `${where}: decision ${decision.id.slice(0, 8)} (sample ${decision.sample}, ${JSON.stringify(clip(decision.sampleName))})`;
-    const authentic = await verifyContent(
-      decision as unknown as Record<string, unknown>,
-      mac,
-      key,
-    ).catch(() => false);
+    const known = input.authentic?.get(decision.id) === mac;
+    const authentic =
+      known ||
+      (await verifyContent(decision as unknown as Record<string, unknown>, mac, key).catch(
+        () => false,
+      ));
     if (!authentic) {
       problems.push(`${which}: signature does not match ${reviewer}'s key`);
       continue;
     }
+    if (!known) input.authentic?.set(decision.id, mac);
     const refused = decisionProblems(decision, context);
     if (refused.length > 0) {
       problems.push(...refused.map((p) => `${which} ${p}`));
@@ -75,4 +83,13 @@ export async function liveBundle(
 /** Samples with at least one decision in a bundle. */
 export function decidedSampleCount(bundle: ReviewBundle | null): number {
   return bundle ? new Set(bundle.decisions.map((d) => d.sample)).size : 0;
+}
+
+/** liveBundle with memory: each decision's signature is checked once. */
+export class LiveBundleReader {
+  private readonly authentic = new Map<string, string>();
+
+  read(doc: Y.Doc, input: Omit<Parameters<typeof liveBundle>[1], 'authentic'>) {
+    return liveBundle(doc, { ...input, authentic: this.authentic });
+  }
 }

@@ -7,6 +7,7 @@ import {
   addDecisions,
   decodeJoinCode,
   encodeJoinCode,
+  LiveBundleReader,
   liveBundle,
   liveDocName,
   liveToken,
@@ -138,5 +139,31 @@ describe('liveBundle (the lead reading a reviewer document)', () => {
     const read = await liveBundle(doc, { session, reviewer: 'ana', classIds });
     expect(read.bundle).toBeNull();
     expect(read.problems.join('\n')).toMatch(/x1/);
+  });
+
+  it('a reader remembers authentic decisions by id and MAC, and checks a changed MAC again', async () => {
+    const key = reviewerKeyOf(session, 'ana') as string;
+    const good = await signDecision(
+      decision('ana', mine[0] as number, 'accept', { id: 'g1' }),
+      key,
+    );
+    const reader = new LiveBundleReader();
+    const doc = new Y.Doc();
+    addDecisions(doc, [good]);
+    const first = await reader.read(doc, { session, reviewer: 'ana', classIds });
+    const again = await reader.read(doc, { session, reviewer: 'ana', classIds });
+    expect(again).toEqual(first);
+    expect(again.bundle?.decisions).toHaveLength(1);
+    // The same id with another decision and MAC (a document from elsewhere): checked, refused.
+    const forged = new Y.Doc();
+    addDecisions(forged, [
+      {
+        decision: { ...good.decision, kind: 'discard' },
+        mac: good.mac.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+      },
+    ]);
+    const read = await reader.read(forged, { session, reviewer: 'ana', classIds });
+    expect(read.bundle).toBeNull();
+    expect(read.problems.join('\n')).toMatch(/g1.*signature does not match/);
   });
 });

@@ -64,6 +64,7 @@ import { getImage, saveImportedDataset } from '../src/lib/store/datasets';
 import { deleteFaceReadings, listFaceReadings } from '../src/lib/store/face-readings';
 import { imageKey, imageLookupKeys } from '../src/lib/labels/images';
 import type { FacesFloorRequest, FacesFloorResponse } from './faces-floor.worker';
+import { teamPrepare, teamResult, teamStop, teamWatch } from './team-live';
 import alignedFaceUrl from '../tests/fixtures/faces/astronaut-aligned.jpg?url';
 import flippedFaceUrl from '../tests/fixtures/faces/astronaut-flipped.jpg?url';
 import rotatedFaceUrl from '../tests/fixtures/faces/astronaut-rotated.jpg?url';
@@ -1849,6 +1850,10 @@ const api = {
   facesFloor,
   facesPersisted,
   setupReview,
+  teamPrepare,
+  teamWatch,
+  teamResult,
+  teamStop,
   heap,
   remove,
   release: () => {

@@ -12,6 +12,9 @@
 //                              readings counted after a reload (--smoke: 200 images)
 //   npm run bench -- --only import   the import rows alone (app and floor at each
 //                              size), into bench-results/import.json only
+//   npm run bench -- --only team   live team review under load (issue 20): the sync
+//                              server, 10 reviewers deciding at typing speed on a
+//                              100k-sample dataset, the lead's app in Chromium
 //   npm run bench -- --only cli   the command line (issue 19) at 1M: report, issues,
 //                              stats and export as child processes, against a floor
 //                              process and the app's worker export in the same run
@@ -24,7 +27,8 @@
 // persistent profile). It exits non-zero only when the harness itself breaks: a missed
 // target is a finding, written down, not a failure.
 import { chromium } from '@playwright/test';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,10 +72,11 @@ if (
   ONLY !== 'videos' &&
   ONLY !== 'faces' &&
   ONLY !== 'cli' &&
-  ONLY !== 'import'
+  ONLY !== 'import' &&
+  ONLY !== 'team'
 )
   throw new Error(
-    `bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos', 'faces', 'cli', 'import')`,
+    `bad --only: '${ONLY}' (the pieces that run alone: 'predictions', 'videos', 'faces', 'cli', 'import', 'team')`,
   );
 const SIZES = sizesArg
   ? sizesArg
@@ -1536,6 +1541,9 @@ async function writeReport(file, generated) {
   const c0 = text.indexOf(CLI_BEGIN);
   const c1 = text.indexOf(CLI_END);
   const cli = c0 >= 0 && c1 > c0 ? text.slice(c0, c1 + CLI_END.length) : '';
+  const t0 = text.indexOf(TEAM_BEGIN);
+  const t1 = text.indexOf(TEAM_END);
+  const team = t0 >= 0 && t1 > t0 ? text.slice(t0, t1 + TEAM_END.length) : '';
   const a = text.indexOf(begin);
   const b = text.indexOf(end);
   if (a >= 0 && b > a) text = text.slice(0, a) + generated + text.slice(b + end.length);
@@ -1549,6 +1557,11 @@ async function writeReport(file, generated) {
     const at = text.indexOf(end);
     text = `${text.slice(0, at)}${cli}\n\n${text.slice(at)}`;
   }
+  // And live team review's (--only team).
+  if (team && !generated.includes(TEAM_BEGIN)) {
+    const at = text.indexOf(end);
+    text = `${text.slice(0, at)}${team}\n\n${text.slice(at)}`;
+  }
   // So does the face reader's (--only faces).
   if (faces && !generated.includes(FACES_BEGIN)) {
     const at = text.indexOf(end);
@@ -1561,6 +1574,189 @@ async function writeReport(file, generated) {
 
 // ---------------------------------------------------------------------------
 // The command line (issue 19)
+
+const TEAM_BEGIN = '<!-- bench:team:begin -->';
+const TEAM_END = '<!-- bench:team:end -->';
+const TEAM_REVIEWERS = 10;
+const TEAM_SECONDS = 30;
+
+/** A port nobody listens on now. @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Resident memory of a process, MB (Linux). @param {number} pid */
+function rssMB(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Live team review under load: the sync server as `npm run team-server` runs it, the
+ * lead's app in the harness page (its TeamLeadState and LiveLeadState), and
+ * TEAM_REVIEWERS reviewers in one Node process deciding at typing speed for
+ * TEAM_SECONDS. Each decision's time from being made to the lead's state (stored and
+ * the agreement report computed), and the server's resident memory every half second.
+ * @param {import('@playwright/test').BrowserContext} context @param {number} n @param {string[]} files
+ */
+async function measureTeam(context, n, files) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`harness page error: ${e.message}`));
+  await page.goto(`${BASE}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await page.setInputFiles('#label-files', files);
+  const imported = await call(page, 'importApp');
+  if (imported.count !== n) throw new Error(`imported ${imported.count} samples, expected ${n}`);
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'au-team-bench-'));
+  const secret = 'bench-shared-secret-for-live-review';
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/team-server/main.ts', '--port', String(port), '--data', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, AU_REVIEW_TEAM_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let refusedLines = 0;
+  server.stderr.on('data', (chunk) => (refusedLines += String(chunk).split('refused:').length - 1));
+  await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += String(chunk);
+      if (out.includes(`:${port}`)) resolve(undefined);
+    });
+    server.once('exit', (code) => reject(new Error(`the team server exited (${code}): ${out}`)));
+  });
+  const rss = [{ at: 0, mb: rssMB(/** @type {number} */ (server.pid)) }];
+  try {
+    log(`team: ${TEAM_REVIEWERS} reviewers, ${fmtN(n)} samples, server on port ${port}`);
+    const t0 = Date.now();
+    const prepared = await call(page, 'teamPrepare', {
+      datasetId: imported.id,
+      reviewers: TEAM_REVIEWERS,
+      overlap: 2,
+      server: `ws://127.0.0.1:${port}`,
+      secret,
+    });
+    const prepareMs = Date.now() - t0;
+    log(
+      `team: live session ready in ${fmtMs(prepareMs)} (assignments of ${fmtN((2 * n) / TEAM_REVIEWERS)} samples each written)`,
+    );
+    rss.push({ at: Date.now() - t0, mb: rssMB(/** @type {number} */ (server.pid)) });
+    const codesFile = path.join(OUT, 'team-codes.json');
+    const madeFile = path.join(OUT, 'team-made.json');
+    fs.writeFileSync(codesFile, JSON.stringify(prepared.codes));
+    await call(page, 'teamWatch');
+    const sampler = setInterval(
+      () => rss.push({ at: Date.now() - t0, mb: rssMB(/** @type {number} */ (server.pid)) }),
+      500,
+    );
+    const seconds = SMOKE ? 5 : TEAM_SECONDS;
+    const load = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/team-load.ts',
+        '--codes',
+        codesFile,
+        '--seconds',
+        String(seconds),
+        '--out',
+        madeFile,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: (seconds + 120) * 1000 },
+    );
+    if (load.status !== 0) throw new Error(`the reviewers' load failed: ${load.stderr}`);
+    // The last decisions' way to the lead.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    clearInterval(sampler);
+    const result = await call(page, 'teamResult');
+    await call(page, 'teamStop');
+    /** @type {{ made: { id: string, reviewer: string, at: number }[] }} */
+    const { made } = JSON.parse(fs.readFileSync(madeFile, 'utf8'));
+    const latencies = [];
+    let missing = 0;
+    for (const { id, at } of made) {
+      const seen = result.seenAt[id];
+      if (seen === undefined) missing++;
+      else latencies.push(seen - at);
+    }
+    log(
+      `team: ${made.length} decisions, p50 ${fmtMs(quantile(latencies, 0.5))}, p95 ${fmtMs(quantile(latencies, 0.95))}, max ${fmtMs(Math.max(...latencies))}, missing ${missing}; server RSS max ${Math.max(...rss.map((r) => r.mb)).toFixed(0)} MB`,
+    );
+    await call(page, 'remove', imported.id);
+    await page.close();
+    return {
+      samples: n,
+      reviewers: TEAM_REVIEWERS,
+      seconds,
+      prepareMs,
+      decisions: made.length,
+      missing,
+      refused: refusedLines,
+      latency: {
+        p50: quantile(latencies, 0.5),
+        p95: quantile(latencies, 0.95),
+        max: Math.max(...latencies),
+      },
+      reportMs: {
+        median: quantile(result.reportMs, 0.5),
+        max: Math.max(0, ...result.reportMs),
+        count: result.reportMs.length,
+      },
+      longTasks: result.longTasks,
+      rss,
+      rows: result.rows,
+    };
+  } finally {
+    server.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** @param {any} t @param {string} header */
+function teamMarkdown(t, header) {
+  const rssValues = t.rss.map((/** @type {{ mb: number }} */ r) => r.mb);
+  const afterPrepare = t.rss[1]?.mb ?? NaN;
+  const longest = Math.max(0, ...t.longTasks);
+  return [
+    TEAM_BEGIN,
+    '',
+    '### Live team review under load (issue 20)',
+    '',
+    header,
+    '',
+    `Data: the bench's ${fmtN(t.samples)}-sample RAF-CE set, imported with the app's importer. The lead's app in the harness page: the Team tab's own state (TeamLeadState, LiveLeadState; the library stubbed to the open dataset, the lead's name and a review set of every sample), a session of ${t.reviewers} reviewers with 2 per sample (${fmtN((2 * t.samples) / t.reviewers)} samples each), assignments without images, opened live. The server: \`npm run team-server\` in its own process. The reviewers: one Node process (bench/team-load.ts) with a client per join code (the app's LiveLink), each deciding every 150-400 ms (seeded) for ${t.seconds} s, each decision signed. A decision is on the lead's screen once the lead's state holds it in its stored bundles and the agreement report has been computed with it (watched every 10 ms; the rendering is not timed). Going live (${t.reviewers} documents opened, assignments written and confirmed) took ${fmtMs(t.prepareMs)}.`,
+    '',
+    '| measure | value | target | result |',
+    '| ------- | ----- | ------ | ------ |',
+    `| decisions made (all reviewers) | ${t.decisions.toLocaleString('en')} | | |`,
+    `| decisions that never reached the lead | ${t.missing} | 0 | ${t.missing === 0 ? 'met' : '**missed**'} |`,
+    `| decision to the lead's screen, p50 | ${fmtMs(t.latency.p50)} | | |`,
+    `| decision to the lead's screen, p95 | ${fmtMs(t.latency.p95)} | < 1 s | ${t.latency.p95 < 1000 ? 'met' : '**missed**'} |`,
+    `| decision to the lead's screen, max | ${fmtMs(t.latency.max)} | | |`,
+    `| agreement report per change (median / max of ${t.reportMs.count}) | ${fmtMs(t.reportMs.median)} / ${fmtMs(t.reportMs.max)} | | |`,
+    `| lead's main thread: longest task (tasks over 50 ms) | ${longest > 0 ? fmtMs(longest) : 'none over 50 ms'} (${t.longTasks.length}) | | |`,
+    `| server resident memory: at start / after going live / max / at the end | ${rssValues[0].toFixed(0)} / ${afterPrepare.toFixed(0)} / ${Math.max(...rssValues).toFixed(0)} / ${rssValues.at(-1).toFixed(0)} MB | bounded | ${Math.max(...rssValues) < 1024 ? 'met (under 1 GB)' : '**missed**'} |`,
+    `| updates the server refused | ${t.refused} | 0 | ${t.refused === 0 ? 'met' : '**missed**'} |`,
+    '',
+    TEAM_END,
+  ];
+}
 
 const CLI_BEGIN = '<!-- bench:cli:begin -->';
 const CLI_END = '<!-- bench:cli:end -->';
@@ -1721,7 +1917,14 @@ async function main() {
   /** @type {Record<number, string[]>} */
   const data = {};
   const cliSize = SMOKE ? 100_000 : 1_000_000;
-  for (const n of ONLY === 'videos' || ONLY === 'faces' ? [] : ONLY === 'cli' ? [cliSize] : SIZES) {
+  const teamSize = SMOKE ? 10_000 : 100_000;
+  for (const n of ONLY === 'videos' || ONLY === 'faces'
+    ? []
+    : ONLY === 'cli'
+      ? [cliSize]
+      : ONLY === 'team'
+        ? [teamSize]
+        : SIZES) {
     const t = Date.now();
     data[n] = generate(n);
     const bytes = (data[n] ?? []).reduce((sum, f) => sum + fs.statSync(f).size, 0);
@@ -1812,6 +2015,24 @@ async function main() {
         await writeSection(path.join(ROOT, 'BENCHMARKS.md'), section, CLI_BEGIN, CLI_END);
         log('wrote the command line section of BENCHMARKS.md and bench-results/cli.json');
       } else log('wrote bench-results/cli.json and bench-results/cli.md');
+      return;
+    }
+    if (ONLY === 'team') {
+      const team = await measureTeam(context, teamSize, data[teamSize] ?? []);
+      const m = machine();
+      const section = teamMarkdown(
+        team,
+        `Run on its own: \`npm run bench -- --only team${SMOKE ? ' --smoke' : ''}\`, ${m.date}, ${Math.round((Date.now() - started) / 1000)} s in all (${m.cpu}, ${m.cores} cores, Node ${process.version}, ${m.chromium}; load average during the run median ${median(loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}).`,
+      ).join('\n');
+      fs.writeFileSync(
+        path.join(OUT, 'team.json'),
+        JSON.stringify({ machine: m, team, loads }, null, 2),
+      );
+      fs.writeFileSync(path.join(OUT, 'team.md'), section + '\n');
+      if (!SMOKE) {
+        await writeSection(path.join(ROOT, 'BENCHMARKS.md'), section, TEAM_BEGIN, TEAM_END);
+        log('wrote the team section of BENCHMARKS.md and bench-results/team.json');
+      } else log('wrote bench-results/team.json and bench-results/team.md');
       return;
     }
     if (ONLY === 'import') {

@@ -210,3 +210,25 @@ describe('agreementReport: three reviewers, missing reviews', () => {
     });
   });
 });
+
+describe('agreementReport: a large session with few decisions', () => {
+  it('counts every assigned sample, and lists only those decided or ruled on', () => {
+    const table = tableOf(Array.from({ length: 40 }, () => ({ classId: 1, au: '6+12' })));
+    const session = sessionOf(['ana', 'bo'], 40, 2);
+    const ruling = decision('lena', 9, 'accept', { id: 'ruling' });
+    const report = agreementReport(
+      session,
+      [
+        bundleOf('ana', [decision('ana', 3, 'accept')]),
+        bundleOf('bo', [decision('bo', 7, 'flag')]),
+      ],
+      table,
+      [{ ...ruling, datasetId: 'ds1' }],
+    );
+    expect(report.overall.samples).toBe(40);
+    expect(report.samples.map((s) => s.sample)).toEqual([3, 7, 9]);
+    expect(report.overall.reviewed).toBe(2);
+    expect(report.overall.adjudicated).toBe(1);
+    expect(report.samples[0]?.missing).toEqual(['bo']);
+  });
+});

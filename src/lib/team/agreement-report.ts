@@ -110,6 +110,10 @@ export interface AgreementReport {
   sessionId: string;
   datasetId: string;
   overlap: number;
+  /**
+   * The samples at least one reviewer decided on, or the lead ruled on, in index order
+   * (the session's other samples are only counted, in overall.samples).
+   */
   samples: SampleAgreement[];
   perAu: AuAgreement[];
   /** Fleiss' kappa over decision kinds, on samples reviewed by exactly `overlap` reviewers. */
@@ -163,20 +167,34 @@ export function agreementReport(
     merged.map((b) => [b.reviewer, new Map((b.durationsMs ?? []).map((d) => [d.sample, d.ms]))]),
   );
   const adjudicated = latest(adjudications.filter((d) => d.datasetId === session.datasetId));
-  const assignedTo = new Map<number, string[]>();
+  // By sample index, so that the samples come out in order without a sort (a live
+  // session of 100k samples recomputes this report as decisions arrive).
+  const assignedTo: (string[] | undefined)[] = new Array<string[] | undefined>(table.count);
   for (const reviewer of session.reviewers) {
     for (const a of session.assignments) {
       if (a.reviewer !== reviewer) continue;
       for (const s of a.samples) {
         if (s >= table.count) continue;
-        assignedTo.set(s, [...(assignedTo.get(s) ?? []), reviewer]);
+        const list = assignedTo[s];
+        if (list) list.push(reviewer);
+        else assignedTo[s] = [reviewer];
       }
     }
   }
-  const sampleIndexes = [...assignedTo.keys()].sort((a, b) => a - b);
+  // Only the samples someone has reviewed or the lead has ruled on get a row: the
+  // others are counted, and a session of 100k samples costs what its decisions cost.
+  let assignedCount = 0;
+  const sampleIndexes: number[] = [];
+  for (let s = 0; s < assignedTo.length; s++) {
+    const reviewers = assignedTo[s];
+    if (!reviewers) continue;
+    assignedCount++;
+    if (adjudicated.has(s) || reviewers.some((r) => latestByReviewer.get(r)?.has(s)))
+      sampleIndexes.push(s);
+  }
 
   const samples = sampleIndexes.map((sample): SampleAgreement => {
-    const assigned = assignedTo.get(sample) ?? [];
+    const assigned = assignedTo[sample] ?? [];
     const reviews: ReviewOutcome[] = [];
     const missing: string[] = [];
     for (const reviewer of assigned) {
@@ -230,7 +248,7 @@ export function agreementReport(
       reviews,
       missing,
       pairs,
-      meanEf: mean(pairs.flatMap((p) => (p.ef === null ? [] : [p.ef]))),
+      meanEf: pairs.length === 0 ? null : mean(pairs.flatMap((p) => (p.ef === null ? [] : [p.ef]))),
       kindAgreement:
         pairs.length === 0 ? null : pairs.filter((p) => p.sameKind).length / pairs.length,
       classAgreement:
@@ -255,7 +273,7 @@ export function agreementReport(
       reviewerSummary(session, reviewer, samples, merged),
     ),
     overall: {
-      samples: samples.length,
+      samples: assignedCount,
       reviewed: samples.filter((s) => s.reviews.length > 0).length,
       compared: compared.length,
       meanEf: mean(allPairs.flatMap((p) => (p.ef === null ? [] : [p.ef]))),

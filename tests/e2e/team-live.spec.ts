@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
+import { LiveLink } from '../../src/lib/state/live-sync';
+import { assignmentTextOf, decodeJoinCode, liveDocName } from '../../src/lib/team-live';
 import { AuReviewApp } from './pages/app';
 import { TeamLeadPage, TeamReviewerPage } from './pages/team';
 
@@ -102,6 +105,32 @@ test('a lead and two reviewers review live: decisions arrive as made, an offline
   const boCode = await lead.joinCode('Bo');
   expect(adaCode).toMatch(/^aurl1\./);
   expect(boCode).not.toBe(adaCode);
+
+  // --- What leaves the lead's machine: Ada's document holds her samples only, and Bo's
+  // code does not open it (a client speaking the protocol from outside the app).
+  const adaJoin = decodeJoinCode(adaCode);
+  const boJoin = decodeJoinCode(boCode);
+  if (!adaJoin.ok || !boJoin.ok) throw new Error('the lead gave a bad join code');
+  const outside = new LiveLink(url, { WebSocketPolyfill: WebSocket });
+  const intruder = new LiveLink(url, { WebSocketPolyfill: WebSocket });
+  try {
+    const refused: string[] = [];
+    const forged = intruder.open(liveDocName(adaJoin.code.sessionId, 'Ada'), boJoin.code.token, {
+      onRefused: (reason) => refused.push(reason),
+    });
+    const honest = outside.open(liveDocName(adaJoin.code.sessionId, 'Ada'), adaJoin.code.token);
+    await expect.poll(() => refused.length).toBeGreaterThan(0);
+    await expect.poll(() => assignmentTextOf(honest.doc) !== null).toBe(true);
+    expect(assignmentTextOf(forged.doc)).toBeNull();
+    const sent = JSON.parse(assignmentTextOf(honest.doc) as string);
+    expect(sent.reviewer).toBe('Ada');
+    expect(sent.samples).toHaveLength(6);
+    // Nothing else is in the document: no other reviewer's samples or decisions.
+    expect([...honest.doc.share.keys()]).toEqual(['assignment']);
+  } finally {
+    outside.close();
+    intruder.close();
+  }
 
   // --- Ada joins with her code: the assignment arrives through the server.
   const adaPage = await person(browser, testInfo);

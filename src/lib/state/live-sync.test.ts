@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { LiveLink, type LiveDocHandle } from './live-sync';
@@ -99,11 +99,14 @@ async function signed(reviewer: string, sample: number, at = 1): Promise<LiveDec
 }
 
 beforeEach(() => {
+  // Hocuspocus prints each connection it closes; the refusals are read from the server's log.
+  vi.spyOn(console, 'error').mockImplementation(() => {});
   refusedLines = [];
   dataDir = mkdtempSync(path.join(tmpdir(), 'au-team-'));
 });
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const made of links.splice(0)) made.close();
   await server?.close();
   server = null;
@@ -242,6 +245,33 @@ describe('the team server', () => {
       addDecisions(doc, [await signed('ana', samplesOf('ana')[0] as number)]);
     });
     expect(refusedLines.join('\n')).toMatch(/the lead may only write the assignment/);
+  });
+
+  it('a reviewer whose connection drops, or whose app restarts with a fresh document, sends its history again: nothing twice', async () => {
+    const { port } = await start();
+    const lead = await openAs(port, 'ana', { kind: 'lead' });
+    await until('the lead synced', lead.synced);
+    writeAssignment(lead.handle.doc, assignmentText('ana'));
+    await until('the assignment stored', () => lead.handle.unsynced() === 0);
+    const mine = samplesOf('ana');
+    const history: LiveDecision[] = [];
+    for (let round = 0; round < 4; round++) {
+      // A new client each round (a dropped network, a reload): a fresh document, which
+      // the app fills from its own store with the whole history, old decisions included.
+      const ana = await openAs(port, 'ana', { kind: 'reviewer', reviewer: 'ana' });
+      await until('ana synced', ana.synced);
+      history.push(await signed('ana', mine[round % mine.length] as number, round));
+      addDecisions(ana.handle.doc, history);
+      await until('acknowledged', () => ana.handle.unsynced() === 0);
+      ana.handle.close();
+    }
+    await until(
+      'all at the lead',
+      () => lead.handle.doc.getMap('decisions').size === history.length,
+    );
+    const ids = [...lead.handle.doc.getMap('decisions').keys()].sort();
+    expect(ids).toEqual(history.map((h) => h.decision.id).sort());
+    expect(server?.refusals()).toBe(0);
   });
 
   it('loses no acknowledged decision and duplicates none when killed and restarted, many times', async () => {

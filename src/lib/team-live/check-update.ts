@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { parseAssignment } from '../team/assignment';
+import { canonicalJson } from '../team/signature';
 import {
   ASSIGNMENT_FILE_KEY,
   ASSIGNMENT_ROOT,
@@ -61,13 +62,14 @@ export function liveUpdateProblem(
     // Already in the document: a reconnecting client sends what it has.
     if (clock + struct.length <= stateOf(client)) continue;
     if (!(struct instanceof Y.Item)) return 'an update may only add entries';
-    const problem = itemProblem(struct, writer, documentReviewer, assigned);
+    const problem = itemProblem(doc, struct, writer, documentReviewer, assigned);
     if (problem) return problem;
   }
   return null;
 }
 
 function itemProblem(
+  doc: Y.Doc,
   item: Y.Item,
   writer: LiveWriter,
   documentReviewer: string,
@@ -104,5 +106,10 @@ function itemProblem(
   if (!assigned) return 'no assignment yet: there is nothing to decide on';
   if (!assigned.has(decision.sample))
     return `sample ${decision.sample} is not in ${writer.reviewer}'s assignment`;
+  // A client that had not yet synced may send a decision the document holds: the same
+  // one is harmless (one entry either way), another one under its id would change it.
+  const held: unknown = doc.getMap(DECISIONS_ROOT).get(key);
+  if (held !== undefined && canonicalJson(held) !== canonicalJson(parsed.data))
+    return `decision ${key} is already held with other content; a decision cannot be changed`;
   return null;
 }

@@ -6,6 +6,8 @@ import { decision, sessionOf } from '../team/test-support';
 import {
   addDecisions,
   decodeJoinCode,
+  liveUpdateProblem,
+  writeAssignment,
   encodeJoinCode,
   LiveBundleReader,
   liveBundle,
@@ -165,5 +167,50 @@ describe('liveBundle (the lead reading a reviewer document)', () => {
     const read = await reader.read(forged, { session, reviewer: 'ana', classIds });
     expect(read.bundle).toBeNull();
     expect(read.problems.join('\n')).toMatch(/g1.*signature does not match/);
+  });
+});
+
+describe('liveUpdateProblem (what the server lets into a reviewer document)', () => {
+  const session = sessionOf(['ana', 'bo', 'cy'], 12, 2);
+  const mine = session.assignments.find((a) => a.reviewer === 'ana')?.samples ?? [];
+  const key = reviewerKeyOf(session, 'ana') as string;
+  const ana = { kind: 'reviewer', reviewer: 'ana' } as const;
+
+  /** The update a client sends: what its document holds that the server's lacks. */
+  const updateOf = (client: Y.Doc, server: Y.Doc) =>
+    Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+
+  it('takes a decision the document already holds from a client that had not synced, and refuses another under its id', async () => {
+    const server = new Y.Doc();
+    const held = await signDecision(
+      decision('ana', mine[0] as number, 'accept', { id: 'd1' }),
+      key,
+    );
+    addDecisions(server, [held]);
+    const assigned = new Set(mine);
+    const same = new Y.Doc();
+    addDecisions(same, [held]);
+    expect(liveUpdateProblem(server, updateOf(same, server), ana, 'ana', assigned)).toBeNull();
+    const other = new Y.Doc();
+    const changed = await signDecision({ ...held.decision, kind: 'discard' }, key);
+    other.getMap('decisions').set('d1', changed);
+    expect(liveUpdateProblem(server, updateOf(other, server), ana, 'ana', assigned)).toMatch(
+      /d1 is already held with other content/,
+    );
+  });
+
+  it('lets the lead write the assignment once, of the document reviewer only', () => {
+    const server = new Y.Doc();
+    const lead = new Y.Doc();
+    writeAssignment(lead, JSON.stringify({ not: 'an assignment' }));
+    expect(
+      liveUpdateProblem(server, updateOf(lead, server), { kind: 'lead' }, 'ana', null),
+    ).toMatch(/the assignment is not valid/);
+  });
+
+  it('refuses bytes that are no update', () => {
+    expect(
+      liveUpdateProblem(new Y.Doc(), new Uint8Array([1, 2, 3, 250]), ana, 'ana', new Set()),
+    ).toMatch(/cannot be decoded/);
   });
 });

@@ -149,11 +149,16 @@ test('a lead and two reviewers review live: decisions arrive as made, an offline
   await expect(lead.bundleCell('Ada')).toContainText('live session');
 
   // --- Bo joins, then the server goes down while he works: nothing is lost.
+  // Bo follows the join link the lead copied: the reviewer's side opens with it filled in.
   const boPage = await person(browser, testInfo);
-  await new AuReviewApp(boPage).goTo('Team');
+  await leadPage.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await leadPage.getByRole('button', { name: 'Copy join link for Bo' }).click();
+  const boLink = await leadPage.evaluate(() => navigator.clipboard.readText());
+  expect(boLink).toContain('#/team/join/');
+  await boPage.goto(boLink);
   const bo = new TeamReviewerPage(boPage);
-  await bo.chooseReviewer();
-  await bo.joinLive(boCode);
+  await expect(boPage.getByLabel('Join code from the lead')).toHaveValue(boCode);
+  await boPage.getByRole('button', { name: 'Join live session' }).click();
   await expect(bo.liveStatus).toContainText('connected');
   await bo.decide(['a'], 1, 6);
   await expect(lead.liveDecided('Bo')).toHaveText('1 of 6');

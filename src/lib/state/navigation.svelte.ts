@@ -30,7 +30,8 @@ const views: View[] = [
 /**
  * Which screen is shown, which sample is open and which review set, mirrored in
  * the URL hash so that the back button and a reload keep the place:
- * `#/samples/12` (sample 12), `#/review/<set id>/3` (fourth sample of a set).
+ * `#/samples/12` (sample 12), `#/review/<set id>/3` (fourth sample of a set),
+ * `#/team/join/<code>` (a live session's join link).
  */
 export class Navigation {
   view = $state<View>('samples');
@@ -38,6 +39,8 @@ export class Navigation {
   sample = $state<number | null>(null);
   /** Review: the open review set. */
   setId = $state<string | null>(null);
+  /** Team: a live session's join code from a link (`#/team/join/<code>`), to fill in. */
+  joinCode = $state<string | null>(null);
 
   constructor() {
     this.readHash();
@@ -58,6 +61,10 @@ export class Navigation {
   private readHash(): void {
     const [, view, ...rest] = location.hash.split('/');
     if (views.includes(view as View)) this.view = view as View;
+    if (this.view === 'team' && rest[0] === 'join' && rest[1]) {
+      this.joinCode = decodeURIComponent(rest[1]);
+      rest.length = 0;
+    }
     const setId = this.view === 'review' && rest.length > 0 ? (rest.shift() ?? null) : null;
     const sample = rest[0];
     const index = Number(sample);

@@ -32,8 +32,8 @@ export function decodeJoinCode(
   text: string,
 ): { ok: true; code: JoinCode } | { ok: false; problem: string } {
   const trimmed = text.trim();
-  // A link carries the code after `join=`.
-  const fromLink = /[?#&]join=([A-Za-z0-9_.-]+)/.exec(trimmed)?.[1];
+  // A link carries the code after `join/` (the app's own links) or `join=`.
+  const fromLink = /(?:\/join\/|[?#&]join=)([A-Za-z0-9_.-]+)/.exec(trimmed)?.[1];
   const raw = fromLink ?? trimmed;
   if (!raw.startsWith(PREFIX))
     return { ok: false, problem: `not a join code (a join code starts with "${PREFIX}")` };

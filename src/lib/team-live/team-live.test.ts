@@ -83,6 +83,7 @@ describe('join codes', () => {
     (text: string) => text,
     (text: string) => `  ${text}\n`,
     (text: string) => `http://127.0.0.1:5173/#/team?join=${text}`,
+    (text: string) => `http://lab-host:4173/#/team/join/${text}`,
   ])('reads back what it encodes (%#)', (wrap) => {
     expect(decodeJoinCode(wrap(encodeJoinCode(code)))).toEqual({
       ok: true,

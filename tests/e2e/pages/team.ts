@@ -111,7 +111,7 @@ export class TeamLeadPage {
   }
 
   async joinCode(reviewer: string): Promise<string> {
-    return this.page.getByLabel(`Join code for ${reviewer}`).inputValue();
+    return this.page.getByLabel(`Join code for ${reviewer}`, { exact: true }).inputValue();
   }
 
   /** "3 of 6": the samples with a decision received live from the reviewer. */

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { LiveLink } from '../../src/lib/state/live-sync';
-import { assignmentTextOf, decodeJoinCode, liveDocName } from '../../src/lib/team-live';
+import {
+  assignmentTextOf,
+  decodeJoinCode,
+  encodeJoinCode,
+  liveDocName,
+  liveToken,
+} from '../../src/lib/team-live';
 import { AuReviewApp } from './pages/app';
 import { TeamLeadPage, TeamReviewerPage } from './pages/team';
 
@@ -139,6 +145,16 @@ test('a lead and two reviewers review live: decisions arrive as made, an offline
   await ada.chooseReviewer();
   await ada.joinLive('not a code');
   await expect(adaPage.getByRole('alert')).toContainText('not a join code');
+  // A code whose token another secret made (another lab's server, a forged code).
+  const forgedCode = encodeJoinCode({
+    ...adaJoin.code,
+    token: await liveToken('some-other-secret-entirely', adaJoin.code.sessionId, {
+      kind: 'reviewer',
+      reviewer: 'Ada',
+    }),
+  });
+  await ada.joinLive(forgedCode);
+  await expect(adaPage.getByRole('alert')).toContainText('the server refused this join code');
   await ada.joinLive(adaCode);
   await expect(ada.liveStatus).toContainText('connected');
   await expect(ada.face).toBeVisible();

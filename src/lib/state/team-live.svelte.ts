@@ -222,7 +222,10 @@ export class LiveReviewerState {
     this.connect(code.server, code.sessionId, code.reviewer, code.token);
     const assignmentText = await this.assignmentArrives();
     if (assignmentText === null) {
-      this.error = `no assignment arrived from ${code.server}: is the lead's live session open?`;
+      this.error =
+        this.joined?.error ??
+        `no assignment arrived from ${code.server}: is the server running, and the lead's live session open?`;
+      this.leave(false);
       return false;
     }
     const outcome = await this.team.openAssignment({
@@ -279,24 +282,19 @@ export class LiveReviewerState {
     if (this.joined) this.joined = { ...this.joined, ...patch };
   }
 
-  private assignmentArrives(timeoutMs = 15_000): Promise<string | null> {
+  /** The assignment's text once it is in the document; null if refused or after the timeout. */
+  private async assignmentArrives(timeoutMs = 15_000): Promise<string | null> {
     const handle = this.handle;
-    if (!handle) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const check = () => {
-        const text = assignmentTextOf(handle.doc);
-        if (text === null) return;
-        handle.doc.off('update', check);
-        clearTimeout(timer);
-        resolve(text);
-      };
-      const timer = setTimeout(() => {
-        handle.doc.off('update', check);
-        resolve(null);
-      }, timeoutMs);
-      handle.doc.on('update', check);
-      check();
-    });
+    if (!handle) return null;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const text = assignmentTextOf(handle.doc);
+      if (text !== null) return text;
+      // Refused (a code from another server, or revoked): no need to wait longer.
+      if (this.handle !== handle || this.joined?.error) return null;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return null;
   }
 
   /** Puts every decision saved here that the document lacks into it (signed). */

@@ -23,6 +23,7 @@ import {
   deleteTeamSession,
   listTeamBundles,
   listTeamSessions,
+  putTeamBundles,
   replaceTeamBundles,
   saveTeamSession,
   type TeamBundleRecord,
@@ -344,10 +345,14 @@ export class TeamLeadState extends TeamRole {
         updatedAt: now,
       };
     });
+    // Only the bundles that grew are written: a live session writes on every change.
+    const stored = (reviewer: string) =>
+      this.bundles.find((b) => b.reviewer === reviewer)?.bundle.decisions.length;
+    const changed = records.filter((r) => r.bundle.decisions.length !== stored(r.reviewer));
     const ok = await this.run(async () => {
       // Only if the session is still the one shown: a late answer must not cross sessions.
       if (this.sessionId !== record.id) return;
-      await replaceTeamBundles(session.sessionId, records);
+      await putTeamBundles(session.sessionId, changed);
       this.bundles = records;
     });
     return ok ? merged.added + merged.replaced : 0;

@@ -9,6 +9,7 @@ import {
   listAssignments,
   listTeamBundles,
   listTeamSessions,
+  putTeamBundles,
   replaceTeamBundles,
   saveAssignment,
   saveTeamSession,
@@ -159,6 +160,24 @@ describe('team bundles', () => {
       /not stored/,
     );
     expect((await listTeamBundles('s1', db)).map((b) => b.reviewer)).toEqual(['Ada']);
+  });
+
+  it('are put one reviewer at a time (a live session), the others left as they are', async () => {
+    await saveTeamSession(sessionRecord('s1'), db);
+    await replaceTeamBundles('s1', [bundleRecord('s1', 'Ada'), bundleRecord('s1', 'Bo')], db);
+    const grown = { ...bundleRecord('s1', 'Bo'), files: ['live session'] };
+    await putTeamBundles('s1', [grown], db);
+    const stored = await listTeamBundles('s1', db);
+    expect(stored.map((b) => [b.reviewer, b.files])).toEqual([
+      ['Ada', bundleRecord('s1', 'Ada').files],
+      ['Bo', ['live session']],
+    ]);
+    await expect(putTeamBundles('s1', [bundleRecord('s2', 'Bo')], db)).rejects.toThrow(
+      /session s1/,
+    );
+    await expect(putTeamBundles('nope', [bundleRecord('nope', 'Bo')], db)).rejects.toThrow(
+      /not stored/,
+    );
   });
 });
 

@@ -102,6 +102,27 @@ export async function replaceTeamBundles(
   });
 }
 
+/**
+ * Writes some of a session's bundles (a live session's, as decisions arrive: only the
+ * reviewers whose bundle grew), leaving the others as they are.
+ */
+export async function putTeamBundles(
+  sessionId: string,
+  records: TeamBundleRecord[],
+  db: AuReviewDb = getDb(),
+): Promise<void> {
+  const valid = records.map((r) => TeamBundleRecordSchema.parse(r));
+  if (valid.some((r) => r.sessionId !== sessionId)) {
+    throw new Error(`every bundle must belong to session ${sessionId}`);
+  }
+  await db.transaction('rw', [db.teamSessions, db.teamBundles], async () => {
+    if (!(await db.teamSessions.get(sessionId))) {
+      throw new Error(`team session ${sessionId} is not stored`);
+    }
+    await db.teamBundles.bulkPut(valid);
+  });
+}
+
 /* -------------------------------------------------------- reviewer side */
 
 export async function saveAssignment(

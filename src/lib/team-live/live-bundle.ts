@@ -4,7 +4,7 @@ import { reviewerKeyOf, type TeamSession } from '../team/assignment';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type ReviewBundle } from '../team/bundle';
 import { clip, decisionProblems, type DecisionContext } from '../team/checks';
 import { verifyContent } from '../team/signature';
-import { liveDecisionsOf } from './live-doc';
+import { liveDecisionsOf, type LiveDecision } from './live-doc';
 
 /**
  * The lead's reading of a reviewer's live document: the decisions whose signature is
@@ -26,6 +26,8 @@ export async function liveBundle(
      * decisions need their signature checked.
      */
     authentic?: Map<string, string>;
+    /** Entries parsed before (see liveDecisionsOf). */
+    parsedBefore?: Map<string, { value: unknown; parsed: LiveDecision }>;
   },
 ): Promise<{ bundle: ReviewBundle | null; problems: string[] }> {
   const { session, reviewer } = input;
@@ -33,7 +35,7 @@ export async function liveBundle(
   const key = reviewerKeyOf(session, reviewer);
   if (key === undefined)
     return { bundle: null, problems: [`${where}: the session holds no key for ${reviewer}`] };
-  const read = liveDecisionsOf(doc);
+  const read = liveDecisionsOf(doc, input.parsedBefore);
   const problems = read.problems.map((p) => `${where}: ${p}`);
   const context: DecisionContext = {
     reviewer,
@@ -85,11 +87,12 @@ export function decidedSampleCount(bundle: ReviewBundle | null): number {
   return bundle ? new Set(bundle.decisions.map((d) => d.sample)).size : 0;
 }
 
-/** liveBundle with memory: each decision's signature is checked once. */
+/** liveBundle with memory: each entry is parsed, and its signature checked, once. */
 export class LiveBundleReader {
   private readonly authentic = new Map<string, string>();
+  private readonly parsed = new Map<string, { value: unknown; parsed: LiveDecision }>();
 
-  read(doc: Y.Doc, input: Omit<Parameters<typeof liveBundle>[1], 'authentic'>) {
-    return liveBundle(doc, { ...input, authentic: this.authentic });
+  read(doc: Y.Doc, input: Omit<Parameters<typeof liveBundle>[1], 'authentic' | 'parsedBefore'>) {
+    return liveBundle(doc, { ...input, authentic: this.authentic, parsedBefore: this.parsed });
   }
 }

@@ -119,15 +119,31 @@ export function decisionIdsOf(doc: Y.Doc): Set<string> {
  * ones, and a message for each other (the server refuses those; a document from a
  * server that did not is still read safely).
  */
-export function liveDecisionsOf(doc: Y.Doc): { decisions: LiveDecision[]; problems: string[] } {
+export function liveDecisionsOf(
+  doc: Y.Doc,
+  /**
+   * Entries read before, by id, with the value they were read from: an entry never
+   * changes under its id (the server refuses that), so a document read again after
+   * each change only parses its new entries.
+   */
+  parsedBefore?: Map<string, { value: unknown; parsed: LiveDecision }>,
+): { decisions: LiveDecision[]; problems: string[] } {
   const decisions: LiveDecision[] = [];
   const problems: string[] = [];
   for (const [id, value] of doc.getMap(DECISIONS_ROOT).entries()) {
+    const known = parsedBefore?.get(id);
+    if (known && known.value === value) {
+      decisions.push(known.parsed);
+      continue;
+    }
     const parsed = LiveDecisionSchema.safeParse(value);
     if (!parsed.success) problems.push(`entry ${JSON.stringify(id)} is not a signed decision`);
     else if (parsed.data.decision.id !== id)
       problems.push(`entry ${JSON.stringify(id)} holds decision ${parsed.data.decision.id}`);
-    else decisions.push(parsed.data);
+    else {
+      decisions.push(parsed.data);
+      parsedBefore?.set(id, { value, parsed: parsed.data });
+    }
   }
   decisions.sort(
     (a, b) => a.decision.at - b.decision.at || (a.decision.id < b.decision.id ? -1 : 1),

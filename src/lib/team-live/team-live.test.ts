@@ -11,6 +11,7 @@ import {
   encodeJoinCode,
   LiveBundleReader,
   liveBundle,
+  liveDecisionsOf,
   liveDocName,
   liveToken,
   parseLiveDocName,
@@ -213,5 +214,27 @@ describe('liveUpdateProblem (what the server lets into a reviewer document)', ()
     expect(
       liveUpdateProblem(new Y.Doc(), new Uint8Array([1, 2, 3, 250]), ana, 'ana', new Set()),
     ).toMatch(/cannot be decoded/);
+  });
+});
+
+describe('liveDecisionsOf with entries read before', () => {
+  it('parses each entry once, and again only if its value is another object', async () => {
+    const session = sessionOf(['ana'], 4, 1);
+    const key = reviewerKeyOf(session, 'ana') as string;
+    const doc = new Y.Doc();
+    addDecisions(doc, [await signDecision(decision('ana', 0, 'accept', { id: 'a' }), key)]);
+    const before = new Map<string, { value: unknown; parsed: never }>() as Parameters<
+      typeof liveDecisionsOf
+    >[1];
+    const first = liveDecisionsOf(doc, before);
+    expect(before?.size).toBe(1);
+    addDecisions(doc, [await signDecision(decision('ana', 1, 'accept', { id: 'b' }), key)]);
+    const second = liveDecisionsOf(doc, before);
+    expect(second.decisions.map((d) => d.decision.id)).toEqual(['a', 'b']);
+    expect(second.decisions[0]).toBe(first.decisions[0]);
+    // The same id holding another value (a document from elsewhere) is parsed afresh.
+    const other = new Y.Doc();
+    other.getMap('decisions').set('a', { decision: { id: 'a' }, mac: 'x' });
+    expect(liveDecisionsOf(other, before).problems).toEqual(['entry "a" is not a signed decision']);
   });
 });

@@ -89,17 +89,7 @@ export async function replaceTeamBundles(
   records: TeamBundleRecord[],
   db: AuReviewDb = getDb(),
 ): Promise<void> {
-  const valid = records.map((r) => TeamBundleRecordSchema.parse(r));
-  if (valid.some((r) => r.sessionId !== sessionId)) {
-    throw new Error(`every bundle must belong to session ${sessionId}`);
-  }
-  await db.transaction('rw', [db.teamSessions, db.teamBundles], async () => {
-    if (!(await db.teamSessions.get(sessionId))) {
-      throw new Error(`team session ${sessionId} is not stored`);
-    }
-    await db.teamBundles.where('sessionId').equals(sessionId).delete();
-    await db.teamBundles.bulkAdd(valid);
-  });
+  await writeTeamBundles(sessionId, records, 'replace', db);
 }
 
 /**
@@ -111,6 +101,16 @@ export async function putTeamBundles(
   records: TeamBundleRecord[],
   db: AuReviewDb = getDb(),
 ): Promise<void> {
+  await writeTeamBundles(sessionId, records, 'put', db);
+}
+
+/** Checks every record, then writes them in one transaction: all, or nothing. */
+async function writeTeamBundles(
+  sessionId: string,
+  records: TeamBundleRecord[],
+  mode: 'replace' | 'put',
+  db: AuReviewDb,
+): Promise<void> {
   const valid = records.map((r) => TeamBundleRecordSchema.parse(r));
   if (valid.some((r) => r.sessionId !== sessionId)) {
     throw new Error(`every bundle must belong to session ${sessionId}`);
@@ -119,7 +119,13 @@ export async function putTeamBundles(
     if (!(await db.teamSessions.get(sessionId))) {
       throw new Error(`team session ${sessionId} is not stored`);
     }
-    await db.teamBundles.bulkPut(valid);
+    if (mode === 'put') {
+      await db.teamBundles.bulkPut(valid);
+      return;
+    }
+    await db.teamBundles.where('sessionId').equals(sessionId).delete();
+    // Add, not put: two records for one reviewer are a bug, and fail the write.
+    await db.teamBundles.bulkAdd(valid);
   });
 }
 

@@ -66,6 +66,13 @@ export async function liveBundle(
     decisions.push(decision);
   }
   if (decisions.length === 0) return { bundle: null, problems };
+  // A loop, not Math.min(...): a long session's history would overflow the call's arguments.
+  let startedAt = Infinity;
+  let finishedAt = -Infinity;
+  for (const { at } of decisions) {
+    startedAt = Math.min(startedAt, at);
+    finishedAt = Math.max(finishedAt, at);
+  }
   return {
     bundle: {
       format: BUNDLE_FORMAT,
@@ -74,8 +81,8 @@ export async function liveBundle(
       datasetId: session.datasetId,
       datasetName: session.datasetName,
       reviewer,
-      startedAt: Math.min(...decisions.map((d) => d.at)),
-      finishedAt: Math.max(...decisions.map((d) => d.at)),
+      startedAt,
+      finishedAt,
       decisions,
     },
     problems,

@@ -17,6 +17,7 @@ import {
 import { meanLogLikelihood, poolAll, type WeightedSource } from './pool';
 import { sortIndicesByKey } from '../rules/sort-by-key';
 import { seededRandom } from '../random/seeded-random';
+import { classColumnLookup } from '../labels/pattern-index';
 import { ruleOpinions } from './rules-source';
 import { injectSwaps, rankingQuality, type InjectedSwaps } from './swaps';
 
@@ -196,12 +197,9 @@ interface Scores {
 }
 
 function givenColumns(columns: AuColumns, classIds: readonly number[]): Int16Array {
-  const column = new Map(classIds.map((id, c) => [id, c]));
-  const given = new Int16Array(columns.count).fill(-1);
-  for (let i = 0; i < columns.count; i++) {
-    const c = column.get(columns.classIds[i] as number);
-    if (c !== undefined) given[i] = c;
-  }
+  const columnOf = classColumnLookup(classIds);
+  const given = new Int16Array(columns.count);
+  for (let i = 0; i < columns.count; i++) given[i] = columnOf(columns.classIds[i] as number);
   return given;
 }
 
@@ -395,10 +393,12 @@ function walkFlags(
 }
 
 function scoredOrder(suspicion: Float32Array): Int32Array {
-  const scored: number[] = [];
-  for (let i = 0; i < suspicion.length; i++)
-    if (!Number.isNaN(suspicion[i] as number)) scored.push(i);
-  return sortIndicesByKey(Int32Array.from(scored), suspicion, -1);
+  let count = 0;
+  for (let i = 0; i < suspicion.length; i++) if (!Number.isNaN(suspicion[i] as number)) count++;
+  const scored = new Int32Array(count);
+  for (let i = 0, j = 0; i < suspicion.length; i++)
+    if (!Number.isNaN(suspicion[i] as number)) scored[j++] = i;
+  return sortIndicesByKey(scored, suspicion, -1);
 }
 
 /**

@@ -3,6 +3,7 @@ import { AuStatus, type SampleTable } from '../labels/types';
 /** The columns the evidence reads: classes and AUs, never names or AU texts. */
 export type AuColumns = Pick<SampleTable, 'count' | 'classIds' | 'auStatus' | 'auMask'>;
 import { forEachAu } from '../rules/mask';
+import { classColumnLookup, PatternIndex } from '../labels/pattern-index';
 import type { GroupedRows } from './softmax-regression';
 
 /**
@@ -40,13 +41,13 @@ export function buildAuDesign(
   options: AuDesignOptions = DEFAULT_DESIGN_OPTIONS,
 ): AuDesign {
   const n = table.count;
-  const column = new Map(classIds.map((id, c) => [id, c]));
+  const columnOf = classColumnLookup(classIds);
   const labelOf = new Int16Array(n).fill(-1);
   const auCounts = new Int32Array(65);
   for (let i = 0; i < n; i++) {
     if (table.auStatus[i] !== AuStatus.coded) continue;
-    const c = column.get(table.classIds[i] as number);
-    if (c === undefined) continue;
+    const c = columnOf(table.classIds[i] as number);
+    if (c < 0) continue;
     labelOf[i] = c;
     forEachAu(table.auMask[2 * i] as number, table.auMask[2 * i + 1] as number, (au) => {
       auCounts[au] = (auCounts[au] as number) + 1;
@@ -68,22 +69,17 @@ export function buildAuDesign(
 
   // Distinct patterns, keyed by their two mask words.
   const rowOf = new Int32Array(n).fill(-1);
-  const byHi = new Map<number, Map<number, number>>();
-  const patterns: [number, number][] = [];
+  const index = new PatternIndex();
   for (let i = 0; i < n; i++) {
     if ((labelOf[i] as number) < 0) continue;
     const lo = ((table.auMask[2 * i] as number) & keepLo) >>> 0;
     const hi = ((table.auMask[2 * i + 1] as number) & keepHi) >>> 0;
-    let byLo = byHi.get(hi);
-    if (!byLo) byHi.set(hi, (byLo = new Map()));
-    let row = byLo.get(lo);
-    if (row === undefined) {
-      row = patterns.length;
-      byLo.set(lo, row);
-      patterns.push([lo, hi]);
-    }
-    rowOf[i] = row;
+    rowOf[i] = index.idOf(lo, hi);
   }
+  const patterns = Array.from(
+    { length: index.size },
+    (_, p) => [index.lowWord(p), index.highWord(p)] as const,
+  );
 
   const pairs: [number, number][] = [];
   if (options.minPairSamples > 0) {

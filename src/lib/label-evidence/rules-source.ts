@@ -4,6 +4,7 @@ import { expectedAuRate, ruleAus, RATE_FLOOR } from '../rules/expected-rates';
 import { forEachAu } from '../rules/mask';
 import type { RuleSet } from '../rules/schema';
 import type { ClassOpinions } from './opinion';
+import { classColumnLookup, PatternIndex } from '../labels/pattern-index';
 
 /**
  * The literature as evidence: a naive Bayes reading of each coded sample's AUs with the
@@ -37,11 +38,11 @@ export function ruleOpinions(
   });
 
   const n = table.count;
-  const column = new Set(classIds);
+  const columnOf = classColumnLookup(classIds);
   const rowOf = new Int32Array(n).fill(-1);
   // Distinct patterns keyed by their two mask words (a string key per sample cost more
   // than the reading itself at a million samples).
-  const rowByHi = new Map<number, Map<number, number>>();
+  const index = new PatternIndex();
   const rows: number[] = [];
   const bestOfRow: number[] = [];
   const logPost = new Float64Array(k);
@@ -54,15 +55,11 @@ export function ruleOpinions(
   let agree = 0;
   let used = 0;
   for (let i = 0; i < n; i++) {
-    if (table.auStatus[i] !== AuStatus.coded || !column.has(table.classIds[i] as number)) continue;
+    if (table.auStatus[i] !== AuStatus.coded || columnOf(table.classIds[i] as number) < 0) continue;
     const lo = ((table.auMask[2 * i] as number) & keepLo) >>> 0;
     const hi = ((table.auMask[2 * i + 1] as number) & keepHi) >>> 0;
-    let byLo = rowByHi.get(hi);
-    if (!byLo) rowByHi.set(hi, (byLo = new Map()));
-    let row = byLo.get(lo);
-    if (row === undefined) {
-      row = bestOfRow.length;
-      byLo.set(lo, row);
+    const row = index.idOf(lo, hi);
+    if (row === bestOfRow.length) {
       for (let c = 0; c < k; c++) logPost[c] = absentSum[c] as number;
       forEachAu(lo, hi, (au) => {
         const a = auIndex[au] as number;

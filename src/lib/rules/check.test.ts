@@ -414,6 +414,59 @@ describe('checkTable', () => {
     expect(ausOfMask(columns.missing[2 * i]!, columns.missing[2 * i + 1]!)).toEqual(missing);
   });
 
+  it('gives a sample the same result wherever its (AU pattern, class, status, flags) repeats', () => {
+    // checkTable evaluates each distinct tuple once: the cases three times over, in a
+    // seeded shuffle, must give every row what the case gave alone, and rows that share
+    // a pattern but not a class or a flag must not share a result.
+    const order = CASES.flatMap((_, i) => [i, i, i]);
+    let seed = 7;
+    for (let j = order.length - 1; j > 0; j--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const k = seed % (j + 1);
+      [order[j], order[k]] = [order[k]!, order[j]!];
+    }
+    const repeated = tableOf(order.map((i) => rows[i]!));
+    order.forEach((i, j) => (repeated.flags[j] = table.flags[i]!));
+    const result = checkTable(repeated, RULES);
+    order.forEach((i, j) => {
+      expect([
+        result.verdict[j],
+        result.reasons[j],
+        result.missing[2 * j],
+        result.missing[2 * j + 1],
+      ]).toEqual([
+        columns.verdict[i],
+        columns.reasons[i],
+        columns.missing[2 * i],
+        columns.missing[2 * i + 1],
+      ]);
+      expect(Object.is(result.score[j], columns.score[i])).toBe(true);
+    });
+  });
+
+  it('keeps apart samples that share an AU pattern but not a class, a status or a flag', () => {
+    // Every case's AUs with every case's class and flags, checked in one table, against
+    // each row checked in a table of its own (where nothing can be shared).
+    const crossed = rows.flatMap((row, i) =>
+      rows.map((other, j) => ({ row: { ...other, aus: row.aus }, flags: table.flags[j]!, i, j })),
+    );
+    const together = tableOf(crossed.map(({ row }) => row));
+    crossed.forEach(({ flags }, at) => (together.flags[at] = flags));
+    const result = checkTable(together, RULES);
+    crossed.forEach(({ row, flags }, at) => {
+      const alone = tableOf([row]);
+      alone.flags[0] = flags;
+      const single = checkTable(alone, RULES);
+      expect([
+        result.verdict[at],
+        result.reasons[at],
+        result.missing[2 * at],
+        result.missing[2 * at + 1],
+      ]).toEqual([single.verdict[0], single.reasons[0], single.missing[0], single.missing[1]]);
+      expect(Object.is(result.score[at], single.score[0])).toBe(true);
+    });
+  });
+
   it('returns typed columns of the table length', () => {
     expect(columns.verdict).toBeInstanceOf(Uint8Array);
     expect(columns.score).toBeInstanceOf(Float32Array);

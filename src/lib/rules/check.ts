@@ -1,4 +1,5 @@
 import { auValueIssues, parseAuString } from '../labels/au';
+import { PatternIndex } from '../labels/pattern-index';
 import { AuStatus, SampleFlag, type BasicEmotion, type SampleTable } from '../labels/types';
 import { auLabel, componentMissingText } from './describe';
 import { ausOfMask, maskOf, popcount, type AuMask } from './mask';
@@ -350,25 +351,70 @@ export function checkTable(table: SampleTable, ruleSet: RuleSet): CheckColumns {
   const reasons = new Uint16Array(n);
   const missing = new Uint32Array(2 * n);
   const out = newEvaluation();
+  // A verdict depends on the AU pattern, the class, the AU status and the two token flags
+  // alone: a million samples hold a few hundred thousand such tuples at most, so each
+  // tuple is evaluated once and its samples copy the result.
+  const patterns = new PatternIndex();
+  const tuples = new PatternIndex();
+  let evaluated = new TupleResults(1024);
   for (let i = 0; i < n; i++) {
-    evaluate(
-      compiled,
-      table.auStatus[i] as number,
-      table.classIds[i] as number,
-      table.auMask[2 * i] as number,
-      table.auMask[2 * i + 1] as number,
-      ((table.flags[i] as number) & SampleFlag.unknownAuToken) !== 0,
-      ((table.flags[i] as number) & SampleFlag.duplicateAuToken) !== 0,
-      out,
-      null,
-    );
-    verdict[i] = out.verdict;
-    score[i] = out.score;
-    reasons[i] = out.reasons;
-    missing[2 * i] = out.missingLo;
-    missing[2 * i + 1] = out.missingHi;
+    const status = table.auStatus[i] as number;
+    const classId = table.classIds[i] as number;
+    const lo = table.auMask[2 * i] as number;
+    const hi = table.auMask[2 * i + 1] as number;
+    const flags = table.flags[i] as number;
+    const unknownToken = (flags & SampleFlag.unknownAuToken) !== 0;
+    const duplicateToken = (flags & SampleFlag.duplicateAuToken) !== 0;
+    const details =
+      ((classId & 0xffff) << 8) | (status << 2) | (unknownToken ? 2 : 0) | (duplicateToken ? 1 : 0);
+    const tuple = tuples.idOf(patterns.idOf(lo, hi), details >>> 0);
+    if (tuple === evaluated.count) {
+      if (tuple === evaluated.capacity) evaluated = evaluated.grown();
+      evaluate(compiled, status, classId, lo, hi, unknownToken, duplicateToken, out, null);
+      evaluated.add(out);
+    }
+    verdict[i] = evaluated.verdict[tuple] as number;
+    score[i] = evaluated.score[tuple] as number;
+    reasons[i] = evaluated.reasons[tuple] as number;
+    missing[2 * i] = evaluated.missing[2 * tuple] as number;
+    missing[2 * i + 1] = evaluated.missing[2 * tuple + 1] as number;
   }
   return { verdict, score, reasons, missing };
+}
+
+/** The evaluations of the distinct tuples checkTable met, in the order met. */
+class TupleResults {
+  count = 0;
+  readonly verdict: Uint8Array;
+  readonly score: Float32Array;
+  readonly reasons: Uint16Array;
+  readonly missing: Uint32Array;
+
+  constructor(readonly capacity: number) {
+    this.verdict = new Uint8Array(capacity);
+    this.score = new Float32Array(capacity);
+    this.reasons = new Uint16Array(capacity);
+    this.missing = new Uint32Array(2 * capacity);
+  }
+
+  add(out: Evaluation): void {
+    const t = this.count++;
+    this.verdict[t] = out.verdict;
+    this.score[t] = out.score;
+    this.reasons[t] = out.reasons;
+    this.missing[2 * t] = out.missingLo;
+    this.missing[2 * t + 1] = out.missingHi;
+  }
+
+  grown(): TupleResults {
+    const larger = new TupleResults(this.capacity * 2);
+    larger.count = this.count;
+    larger.verdict.set(this.verdict);
+    larger.score.set(this.score);
+    larger.reasons.set(this.reasons);
+    larger.missing.set(this.missing);
+    return larger;
+  }
 }
 
 const STATUS_CODES = { absent: AuStatus.absent, null: AuStatus.null, coded: AuStatus.coded };

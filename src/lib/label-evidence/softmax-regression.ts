@@ -36,7 +36,7 @@ export interface FitOptions {
   tolerance: number;
 }
 
-export const DEFAULT_FIT_OPTIONS: FitOptions = { l2: 1e-3, maxIterations: 100, tolerance: 1e-6 };
+export const DEFAULT_FIT_OPTIONS: FitOptions = { l2: 1e-3, maxIterations: 100, tolerance: 1e-5 };
 
 /** Class probabilities of one row, written into out (length classes). */
 export function predictRow(

@@ -39,6 +39,8 @@ import { textAt } from '../src/lib/labels/text-column';
 import { analyseInWorker } from '../src/lib/workers/analysis-client';
 import type { AnalysisColumns } from '../src/lib/workers/analysis-protocol';
 import { assessLabels, type LabelEvidence } from '../src/lib/label-evidence/assess';
+import { evidenceColumns } from '../src/lib/label-evidence/au-design';
+import { oneSidedMasks } from '../src/lib/labels/au';
 import { injectSwaps, rankingQuality } from '../src/lib/label-evidence/swaps';
 import { crowdAgreement, crowdOpinions } from '../src/lib/label-evidence/crowd-source';
 import {
@@ -371,7 +373,15 @@ async function load(id: string, reps: number, warm: boolean): Promise<Record<str
 // out-of-fold fit, and the main thread meanwhile
 
 /** The columns the analysis gets, copied as the library copies them before posting. */
+/** The one-sided AUs of each table, computed once as the library does (it keeps them per open table). */
+const oneSidedOfTable = new WeakMap<SampleTable, Uint32Array>();
+
 function analysisColumns(table: SampleTable): AnalysisColumns {
+  let oneSided = oneSidedOfTable.get(table);
+  if (!oneSided) {
+    oneSided = oneSidedMasks(table.auRaw, table.auStatus);
+    oneSidedOfTable.set(table, oneSided);
+  }
   return {
     count: table.count,
     classIds: table.classIds.slice(),
@@ -379,6 +389,7 @@ function analysisColumns(table: SampleTable): AnalysisColumns {
     auStatus: table.auStatus.slice(),
     auMask: table.auMask.slice(),
     flags: table.flags.slice(),
+    auOneSided: oneSided.slice(),
   };
 }
 
@@ -894,12 +905,7 @@ async function labelQuality(seeds: number[]): Promise<{
     const classIds = table.classIds.slice();
     for (const i of injected.swapped)
       classIds[i] = (scheme.classes[injected.labels[i] as number] as { id: number }).id;
-    const columns = {
-      count: table.count,
-      classIds,
-      auStatus: table.auStatus,
-      auMask: table.auMask,
-    };
+    const columns = { ...evidenceColumns(table), classIds };
     const swapped = injected.swapped.length;
 
     let t0 = now();

@@ -10,6 +10,7 @@ import {
   type EvidenceFits,
   type LabelEvidence,
 } from '../lib/label-evidence/assess';
+import { evidenceColumns } from '../lib/label-evidence/au-design';
 import { fitAuModelOutOfFold } from '../lib/label-evidence/au-model';
 import { defaultRuleSet } from '../lib/rules/builtin';
 import { checkTable, type CheckColumns } from '../lib/rules/check';
@@ -42,7 +43,12 @@ export async function analyse(
 ): Promise<Analysis> {
   const { table, scheme, splitNames } = imported;
   const rules = ruleSet ?? defaultRuleSet(scheme);
-  const input = { columns: table, scheme, ruleSet: rules, extraSources: extra.sources };
+  const input = {
+    columns: evidenceColumns(table, imported.auValues),
+    scheme,
+    ruleSet: rules,
+    extraSources: extra.sources,
+  };
   const options = { ...DEFAULT_EVIDENCE_OPTIONS, minClassSamples: rules.settings.minClassSamples };
   const plan = planEvidence(input, options);
   const copyJob = plan.calibration;

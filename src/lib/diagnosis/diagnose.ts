@@ -140,6 +140,12 @@ function shareBar(label: string, share: number, trials: number): BarRow {
   return { label, value: share, low: ci.low, high: ci.high, note: `n = ${count(trials)}` };
 }
 
+/** ", and which of AU1, AU12 are coded on one side only" when the model reads sides. */
+function oneSidedNote(aus: readonly number[]): string {
+  if (aus.length === 0) return '';
+  return ` and whether ${aus.map((au) => `AU${au}`).join(', ')} ${aus.length === 1 ? 'is' : 'are'} coded on one side only`;
+}
+
 function predictabilityFinding(input: DiagnosisInput): Finding | null {
   const { evidence, scheme } = input;
   if (!evidence?.auModel) return null;
@@ -163,7 +169,7 @@ function predictabilityFinding(input: DiagnosisInput): Finding | null {
     .sort((a, b) => a.auRecall - b.auRecall)
     .slice(0, 3);
   const sentences = [
-    `The AU labels alone predict the emotion class for ${interval(Math.round(accuracy * used), used)} of the coded samples, out of fold (a multinomial logistic regression on AU presence, ${evidence.auModel.folds} folds; always guessing the largest class would score ${percent(chance, 1)}).`,
+    `The AU labels alone predict the emotion class for ${interval(Math.round(accuracy * used), used)} of the coded samples, out of fold (a multinomial logistic regression on AU presence${oneSidedNote(evidence.auModel.oneSided)}, ${evidence.auModel.folds} folds; always guessing the largest class would score ${percent(chance, 1)}).`,
     accuracy < WEAK_MODEL_ACCURACY
       ? `So the AU labels carry information about the emotion, but far from all of it: an AU head trained on them can help the emotion head at most as far as this figure, and a high AU-loss weight makes the network spend capacity on a task that explains only ${percent(accuracy)} of the labels.`
       : `So the AU labels largely agree with the emotion labels: an AU head has something real to teach the emotion head.`,

@@ -9,6 +9,7 @@ import {
 } from '../labels/schemes';
 import { LongLineFilter } from '../labels/text';
 import type { TextColumn } from '../labels/text-column';
+import type { AuValueIds } from '../labels/records';
 import { buildSampleTable, emptySampleTable, type LabelSource } from '../labels/table';
 import type {
   InputFile,
@@ -63,6 +64,8 @@ export interface ImportResult {
   imageMatch: ImageMatch | null;
   /** For a generic CSV/TSV: its columns and the mapping used (given or guessed), so it can be edited. */
   csv: { file: string; columns: string[]; mapping: CsvMapping } | null;
+  /** Each sample's AU value, dictionary-encoded (parsed once per distinct value); undefined when no file gives AUs. */
+  auValues?: AuValueIds;
 }
 
 function ignoredFile(file: InputFile, message: string): Problem {
@@ -228,6 +231,7 @@ export function importLabelFiles(
     problems,
     imageMatch,
     csv,
+    ...(joined.auValues ? { auValues: joined.auValues } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { RAFCE_SCHEME } from '../labels/schemes';
 import { describeRealRafCe, realRafCeFile } from '../labels/test-fixtures';
 import { RAFCE_RULE_SET } from '../rules/builtin';
 import { assessLabels, DEFAULT_EVIDENCE_OPTIONS, fitPlan, LabelFlag, planEvidence } from './assess';
+import { evidenceColumns } from './au-design';
 import { CROWD_EMOTIONS, type CrowdDistribution } from './crowd-file';
 import { crowdAgreement, crowdOpinions } from './crowd-source';
 import { injectSwaps, rankingQuality } from './swaps';
@@ -14,11 +15,13 @@ import { injectSwaps, rankingQuality } from './swaps';
  * loose on purpose (the benchmark records the exact figures): they catch a detector that
  * stops working, not a point of AUROC.
  */
-const { table } = importLabelFiles([
+const { table: imported } = importLabelFiles([
   realRafCeFile('RAFCE_emolabel.txt'),
   realRafCeFile('RAFCE_AUlabel.txt'),
   realRafCeFile('RAFCE_partition.txt'),
 ]);
+// What the app's analysis reads: the columns and the one-sided AUs.
+const table = { ...imported, ...evidenceColumns(imported) };
 const coded: number[] = [];
 for (let i = 0; i < table.count; i++) if (table.auStatus[i] === 2) coded.push(i);
 const labels = Int16Array.from(table.classIds, (c, i) => (table.auStatus[i] === 2 ? c : -1));

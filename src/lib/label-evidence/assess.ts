@@ -177,7 +177,14 @@ export interface LabelEvidence {
   };
   /** The AU model's out-of-fold confusion: rows = given class, columns = its likeliest class. */
   auConfusion: number[][];
-  auModel: { accuracy: number; used: number; vocabulary: number[]; folds: number } | null;
+  auModel: {
+    accuracy: number;
+    used: number;
+    vocabulary: number[];
+    /** AUs whose one-sided coding (`L12`, `R2`) the model reads as a feature of its own. */
+    oneSided: number[];
+    folds: number;
+  } | null;
   calibration: CalibrationReport | null;
   scored: number;
   likelyMislabelled: number;
@@ -465,6 +472,8 @@ function calibrationCopy(
     const classIdsOf = new Int16Array(m);
     const auStatus = new Uint8Array(m);
     const auMask = new Uint32Array(2 * m);
+    const sides = columns.auOneSided;
+    const auOneSided = sides ? new Uint32Array(2 * m) : undefined;
     copyGiven = new Int16Array(m);
     for (let j = 0; j < m; j++) {
       const i = sample[j] as number;
@@ -472,9 +481,13 @@ function calibrationCopy(
       auStatus[j] = columns.auStatus[i] as number;
       auMask[2 * j] = columns.auMask[2 * i] as number;
       auMask[2 * j + 1] = columns.auMask[2 * i + 1] as number;
+      if (sides && auOneSided) {
+        auOneSided[2 * j] = sides[2 * i] as number;
+        auOneSided[2 * j + 1] = sides[2 * i + 1] as number;
+      }
       copyGiven[j] = given[i] as number;
     }
-    copyColumns = { count: m, classIds: classIdsOf, auStatus, auMask };
+    copyColumns = { count: m, classIds: classIdsOf, auStatus, auMask, auOneSided };
   }
   return {
     sample,
@@ -771,6 +784,7 @@ export function assessLabels(
           accuracy: real.auModelResult.accuracy,
           used: real.auModelResult.used,
           vocabulary: real.auModelResult.design.vocabulary,
+          oneSided: real.auModelResult.design.oneSided,
           folds: options.auModel.folds,
         }
       : null,

@@ -1,16 +1,56 @@
+import { oneSidedMasks, oneSidedMaskWords } from '../labels/au';
+import type { AuValueIds } from '../labels/records';
 import { AuStatus, type SampleTable } from '../labels/types';
 
-/** The columns the evidence reads: classes and AUs, never names or AU texts. */
-export type AuColumns = Pick<SampleTable, 'count' | 'classIds' | 'auStatus' | 'auMask'>;
+/**
+ * The columns the evidence reads: classes and AUs, never names or AU texts; with the AUs
+ * coded on one side only where the labels say (oneSidedMasks of the AU texts).
+ */
+export type AuColumns = Pick<SampleTable, 'count' | 'classIds' | 'auStatus' | 'auMask'> & {
+  auOneSided?: Uint32Array;
+};
+
+/**
+ * What the evidence reads of a table: its columns and its one-sided AUs, from the
+ * import's dictionary of AU values when there is one (a value is parsed once, not a
+ * text per sample).
+ */
+export function evidenceColumns(table: SampleTable, auValues?: AuValueIds): AuColumns {
+  return {
+    count: table.count,
+    classIds: table.classIds,
+    auStatus: table.auStatus,
+    auMask: table.auMask,
+    auOneSided: auValues
+      ? oneSidedOfValues(auValues, table.auStatus)
+      : oneSidedMasks(table.auRaw, table.auStatus),
+  };
+}
+
+function oneSidedOfValues(auValues: AuValueIds, auStatus: Uint8Array): Uint32Array {
+  const words = new Uint32Array(2 * auValues.values.length);
+  auValues.values.forEach(({ parsed }, id) => words.set(oneSidedMaskWords(parsed.tokens), 2 * id));
+  const masks = new Uint32Array(2 * auStatus.length);
+  for (let i = 0; i < auStatus.length; i++) {
+    const id = auValues.ids[i] as number;
+    if (id < 0 || auStatus[i] !== AuStatus.coded) continue;
+    masks[2 * i] = words[2 * id] as number;
+    masks[2 * i + 1] = words[2 * id + 1] as number;
+  }
+  return masks;
+}
 import { forEachAu } from '../rules/mask';
 import { classColumnLookup, PatternIndex } from '../labels/pattern-index';
 import type { GroupedRows } from './softmax-regression';
 
 /**
  * The AU presence vector of every coded sample as grouped rows for the fitter: one row per
- * distinct pattern of the AUs in the vocabulary. Features are the vocabulary's AUs, and
- * optionally the pairs of them that co-occur often enough to be estimated (a compound
- * face is often told by two AUs together, which a model of single AUs adds up instead).
+ * distinct pattern of the AUs in the vocabulary. Features are the vocabulary's AUs; then a
+ * flag per AU that enough samples code on one side only (`L12`, `R2`: a unilateral action
+ * is scored as its AU, but a one-sided lip corner is not a smile, and on RAF-CE the flags
+ * put more of the known errors among the most suspicious); and optionally the pairs of AUs
+ * that co-occur often enough to be estimated (a compound face is often told by two AUs
+ * together, which a model of single AUs adds up instead).
  */
 
 export interface AuDesignOptions {
@@ -24,8 +64,10 @@ export const DEFAULT_DESIGN_OPTIONS: AuDesignOptions = { minAuSamples: 5, minPai
 
 export interface AuDesign {
   vocabulary: number[];
+  /** AUs of the vocabulary whose one-sided flag is a feature (after the vocabulary's). */
+  oneSided: number[];
   pairs: [number, number][];
-  /** Features: vocabulary.length + pairs.length. */
+  /** Features: vocabulary.length + oneSided.length + pairs.length. */
   featureCount: number;
   rows: GroupedRows;
   /** Per sample, its row; -1 when the sample is not coded or has no class among classIds. */
@@ -67,19 +109,62 @@ export function buildAuDesign(
   const featureOfAu = new Int16Array(65).fill(-1);
   vocabulary.forEach((au, f) => (featureOfAu[au] = f));
 
-  // Distinct patterns, keyed by their two mask words.
+  // One-sided flags: for the vocabulary's AUs that enough samples code on one side only.
+  const sides = table.auOneSided;
+  const oneSided: number[] = [];
+  let sideLo = 0;
+  let sideHi = 0;
+  if (sides) {
+    const sideCounts = new Int32Array(65);
+    for (let i = 0; i < n; i++) {
+      if ((labelOf[i] as number) < 0) continue;
+      const lo = sides[2 * i] as number;
+      const hi = sides[2 * i + 1] as number;
+      if (lo === 0 && hi === 0) continue;
+      forEachAu(lo, hi, (au) => {
+        sideCounts[au] = (sideCounts[au] as number) + 1;
+      });
+    }
+    for (const au of vocabulary) {
+      if ((sideCounts[au] as number) < options.minAuSamples) continue;
+      oneSided.push(au);
+      if (au <= 32) sideLo |= 1 << (au - 1);
+      else sideHi |= 1 << (au - 33);
+    }
+    sideLo >>>= 0;
+    sideHi >>>= 0;
+  }
+  const featureOfSide = new Int16Array(65).fill(-1);
+  oneSided.forEach((au, f) => (featureOfSide[au] = vocabulary.length + f));
+
+  // Distinct patterns, keyed by their two mask words (and their one-sided words, if any).
   const rowOf = new Int32Array(n).fill(-1);
   const index = new PatternIndex();
+  const sideIndex = new PatternIndex();
+  const rowIndex = new PatternIndex();
+  const rowPatterns: [number, number, number, number][] = [];
   for (let i = 0; i < n; i++) {
     if ((labelOf[i] as number) < 0) continue;
     const lo = ((table.auMask[2 * i] as number) & keepLo) >>> 0;
     const hi = ((table.auMask[2 * i + 1] as number) & keepHi) >>> 0;
-    rowOf[i] = index.idOf(lo, hi);
+    const p = index.idOf(lo, hi);
+    if (oneSided.length === 0) {
+      rowOf[i] = p;
+      continue;
+    }
+    const sLo = ((sides?.[2 * i] as number) & sideLo) >>> 0;
+    const sHi = ((sides?.[2 * i + 1] as number) & sideHi) >>> 0;
+    const row = rowIndex.idOf(p, sideIndex.idOf(sLo, sHi));
+    if (row === rowPatterns.length) rowPatterns.push([lo, hi, sLo, sHi]);
+    rowOf[i] = row;
   }
-  const patterns = Array.from(
-    { length: index.size },
-    (_, p) => [index.lowWord(p), index.highWord(p)] as const,
-  );
+  const patterns =
+    oneSided.length === 0
+      ? Array.from(
+          { length: index.size },
+          (_, p) => [index.lowWord(p), index.highWord(p), 0, 0] as const,
+        )
+      : rowPatterns;
 
   const pairs: [number, number][] = [];
   if (options.minPairSamples > 0) {
@@ -105,16 +190,19 @@ export function buildAuDesign(
           pairs.push([vocabulary[a] as number, vocabulary[b] as number]);
   }
   const pairFeature = new Map<number, number>();
-  pairs.forEach(([a, b], p) => pairFeature.set(a * 100 + b, vocabulary.length + p));
+  pairs.forEach(([a, b], p) =>
+    pairFeature.set(a * 100 + b, vocabulary.length + oneSided.length + p),
+  );
 
   const featureStart = new Int32Array(patterns.length + 1);
   const features: number[] = [];
   const present: number[] = [];
-  patterns.forEach(([lo, hi], r) => {
+  patterns.forEach(([lo, hi, sLo, sHi], r) => {
     featureStart[r] = features.length;
     present.length = 0;
     forEachAu(lo, hi, (au) => present.push(au));
     for (const au of present) features.push(featureOfAu[au] as number);
+    forEachAu(sLo, sHi, (au) => features.push(featureOfSide[au] as number));
     if (pairs.length > 0) {
       for (let a = 0; a < present.length; a++)
         for (let b = a + 1; b < present.length; b++) {
@@ -127,8 +215,9 @@ export function buildAuDesign(
 
   return {
     vocabulary,
+    oneSided,
     pairs,
-    featureCount: vocabulary.length + pairs.length,
+    featureCount: vocabulary.length + oneSided.length + pairs.length,
     rows: { count: patterns.length, featureStart, features: Int32Array.from(features) },
     rowOf,
     labelOf,

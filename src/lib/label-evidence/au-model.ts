@@ -5,9 +5,10 @@ import { DEFAULT_FIT_OPTIONS, fitSoftmax, predictRow, type FitOptions } from './
 
 /**
  * The dataset's own AU labels as evidence for its emotion labels: a multinomial logistic
- * regression from the AU presence vector to the class, fitted strictly out of fold. Each
- * sample's distribution comes from the model fitted on the other folds, so a sample's own
- * label never votes for itself (confident learning needs exactly that).
+ * regression from the AU presence vector (and which AUs are coded on one side only) to the
+ * class, fitted strictly out of fold. Each sample's distribution comes from the model
+ * fitted on the other folds, so a sample's own label never votes for itself (confident
+ * learning needs exactly that).
  *
  * A pattern seen often in the training folds also speaks for itself: its prediction is
  * the regression's, shrunk towards the labels the training folds give that exact pattern
@@ -45,7 +46,7 @@ export interface AuModelResult {
   /** Out-of-fold accuracy: the share of used samples whose likeliest class is their label. */
   accuracy: number;
   used: number;
-  design: Pick<AuDesign, 'vocabulary' | 'pairs' | 'featureCount'>;
+  design: Pick<AuDesign, 'vocabulary' | 'oneSided' | 'pairs' | 'featureCount'>;
 }
 
 function shuffleInPlace(items: number[], random: () => number): void {
@@ -202,6 +203,7 @@ export function fitAuModelOutOfFold(
     used: usedCount,
     design: {
       vocabulary: design.vocabulary,
+      oneSided: design.oneSided,
       pairs: design.pairs,
       featureCount: design.featureCount,
     },

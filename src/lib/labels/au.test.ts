@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  oneSidedMasks,
+  oneSidedMaskWords,
   FACS_AU_NAMES,
   activeAus,
   auMaskWords,
@@ -13,7 +15,7 @@ import {
   parseAuString,
   parseAuToken,
 } from './au';
-import { AuTokenSchema, type AuToken } from './types';
+import { AuStatus, AuTokenSchema, type AuToken } from './types';
 
 const au = (
   raw: string,
@@ -290,5 +292,40 @@ describe('activeAus: the AUs a value sets', () => {
         expect(activeAus(raw)).toEqual(maskToAus(mask, 0));
       }),
     );
+  });
+});
+
+describe('oneSidedMaskWords', () => {
+  it.each([
+    ['L12', [12]],
+    ['R2+25', [2]],
+    ['L12+12', []],
+    ['L12+B12', []],
+    ['L2+R2', []],
+    ['L1+R2', [1, 2]],
+    ['T24+B22', []],
+    ['L43+R33', [33, 43]],
+    ['AD19+L70', []],
+    ['12', []],
+    ['0', []],
+    ['null', []],
+  ])('%s: one-sided %j', (raw, aus) => {
+    const [lo, hi] = oneSidedMaskWords(parseAuString(raw).tokens);
+    expect(maskToAus(Uint32Array.of(lo, hi), 0)).toEqual(aus);
+  });
+});
+
+describe('oneSidedMasks', () => {
+  it("gives each coded sample its AU text's one-sided AUs, and 0 to samples not coded", () => {
+    const auRaw = ['L12+25', 'null', '', 'L12+25', 'R2+L2+R9'];
+    const auStatus = Uint8Array.of(
+      AuStatus.coded,
+      AuStatus.null,
+      AuStatus.absent,
+      AuStatus.coded,
+      AuStatus.coded,
+    );
+    const masks = oneSidedMasks(auRaw, auStatus);
+    expect([0, 1, 2, 3, 4].map((i) => maskToAus(masks, i))).toEqual([[12], [], [], [12], [9]]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AuToken } from './types';
+import { AuStatus, type AuToken } from './types';
 
 /**
  * The FACS Action Unit string grammar, in one place:
@@ -264,6 +264,73 @@ export function auMaskWords(tokens: readonly AuToken[]): [number, number] {
   }
   // `|` yields signed int32; the mask is stored in a Uint32Array.
   return [lo >>> 0, hi >>> 0];
+}
+
+/**
+ * The AUs coded on one side of the face only (`L12`, `R2`), as two mask words like
+ * auMaskWords: FACS scores a unilateral action as its AU, so the AU mask cannot tell
+ * `L12` from `12`; this says which AUs were one-sided. An AU also coded without a side,
+ * as `B` or `T`, or on both sides (`L2+R2`) is not one-sided.
+ */
+export function oneSidedMaskWords(tokens: readonly AuToken[]): [number, number] {
+  const left = [0, 0];
+  const right = [0, 0];
+  const other = [0, 0];
+  for (const token of tokens) {
+    if (token.kind !== 'AU' || token.au < 1 || token.au > MAX_MASK_AU) continue;
+    const words = token.side === 'L' ? left : token.side === 'R' ? right : other;
+    const word = token.au <= 32 ? 0 : 1;
+    words[word] = (words[word] as number) | (1 << ((token.au - 1) % 32));
+  }
+  const oneSided = (w: number) =>
+    ((((left[w] as number) ^ (right[w] as number)) & ~(other[w] as number)) >>> 0) as number;
+  return [oneSided(0), oneSided(1)];
+}
+
+/**
+ * Per sample, its one-sided AUs (oneSidedMaskWords of its AU text), two words a sample;
+ * 0 for samples not coded. Each distinct text that names a side is parsed once.
+ */
+export function oneSidedMasks(auRaw: readonly string[], auStatus: Uint8Array): Uint32Array {
+  const masks = new Uint32Array(2 * auRaw.length);
+  fillOneSidedMasks(auRaw, auStatus, masks, 0, auRaw.length, new Map());
+  return masks;
+}
+
+/**
+ * oneSidedMasks for samples [from, to) into masks, with the texts already parsed in
+ * `known`: a caller on the page's thread fills a million samples a slice at a time.
+ */
+export function fillOneSidedMasks(
+  auRaw: readonly string[],
+  auStatus: Uint8Array,
+  masks: Uint32Array,
+  from: number,
+  to: number,
+  known: Map<string, [number, number]>,
+): void {
+  for (let i = from; i < to; i++) {
+    if (auStatus[i] !== AuStatus.coded) continue;
+    const raw = auRaw[i] as string;
+    // Most texts name no side: a look for an L or an R is cheaper than a lookup.
+    if (!namesASide(raw)) continue;
+    let words = known.get(raw);
+    if (!words) {
+      words = oneSidedMaskWords(parseAuString(raw).tokens);
+      known.set(raw, words);
+    }
+    masks[2 * i] = words[0];
+    masks[2 * i + 1] = words[1];
+  }
+}
+
+/** Whether a text holds an `L` or an `R` (either case), which every one-sided token does. */
+function namesASide(raw: string): boolean {
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k) | 0x20;
+    if (c === 0x6c || c === 0x72) return true;
+  }
+  return false;
 }
 
 /**

@@ -6,8 +6,11 @@ import type { CheckColumns } from '../rules/check';
 import type { Overview } from '../rules/overview';
 import type { RuleSet } from '../rules/schema';
 
-/** The columns the analysis reads: no names or AU texts, so nothing costly to copy. */
-export type AnalysisColumns = Omit<SampleTable, 'names' | 'auRaw'>;
+/**
+ * The columns the analysis reads: no names or AU texts, so nothing costly to copy; the AUs
+ * coded on one side only come as a column of their own (tableOneSided).
+ */
+export type AnalysisColumns = Omit<SampleTable, 'names' | 'auRaw'> & { auOneSided?: Uint32Array };
 
 export interface AnalysisRequest {
   id: number;

@@ -140,10 +140,9 @@ function shareBar(label: string, share: number, trials: number): BarRow {
   return { label, value: share, low: ci.low, high: ci.high, note: `n = ${count(trials)}` };
 }
 
-/** ", and which of AU1, AU12 are coded on one side only" when the model reads sides. */
-function oneSidedNote(aus: readonly number[]): string {
-  if (aus.length === 0) return '';
-  return ` and whether ${aus.map((au) => `AU${au}`).join(', ')} ${aus.length === 1 ? 'is' : 'are'} coded on one side only`;
+/** What the model reads beside AU presence, when it reads the sides. */
+function oneSidedNote(oneSided: boolean): string {
+  return oneSided ? ' and on whether an AU is coded on one side of the face only (L/R)' : '';
 }
 
 function predictabilityFinding(input: DiagnosisInput): Finding | null {

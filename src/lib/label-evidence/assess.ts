@@ -181,8 +181,8 @@ export interface LabelEvidence {
     accuracy: number;
     used: number;
     vocabulary: number[];
-    /** AUs whose one-sided coding (`L12`, `R2`) the model reads as a feature of its own. */
-    oneSided: number[];
+    /** Whether the model reads which samples code an AU on one side only (`L12`, `R2`). */
+    oneSided: boolean;
     folds: number;
   } | null;
   calibration: CalibrationReport | null;

@@ -30,9 +30,9 @@ function columnsOf(
 
 const OPTIONS = { minAuSamples: 2, minPairSamples: 0 };
 
-/** The feature names of each row: `12` for AU12 present, `L/R12` for AU12 one-sided. */
+/** The feature names of each row: `12` for AU12 present, `L/R` for the one-sided flag. */
 function rowFeatures(design: ReturnType<typeof buildAuDesign>): string[][] {
-  const names = [...design.vocabulary.map(String), ...design.oneSided.map((au) => `L/R${au}`)];
+  const names = [...design.vocabulary.map(String), ...(design.oneSided ? ['L/R'] : [])];
   return Array.from({ length: design.rows.count }, (_, r) =>
     Array.from(
       design.rows.features.subarray(design.rows.featureStart[r], design.rows.featureStart[r + 1]),
@@ -45,33 +45,37 @@ describe('buildAuDesign', () => {
   const rows: [number, number[], number[]][] = [
     [0, [12, 25], [12]],
     [0, [12, 25], []],
-    [1, [12, 25], [12]],
+    [1, [12, 25], [25]],
     [1, [4, 43], [43]],
-    [1, [4, 43], [43]],
-    [0, [4], [4]],
+    [1, [4, 43], []],
+    [0, [4], [9]],
   ];
 
-  it('adds a one-sided flag for each vocabulary AU that enough samples code on one side only', () => {
+  it('adds a flag for the samples that code some vocabulary AU on one side only', () => {
     const design = buildAuDesign(columnsOf(rows), [0, 1], OPTIONS);
     expect(design.vocabulary).toEqual([4, 12, 25, 43]);
-    // AU4 is one-sided once only (fewer than minAuSamples): no flag of its own.
-    expect(design.oneSided).toEqual([12, 43]);
-    expect(design.featureCount).toBe(6);
+    expect(design.oneSided).toBe(true);
+    expect(design.featureCount).toBe(5);
+    // AU9 is outside the vocabulary (one sample): its one-sided code raises no flag.
     expect(rowFeatures(design)).toEqual([
-      ['12', '25', 'L/R12'],
+      ['12', '25', 'L/R'],
       ['12', '25'],
-      ['4', '43', 'L/R43'],
+      ['4', '43', 'L/R'],
+      ['4', '43'],
       ['4'],
     ]);
-    expect(Array.from(design.rowOf)).toEqual([0, 1, 0, 2, 2, 3]);
+    expect(Array.from(design.rowOf)).toEqual([0, 1, 0, 2, 3, 4]);
   });
 
-  it('without the one-sided column, reads AU presence alone', () => {
+  it('reads AU presence alone without the one-sided column, or when too few samples have one', () => {
     const design = buildAuDesign(columnsOf(rows, false), [0, 1], OPTIONS);
-    expect(design.oneSided).toEqual([]);
+    expect(design.oneSided).toBe(false);
     expect(design.featureCount).toBe(4);
     expect(rowFeatures(design)).toEqual([['12', '25'], ['4', '43'], ['4']]);
     expect(Array.from(design.rowOf)).toEqual([0, 0, 0, 1, 1, 2]);
+    // One sample with a one-sided vocabulary AU is fewer than minAuSamples (2).
+    const few = columnsOf(rows.map(([c, aus, sided], i) => [c, aus, i === 0 ? sided : []]));
+    expect(buildAuDesign(few, [0, 1], OPTIONS).oneSided).toBe(false);
   });
 
   it('ignores samples it does not use (not coded, or a class outside the list)', () => {
@@ -79,7 +83,6 @@ describe('buildAuDesign', () => {
     columns.auStatus[8] = AuStatus.null;
     const design = buildAuDesign(columns, [0, 1], OPTIONS);
     expect(design.vocabulary).toEqual([4, 12, 25, 43]);
-    expect(design.oneSided).toEqual([12, 43]);
     expect(Array.from(design.rowOf.subarray(6))).toEqual([-1, -1, -1]);
   });
 });
@@ -99,6 +102,6 @@ describeRealRafCe('evidenceColumns on the real RAF-CE files', () => {
     let sided = 0;
     for (let i = 0; i < table.count; i++) if (fromValues[2 * i] || fromValues[2 * i + 1]) sided++;
     expect(sided).toBeGreaterThan(300);
-    expect(buildAuDesign(evidenceColumns(table), [...Array(14).keys()]).oneSided).toContain(12);
+    expect(buildAuDesign(evidenceColumns(table), [...Array(14).keys()]).oneSided).toBe(true);
   });
 });

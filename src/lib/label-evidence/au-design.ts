@@ -46,9 +46,10 @@ import type { GroupedRows } from './softmax-regression';
 /**
  * The AU presence vector of every coded sample as grouped rows for the fitter: one row per
  * distinct pattern of the AUs in the vocabulary. Features are the vocabulary's AUs; then a
- * flag per AU that enough samples code on one side only (`L12`, `R2`: a unilateral action
- * is scored as its AU, but a one-sided lip corner is not a smile, and on RAF-CE the flags
- * put more of the known errors among the most suspicious); and optionally the pairs of AUs
+ * flag for a sample that codes some of them on one side only (`L12`, `R2`: a unilateral
+ * action is scored as its AU, but a one-sided lip corner is not a smile; on RAF-CE the
+ * flag puts more of the known errors among the most suspicious, and one flag per AU did
+ * no better on fresh seeds while doubling the rows of a large set); and optionally the pairs of AUs
  * that co-occur often enough to be estimated (a compound face is often told by two AUs
  * together, which a model of single AUs adds up instead).
  */
@@ -64,10 +65,13 @@ export const DEFAULT_DESIGN_OPTIONS: AuDesignOptions = { minAuSamples: 5, minPai
 
 export interface AuDesign {
   vocabulary: number[];
-  /** AUs of the vocabulary whose one-sided flag is a feature (after the vocabulary's). */
-  oneSided: number[];
+  /**
+   * Whether the one-sided flag is a feature (after the vocabulary's AUs): a sample codes
+   * some vocabulary AU on one side only. Read when at least minAuSamples samples do.
+   */
+  oneSided: boolean;
   pairs: [number, number][];
-  /** Features: vocabulary.length + oneSided.length + pairs.length. */
+  /** Features: vocabulary.length + (oneSided ? 1 : 0) + pairs.length. */
   featureCount: number;
   rows: GroupedRows;
   /** Per sample, its row; -1 when the sample is not coded or has no class among classIds. */
@@ -109,62 +113,43 @@ export function buildAuDesign(
   const featureOfAu = new Int16Array(65).fill(-1);
   vocabulary.forEach((au, f) => (featureOfAu[au] = f));
 
-  // One-sided flags: for the vocabulary's AUs that enough samples code on one side only.
+  // The one-sided flag: whether a sample codes some vocabulary AU on one side only; a
+  // feature when enough samples do.
   const sides = table.auOneSided;
-  const oneSided: number[] = [];
-  let sideLo = 0;
-  let sideHi = 0;
-  if (sides) {
-    const sideCounts = new Int32Array(65);
-    for (let i = 0; i < n; i++) {
-      if ((labelOf[i] as number) < 0) continue;
-      const lo = sides[2 * i] as number;
-      const hi = sides[2 * i + 1] as number;
-      if (lo === 0 && hi === 0) continue;
-      forEachAu(lo, hi, (au) => {
-        sideCounts[au] = (sideCounts[au] as number) + 1;
-      });
-    }
-    for (const au of vocabulary) {
-      if ((sideCounts[au] as number) < options.minAuSamples) continue;
-      oneSided.push(au);
-      if (au <= 32) sideLo |= 1 << (au - 1);
-      else sideHi |= 1 << (au - 33);
-    }
-    sideLo >>>= 0;
-    sideHi >>>= 0;
-  }
-  const featureOfSide = new Int16Array(65).fill(-1);
-  oneSided.forEach((au, f) => (featureOfSide[au] = vocabulary.length + f));
+  const isOneSided = (i: number) =>
+    sides !== undefined &&
+    (((sides[2 * i] as number) & keepLo) !== 0 || ((sides[2 * i + 1] as number) & keepHi) !== 0);
+  let sidedSamples = 0;
+  if (sides)
+    for (let i = 0; i < n; i++) if ((labelOf[i] as number) >= 0 && isOneSided(i)) sidedSamples++;
+  const oneSided = sidedSamples >= options.minAuSamples;
+  const sideFeature = vocabulary.length;
 
-  // Distinct patterns, keyed by their two mask words (and their one-sided words, if any).
+  // Distinct patterns, keyed by their two mask words (and the one-sided flag, if read).
   const rowOf = new Int32Array(n).fill(-1);
   const index = new PatternIndex();
-  const sideIndex = new PatternIndex();
   const rowIndex = new PatternIndex();
-  const rowPatterns: [number, number, number, number][] = [];
+  const rowPatterns: [number, number, boolean][] = [];
   for (let i = 0; i < n; i++) {
     if ((labelOf[i] as number) < 0) continue;
     const lo = ((table.auMask[2 * i] as number) & keepLo) >>> 0;
     const hi = ((table.auMask[2 * i + 1] as number) & keepHi) >>> 0;
     const p = index.idOf(lo, hi);
-    if (oneSided.length === 0) {
+    if (!oneSided) {
       rowOf[i] = p;
       continue;
     }
-    const sLo = ((sides?.[2 * i] as number) & sideLo) >>> 0;
-    const sHi = ((sides?.[2 * i + 1] as number) & sideHi) >>> 0;
-    const row = rowIndex.idOf(p, sideIndex.idOf(sLo, sHi));
-    if (row === rowPatterns.length) rowPatterns.push([lo, hi, sLo, sHi]);
+    const flag = isOneSided(i);
+    const row = rowIndex.idOf(p, flag ? 1 : 0);
+    if (row === rowPatterns.length) rowPatterns.push([lo, hi, flag]);
     rowOf[i] = row;
   }
-  const patterns =
-    oneSided.length === 0
-      ? Array.from(
-          { length: index.size },
-          (_, p) => [index.lowWord(p), index.highWord(p), 0, 0] as const,
-        )
-      : rowPatterns;
+  const patterns = oneSided
+    ? rowPatterns
+    : Array.from(
+        { length: index.size },
+        (_, p) => [index.lowWord(p), index.highWord(p), false] as const,
+      );
 
   const pairs: [number, number][] = [];
   if (options.minPairSamples > 0) {
@@ -191,18 +176,18 @@ export function buildAuDesign(
   }
   const pairFeature = new Map<number, number>();
   pairs.forEach(([a, b], p) =>
-    pairFeature.set(a * 100 + b, vocabulary.length + oneSided.length + p),
+    pairFeature.set(a * 100 + b, vocabulary.length + (oneSided ? 1 : 0) + p),
   );
 
   const featureStart = new Int32Array(patterns.length + 1);
   const features: number[] = [];
   const present: number[] = [];
-  patterns.forEach(([lo, hi, sLo, sHi], r) => {
+  patterns.forEach(([lo, hi, flag], r) => {
     featureStart[r] = features.length;
     present.length = 0;
     forEachAu(lo, hi, (au) => present.push(au));
     for (const au of present) features.push(featureOfAu[au] as number);
-    forEachAu(sLo, sHi, (au) => features.push(featureOfSide[au] as number));
+    if (flag) features.push(sideFeature);
     if (pairs.length > 0) {
       for (let a = 0; a < present.length; a++)
         for (let b = a + 1; b < present.length; b++) {
@@ -217,7 +202,7 @@ export function buildAuDesign(
     vocabulary,
     oneSided,
     pairs,
-    featureCount: vocabulary.length + oneSided.length + pairs.length,
+    featureCount: vocabulary.length + (oneSided ? 1 : 0) + pairs.length,
     rows: { count: patterns.length, featureStart, features: Int32Array.from(features) },
     rowOf,
     labelOf,

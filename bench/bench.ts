@@ -41,6 +41,7 @@ import type { AnalysisColumns } from '../src/lib/workers/analysis-protocol';
 import { assessLabels, type LabelEvidence } from '../src/lib/label-evidence/assess';
 import { evidenceColumns } from '../src/lib/label-evidence/au-design';
 import { oneSidedMasks } from '../src/lib/labels/au';
+import { oneSidedInSlices } from '../src/lib/state/one-sided';
 import { injectSwaps, rankingQuality } from '../src/lib/label-evidence/swaps';
 import { crowdAgreement, crowdOpinions } from '../src/lib/label-evidence/crowd-source';
 import {
@@ -373,15 +374,16 @@ async function load(id: string, reps: number, warm: boolean): Promise<Record<str
 // out-of-fold fit, and the main thread meanwhile
 
 /** The columns the analysis gets, copied as the library copies them before posting. */
-/** The one-sided AUs of each table, computed once as the library does (it keeps them per open table). */
-const oneSidedOfTable = new WeakMap<SampleTable, Uint32Array>();
+/** The one-sided AUs of each table, computed once and in slices, as the library does (it keeps them per open table). */
+const oneSidedOfTable = new WeakMap<SampleTable, Promise<Uint32Array>>();
 
-function analysisColumns(table: SampleTable): AnalysisColumns {
-  let oneSided = oneSidedOfTable.get(table);
-  if (!oneSided) {
-    oneSided = oneSidedMasks(table.auRaw, table.auStatus);
-    oneSidedOfTable.set(table, oneSided);
+async function analysisColumns(table: SampleTable): Promise<AnalysisColumns> {
+  let pending = oneSidedOfTable.get(table);
+  if (!pending) {
+    pending = oneSidedInSlices(table);
+    oneSidedOfTable.set(table, pending);
   }
+  const oneSided = await pending;
   return {
     count: table.count,
     classIds: table.classIds.slice(),
@@ -419,7 +421,7 @@ async function analyseOnce(): Promise<{ run: EvidenceRun; evidence: LabelEvidenc
     let tCheck = NaN;
     const answer = await analyseInWorker(
       {
-        columns: analysisColumns(table),
+        columns: await analysisColumns(table),
         ruleSet: structuredClone(ruleSet),
         scheme: meta.scheme,
         splitNames: meta.splitNames,
@@ -544,6 +546,7 @@ async function evidenceSpeed(
       classIds: table.classIds.slice(),
       auStatus: table.auStatus.slice(),
       auMask: table.auMask.slice(),
+      auOneSided: oneSidedMasks(table.auRaw, table.auStatus),
       splits: table.splits.slice(),
       flags: table.flags.slice(),
       splitNames: meta.splitNames,

@@ -21,6 +21,8 @@ export interface EvidencePiecesRequest {
   classIds: Int16Array;
   auStatus: Uint8Array;
   auMask: Uint32Array;
+  /** The AUs coded on one side only, as the library sends them (AnalysisColumns). */
+  auOneSided: Uint32Array;
   splits: Int8Array;
   flags: Uint8Array;
   splitNames: SplitNames;
@@ -56,6 +58,7 @@ function run(request: EvidencePiecesRequest): EvidencePiecesResponse {
     classIds: request.classIds,
     auStatus: request.auStatus,
     auMask: request.auMask,
+    auOneSided: request.auOneSided,
   };
   const { scheme, ruleSet } = request;
   const classIds = scheme.classes.map((c) => c.id);

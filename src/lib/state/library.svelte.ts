@@ -50,7 +50,7 @@ import { runCorrectnessByRun } from '../predictions/sample-prediction';
 import { EMPTY_RUN_CORRECTNESS, type RunCorrectness } from '../rules/filter';
 import type { Overview } from '../rules/overview';
 import { analyseInWorker } from '../workers/analysis-client';
-import { fillOneSidedMasks } from '../labels/au';
+import { oneSidedInSlices } from './one-sided';
 import { RuleSetSchema, type RuleSet } from '../rules/schema';
 import { loadDemoDataset } from './demo';
 import { getImageFolder, type ImageFolderRecord } from '../store/folders';
@@ -529,21 +529,4 @@ function zipIndex(keys: string, paths: string): Map<string, string> {
   const keyList = keys ? keys.split('\n') : [];
   const pathList = paths ? paths.split('\n') : [];
   return new Map(keyList.map((key, i) => [key, pathList[i] ?? '']));
-}
-
-/**
- * A table's one-sided AUs, read from its AU texts 100,000 samples a task: the texts live
- * on the page only, and reading a million of them at once would hold the page for over
- * a tenth of a second.
- */
-async function oneSidedInSlices(table: SampleTable): Promise<Uint32Array> {
-  const masks = new Uint32Array(2 * table.count);
-  const known = new Map<string, [number, number]>();
-  const slice = 100_000;
-  for (let from = 0; from < table.count; from += slice) {
-    if (from > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    const to = Math.min(table.count, from + slice);
-    fillOneSidedMasks(table.auRaw, table.auStatus, masks, from, to, known);
-  }
-  return masks;
 }

@@ -1,6 +1,9 @@
 import { oneSidedMasks, oneSidedMaskWords } from '../labels/au';
 import type { AuValueIds } from '../labels/records';
 import { AuStatus, type SampleTable } from '../labels/types';
+import { classColumnLookup, PatternIndex } from '../labels/pattern-index';
+import { forEachAu } from '../rules/mask';
+import type { GroupedRows } from './softmax-regression';
 
 /**
  * The columns the evidence reads: classes and AUs, never names or AU texts; with the AUs
@@ -39,9 +42,6 @@ function oneSidedOfValues(auValues: AuValueIds, auStatus: Uint8Array): Uint32Arr
   }
   return masks;
 }
-import { forEachAu } from '../rules/mask';
-import { classColumnLookup, PatternIndex } from '../labels/pattern-index';
-import type { GroupedRows } from './softmax-regression';
 
 /**
  * The AU presence vector of every coded sample as grouped rows for the fitter: one row per
@@ -49,9 +49,9 @@ import type { GroupedRows } from './softmax-regression';
  * flag for a sample that codes some of them on one side only (`L12`, `R2`: a unilateral
  * action is scored as its AU, but a one-sided lip corner is not a smile; on RAF-CE the
  * flag puts more of the known errors among the most suspicious, and one flag per AU did
- * no better on fresh seeds while doubling the rows of a large set); and optionally the pairs of AUs
- * that co-occur often enough to be estimated (a compound face is often told by two AUs
- * together, which a model of single AUs adds up instead).
+ * no better on fresh seeds while doubling the rows of a large set); and optionally the
+ * pairs of AUs that co-occur often enough to be estimated (a compound face is often told
+ * by two AUs together, which a model of single AUs adds up instead).
  */
 
 export interface AuDesignOptions {

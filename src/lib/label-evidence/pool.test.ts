@@ -25,11 +25,10 @@ const distribution = fc
   )
   .map(([a, b, c]) => [a / (a + b + c), b / (a + b + c), c / (a + b + c)]);
 
-/** Two sources over the same n samples, and a weight for each (0 included). */
-const twoSources = fc
-  .integer({ min: 1, max: 40 })
-  .chain((n) =>
-    fc.tuple(
+/** Two weighted sources over the same n samples (a weight of 0 included). */
+const twoSources = fc.integer({ min: 1, max: 40 }).chain((n) =>
+  fc
+    .tuple(
       ...[0, 1].map(() =>
         fc
           .array(distribution, { minLength: 1, maxLength: 6 })
@@ -41,18 +40,18 @@ const twoSources = fc
       ),
       fc.constantFrom(0, 0.5, 1, 2),
       fc.constantFrom(0, 0.5, 1, 2),
-    ),
-  );
+    )
+    .map(([a, b, wa, wb]): WeightedSource[] => [
+      { opinions: a as ClassOpinions, weight: wa as number },
+      { opinions: b as ClassOpinions, weight: wb as number },
+    ]),
+);
 
 describe('poolAll', () => {
   it("gives every sample poolAt's distribution, with one weighted source or several", () => {
     fc.assert(
-      fc.property(twoSources, ([a, b, wa, wb]) => {
-        const sources: WeightedSource[] = [
-          { opinions: a as ClassOpinions, weight: wa as number },
-          { opinions: b as ClassOpinions, weight: wb as number },
-        ];
-        const n = (a as ClassOpinions).rowOf.length;
+      fc.property(twoSources, (sources) => {
+        const n = (sources[0] as WeightedSource).opinions.rowOf.length;
         const pooled = poolAll(sources, n, K);
         const scratch = new Float64Array(K);
         for (let i = 0; i < n; i++) {
@@ -73,12 +72,8 @@ describe('poolAll', () => {
 describe('meanLogLikelihood', () => {
   it('is the mean over the listed samples of log p(given), exactly as pooled sample by sample', () => {
     fc.assert(
-      fc.property(twoSources, ([a, b, wa, wb]) => {
-        const sources: WeightedSource[] = [
-          { opinions: a as ClassOpinions, weight: wa as number },
-          { opinions: b as ClassOpinions, weight: wb as number },
-        ];
-        const n = (a as ClassOpinions).rowOf.length;
+      fc.property(twoSources, (sources) => {
+        const n = (sources[0] as WeightedSource).opinions.rowOf.length;
         const given = Int16Array.from({ length: n }, (_, i) => (i % 4) - 1);
         const samples = Array.from({ length: n }, (_, i) => n - 1 - i);
         const scratch = new Float64Array(K);

@@ -1,5 +1,11 @@
 import { diagnose, type Diagnosis } from '../lib/diagnosis/diagnose';
-import { buildExportFiles, type ExportBundle } from '../lib/export/bundle';
+import {
+  buildExportFiles,
+  buildTrainingStatsFile,
+  type ExportBundle,
+  type ExportInput,
+} from '../lib/export/bundle';
+import type { ExportFile } from '../lib/export/writers';
 import { defaultExportPolicy, type ExportPolicy } from '../lib/export/policy';
 import type { ImportResult } from '../lib/formats/import';
 import {
@@ -84,23 +90,9 @@ export async function analyse(
   return { ruleSet: rules, check, evidence, overview, diagnosis };
 }
 
-/**
- * The export's files exactly as the app's export writes them, under a policy, for an
- * unreviewed dataset or with the review decisions given: the same function, the same
- * inputs.
- */
-export function exportFiles(
-  imported: ImportResult,
-  name: string,
-  options: {
-    policy?: ExportPolicy;
-    check?: CheckColumns | null;
-    flagged?: ArrayLike<number> | null;
-    /** Review decisions (a backup's): the final labels the export writes. */
-    decisions?: readonly Decision[];
-  } = {},
-): ExportBundle {
-  return buildExportFiles({
+/** What the app's export is given for these labels, under a policy, with the review decisions given. */
+function exportInput(imported: ImportResult, name: string, options: ExportOptions): ExportInput {
+  return {
     dataset: name,
     format: imported.format,
     scheme: imported.scheme,
@@ -115,5 +107,35 @@ export function exportFiles(
     checkScore: options.check?.score ?? null,
     policy: options.policy ?? defaultExportPolicy(),
     flagged: options.flagged ?? null,
-  });
+  };
+}
+
+interface ExportOptions {
+  policy?: ExportPolicy;
+  check?: CheckColumns | null;
+  flagged?: ArrayLike<number> | null;
+  /** Review decisions (a backup's): the final labels the export writes. */
+  decisions?: readonly Decision[];
+}
+
+/**
+ * The export's files exactly as the app's export writes them, under a policy, for an
+ * unreviewed dataset or with the review decisions given: the same function, the same
+ * inputs.
+ */
+export function exportFiles(
+  imported: ImportResult,
+  name: string,
+  options: ExportOptions = {},
+): ExportBundle {
+  return buildExportFiles(exportInput(imported, name, options));
+}
+
+/** The export's training_stats.json alone, the same bytes, without writing the other files. */
+export function trainingStatsFile(
+  imported: ImportResult,
+  name: string,
+  options: ExportOptions = {},
+): ExportFile {
+  return buildTrainingStatsFile(exportInput(imported, name, options));
 }

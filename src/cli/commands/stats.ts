@@ -1,9 +1,7 @@
 import { Command } from 'commander';
 import { EXIT } from '../errors';
-import { exportFiles } from '../analyse';
+import { trainingStatsFile } from '../analyse';
 import { readDataset, datasetName, withLabelOptions, type Io, type SetCode } from './shared';
-
-const STATS_FILE = 'training_stats.json';
 
 export function statsCommand(io: Io, setCode: SetCode): Command {
   return withLabelOptions(new Command('stats'))
@@ -18,9 +16,7 @@ export function statsCommand(io: Io, setCode: SetCode): Command {
       ) => {
         const imported = await readDataset(files, options, io);
         if (typeof imported === 'number') return setCode(imported);
-        const { files: written } = exportFiles(imported, datasetName(files, options.name));
-        const file = written.find((f) => f.path === STATS_FILE);
-        if (!file) throw new Error(`the export wrote no ${STATS_FILE}`);
+        const file = trainingStatsFile(imported, datasetName(files, options.name));
         const text = new TextDecoder().decode(file.bytes);
         if (options.json) {
           io.out.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -4,7 +4,12 @@ import { expect, it } from 'vitest';
 import { importLabelFiles } from '../formats/import';
 import { describeRealRafCe, realRafCeFile, textFile } from '../labels/test-fixtures';
 import { AuStatus, type InputFile } from '../labels/types';
-import { buildExportFiles, buildExportZip, type ExportInput } from './bundle';
+import {
+  buildExportFiles,
+  buildExportZip,
+  buildTrainingStatsFile,
+  type ExportInput,
+} from './bundle';
 import {
   ExportPolicySchema,
   defaultExportPolicy,
@@ -181,6 +186,20 @@ describeRealRafCe('buildExportFiles', () => {
       const file = files.find((f) => f.path === `labels/${original.name}`);
       expect(Buffer.from(file?.bytes ?? []).equals(Buffer.from(original.bytes))).toBe(true);
     }
+  });
+
+  it.each([
+    ['untouched, default policy', exportInput({}, false)],
+    ['reviewed, null AU labels dropped', exportInput({ nullAu: 'drop', beta: 0.99 }, true)],
+    [
+      'a subset, AU columns given',
+      { ...exportInput({ subset: Int32Array.from([0, 1, 2, 5, 8]) }, true), aus: [12, 1, 2] },
+    ],
+  ])("the statistics file alone is the export's, byte for byte (%s)", (_, input) => {
+    const alone = buildTrainingStatsFile(input);
+    const inExport = buildExportFiles(input).files.find((f) => f.path === alone.path);
+    expect(alone.path).toBe('training_stats.json');
+    expect(Buffer.from(alone.bytes).equals(Buffer.from(inExport?.bytes ?? []))).toBe(true);
   });
 
   it('uses a selection given for the preview instead of computing one', () => {

@@ -76,6 +76,60 @@ export interface ExportBundle {
   files: ExportFile[];
 }
 
+/** What an export keeps, the labels it writes and its AU columns (before any file is written). */
+interface ExportPlan {
+  selection: ExportSelection;
+  labels: ReturnType<typeof exportLabels>;
+  auColumns: ReturnType<typeof exportAuColumns>['aus'];
+  auColumnsRule: ReturnType<typeof exportAuColumns>['rule'];
+}
+
+function planExport(input: ExportInput): ExportPlan {
+  const { table, final, policy, scheme } = input;
+  // Whatever the store held, only labels that pass the check are written (validate.ts).
+  const selection = input.selection?.labelsChecked
+    ? input.selection
+    : selectForExport(table, final, input.checkScore, policy, input.flagged ?? null, {
+        scheme,
+        format: input.format,
+      });
+  const labels = exportLabels(table, final, policy);
+  // The same columns for every export of the dataset, whatever it keeps.
+  const { aus: auColumns, rule: auColumnsRule } = exportAuColumns({
+    vocabulary: auVocabularyOf(input.format),
+    table,
+    final,
+    given: input.aus,
+  });
+  return { selection, labels, auColumns, auColumnsRule };
+}
+
+function statsOf(input: ExportInput, plan: ExportPlan): TrainingStats {
+  return computeTrainingStats({
+    dataset: input.dataset,
+    table: input.table,
+    labels: plan.labels,
+    kept: plan.selection.kept,
+    scheme: input.scheme,
+    splitNames: input.splitNames,
+    beta: input.policy.beta,
+    aus: plan.auColumns,
+  });
+}
+
+/** The bytes of training_stats.json as the export writes it. */
+function statsBytes(stats: TrainingStats): Uint8Array {
+  return utf8(JSON.stringify(stats, null, 2) + '\n');
+}
+
+/**
+ * The export's training_stats.json alone, byte for byte the file buildExportFiles
+ * writes, without writing the others: the command line's `stats` needs no AU matrix.
+ */
+export function buildTrainingStatsFile(input: ExportInput): ExportFile {
+  return { path: STATS_FILE, bytes: statsBytes(statsOf(input, planExport(input))) };
+}
+
 /**
  * Every file of the export, in their zip order: README.txt, labels/..., au_matrix.csv,
  * training_stats.json, provenance.json, changelog.csv.
@@ -89,22 +143,9 @@ export function buildExportFiles(
   onMatrix?: (matrix: ExportFile) => void,
 ): ExportBundle {
   const { table, final, policy, scheme, splitNames } = input;
-  // Whatever the store held, only labels that pass the check are written (validate.ts).
-  const selection = input.selection?.labelsChecked
-    ? input.selection
-    : selectForExport(table, final, input.checkScore, policy, input.flagged ?? null, {
-        scheme,
-        format: input.format,
-      });
-  const labels = exportLabels(table, final, policy);
+  const plan = planExport(input);
+  const { selection, labels, auColumns, auColumnsRule } = plan;
   const kept = selection.kept;
-  // The same columns for every export of the dataset, whatever it keeps.
-  const { aus: auColumns, rule: auColumnsRule } = exportAuColumns({
-    vocabulary: auVocabularyOf(input.format),
-    table,
-    final,
-    given: input.aus,
-  });
   const auNotes = auMatrixNotes(labels, kept, auColumns);
   const matrixFile: ExportFile = {
     path: AU_MATRIX_FILE,
@@ -122,16 +163,7 @@ export function buildExportFiles(
     sourceFiles: input.sourceFiles,
     csv: input.csv ?? null,
   }).map((file) => ({ ...file, path: `${LABELS_FOLDER}/${file.path}` }));
-  const stats = computeTrainingStats({
-    dataset: input.dataset,
-    table,
-    labels,
-    kept,
-    scheme,
-    splitNames,
-    beta: policy.beta,
-    aus: auColumns,
-  });
+  const stats = statsOf(input, plan);
   const log = {
     dataset: input.dataset,
     format: input.format,
@@ -158,7 +190,7 @@ export function buildExportFiles(
     { path: README_FILE, bytes: utf8(readme) },
     ...labelFiles,
     matrixFile,
-    { path: STATS_FILE, bytes: utf8(JSON.stringify(stats, null, 2) + '\n') },
+    { path: STATS_FILE, bytes: statsBytes(stats) },
     { path: PROVENANCE_FILE, bytes: utf8(writeProvenance(log)) },
     { path: CHANGELOG_FILE, bytes: utf8(writeChangelog(log)) },
   ];

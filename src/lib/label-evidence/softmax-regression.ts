@@ -67,87 +67,210 @@ export function predictRow(
 }
 
 /**
- * The rows that carry weight, and each one's total: rows without any weight cost nothing,
- * and with a stratified draw of the training samples most rows of a fold have none.
+ * The rows as paths in a tree of their features: a node stands for the first few
+ * features of one or more rows, in the rows' own order, and a row is the node of its
+ * whole list. A row's scores are its parent node's scores plus its last feature's
+ * weights, and a row's share of the gradient reaches each feature once per node
+ * rather than once per row. Dense designs share most of their prefixes (a million
+ * RAF-CE samples: 134,000 feature entries over 26,000 rows, 27,000 nodes), so one
+ * evaluation adds about a fifth of the weight vectors it would add row by row. The
+ * scores are the same sums, added in the same order, as row by row.
+ */
+interface FeatureTree {
+  /** Nodes in the order made: a parent comes before its children. Node 0 is the root (no feature). */
+  parent: Int32Array;
+  /** The feature a node adds to its parent's (-1 at the root). */
+  feature: Int32Array;
+  /** Each row's node. */
+  nodeOfRow: Int32Array;
+}
+
+function featureTree(rows: GroupedRows, features: number): FeatureTree {
+  const { count, featureStart } = rows;
+  const entries = featureStart[count] as number;
+  const parent = new Int32Array(entries + 1);
+  const feature = new Int32Array(entries + 1);
+  parent[0] = -1;
+  feature[0] = -1;
+  let nodes = 1;
+  const child = new Map<number, number>();
+  const nodeOfRow = new Int32Array(count);
+  for (let r = 0; r < count; r++) {
+    let node = 0;
+    for (let at = featureStart[r] as number; at < (featureStart[r + 1] as number); at++) {
+      const f = rows.features[at] as number;
+      const key = node * (features + 1) + f;
+      let next = child.get(key);
+      if (next === undefined) {
+        next = nodes++;
+        child.set(key, next);
+        parent[next] = node;
+        feature[next] = f;
+      }
+      node = next;
+    }
+    nodeOfRow[r] = node;
+  }
+  return { parent: parent.slice(0, nodes), feature: feature.slice(0, nodes), nodeOfRow };
+}
+
+/**
+ * The rows that carry weight, each one's total, and the nodes their scores need: rows
+ * without any weight cost nothing, and with a stratified draw of the training samples
+ * most rows of a fold have none.
  */
 interface Weighted {
   active: Int32Array;
   totals: Float64Array;
+  /** Nodes on the paths of the active rows, root excluded, parents first. */
+  nodes: Int32Array;
 }
 
-function weightedRows(rows: GroupedRows, counts: Float64Array, classes: number): Weighted {
+function weightedRows(
+  rows: GroupedRows,
+  counts: Float64Array,
+  classes: number,
+  tree: FeatureTree,
+): Weighted {
   const totals = new Float64Array(rows.count);
   const active: number[] = [];
+  const needed = new Uint8Array(tree.parent.length);
   for (let r = 0; r < rows.count; r++) {
     let n = 0;
     for (let c = 0; c < classes; c++) n += counts[r * classes + c] as number;
     totals[r] = n;
-    if (n > 0) active.push(r);
+    if (n <= 0) continue;
+    active.push(r);
+    needed[tree.nodeOfRow[r] as number] = 1;
   }
-  return { active: Int32Array.from(active), totals };
+  // A node's parent is needed when the node is; children come after their parents.
+  for (let node = needed.length - 1; node > 0; node--)
+    if (needed[node]) needed[tree.parent[node] as number] = 1;
+  const nodes: number[] = [];
+  for (let node = 1; node < needed.length; node++) if (needed[node]) nodes.push(node);
+  return { active: Int32Array.from(active), totals, nodes: Int32Array.from(nodes) };
+}
+
+/** Per node, a row of `classes` numbers: scores going down the tree, gradient shares going up. */
+interface NodeScratch {
+  scores: Float64Array;
+  shares: Float64Array;
 }
 
 /**
  * Loss and gradient of the penalised cross-entropy. The parameters are laid out feature
  * by feature here ((features + 1) x classes, the intercepts first), so that adding a
- * feature's weights to a row's scores, and its share back to the gradient, runs over
- * consecutive memory: the fit spends nearly all its time in these two loops.
+ * feature's weights to a node's scores, and its share back to the gradient, runs over
+ * consecutive memory.
  */
 function lossAndGradient(
   x: Float64Array,
   gradient: Float64Array,
-  rows: GroupedRows,
+  tree: FeatureTree,
   counts: Float64Array,
   weighted: Weighted,
   classes: number,
   l2Total: number,
-  scores: Float64Array,
+  scratch: NodeScratch,
   exps: Float64Array,
 ): number {
   const k = classes;
-  const { featureStart, features } = rows;
-  const { active, totals } = weighted;
+  const { parent, feature, nodeOfRow } = tree;
+  const { active, totals, nodes } = weighted;
+  const { scores, shares } = scratch;
   gradient.fill(0);
+  // Down the tree: each node's scores from its parent's.
+  for (let c = 0; c < k; c++) {
+    scores[c] = x[c] as number;
+    shares[c] = 0;
+  }
+  for (let a = 0; a < nodes.length; a++) {
+    const node = nodes[a] as number;
+    const at = node * k;
+    const from = (parent[node] as number) * k;
+    const base = (1 + (feature[node] as number)) * k;
+    for (let c = 0; c < k; c++) {
+      scores[at + c] = (scores[from + c] as number) + (x[base + c] as number);
+      shares[at + c] = 0;
+    }
+  }
   let loss = 0;
   for (let a = 0; a < active.length; a++) {
     const r = active[a] as number;
-    const start = featureStart[r] as number;
-    const end = featureStart[r + 1] as number;
-    for (let c = 0; c < k; c++) scores[c] = x[c] as number;
-    for (let f = start; f < end; f++) {
-      const base = (1 + (features[f] as number)) * k;
-      for (let c = 0; c < k; c++) scores[c] = (scores[c] as number) + (x[base + c] as number);
-    }
+    const at = (nodeOfRow[r] as number) * k;
     let max = -Infinity;
-    for (let c = 0; c < k; c++) if ((scores[c] as number) > max) max = scores[c] as number;
+    for (let c = 0; c < k; c++)
+      if ((scores[at + c] as number) > max) max = scores[at + c] as number;
     let sum = 0;
     for (let c = 0; c < k; c++) {
-      const e = Math.exp((scores[c] as number) - max);
+      const e = Math.exp((scores[at + c] as number) - max);
       exps[c] = e;
       sum += e;
     }
     const logSum = Math.log(sum) + max;
     const share = (totals[r] as number) / sum;
-    const at = r * k;
+    const row = r * k;
     for (let c = 0; c < k; c++) {
-      const y = counts[at + c] as number;
-      if (y > 0) loss -= y * ((scores[c] as number) - logSum);
-      // The score's own slot now holds its gradient: n p - y.
-      scores[c] = share * (exps[c] as number) - y;
-      gradient[c] = (gradient[c] as number) + (scores[c] as number);
-    }
-    for (let f = start; f < end; f++) {
-      const base = (1 + (features[f] as number)) * k;
-      for (let c = 0; c < k; c++)
-        gradient[base + c] = (gradient[base + c] as number) + (scores[c] as number);
+      const y = counts[row + c] as number;
+      if (y > 0) loss -= y * ((scores[at + c] as number) - logSum);
+      // The row's share of the gradient: n p - y.
+      shares[at + c] = (shares[at + c] as number) + share * (exps[c] as number) - y;
     }
   }
+  // Up the tree, children first: each node's share (its rows' and its children's) goes
+  // to its feature's weights and on to its parent.
+  for (let a = nodes.length - 1; a >= 0; a--) {
+    const node = nodes[a] as number;
+    const at = node * k;
+    const to = (parent[node] as number) * k;
+    const base = (1 + (feature[node] as number)) * k;
+    for (let c = 0; c < k; c++) {
+      const g = shares[at + c] as number;
+      gradient[base + c] = (gradient[base + c] as number) + g;
+      shares[to + c] = (shares[to + c] as number) + g;
+    }
+  }
+  for (let c = 0; c < k; c++) gradient[c] = (gradient[c] as number) + (shares[c] as number);
   for (let i = k; i < x.length; i++) {
     const w = x[i] as number;
     loss += 0.5 * l2Total * w * w;
     gradient[i] = (gradient[i] as number) + l2Total * w;
   }
   return loss;
+}
+
+/**
+ * The objective fitSoftmax minimises and its gradient, at feature-major parameters x
+ * ((features + 1) x classes, the intercepts first; l2 as in FitOptions): what the fit
+ * computes, exposed so that it can be checked against a plain row-by-row sum.
+ */
+export function softmaxObjective(
+  rows: GroupedRows,
+  counts: Float64Array,
+  classes: number,
+  features: number,
+  l2: number,
+  x: Float64Array,
+): { loss: number; gradient: Float64Array } {
+  const tree = featureTree(rows, features);
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i] as number;
+  const gradient = new Float64Array(x.length);
+  const loss = lossAndGradient(
+    x,
+    gradient,
+    tree,
+    counts,
+    weightedRows(rows, counts, classes, tree),
+    classes,
+    l2 * Math.max(total, 1),
+    {
+      scores: new Float64Array(tree.parent.length * classes),
+      shares: new Float64Array(tree.parent.length * classes),
+    },
+    new Float64Array(classes),
+  );
+  return { loss, gradient };
 }
 
 /** Feature-major parameters (the fitter's layout) from a model's class-major weights. */
@@ -191,9 +314,13 @@ export function fitSoftmax(
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i] as number;
   const l2Total = options.l2 * Math.max(total, 1);
-  const scores = new Float64Array(classes);
+  const tree = featureTree(rows, features);
+  const scratch: NodeScratch = {
+    scores: new Float64Array(tree.parent.length * classes),
+    shares: new Float64Array(tree.parent.length * classes),
+  };
   const exps = new Float64Array(classes);
-  const weighted = weightedRows(rows, counts, classes);
+  const weighted = weightedRows(rows, counts, classes, tree);
   let x: Float64Array;
   if (start) {
     if (start.classes !== classes || start.features !== features)
@@ -210,7 +337,7 @@ export function fitSoftmax(
       x[c] = Math.log(((classTotals[c] as number) + 0.5) / (total + 0.5 * classes));
   }
   const g = new Float64Array(size);
-  let f = lossAndGradient(x, g, rows, counts, weighted, classes, l2Total, scores, exps);
+  let f = lossAndGradient(x, g, tree, counts, weighted, classes, l2Total, scratch, exps);
 
   const memory = 8;
   const sList: Float64Array[] = [];
@@ -265,7 +392,7 @@ export function fitSoftmax(
     let accepted = false;
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < size; i++) xNew[i] = (x[i] as number) + step * (direction[i] as number);
-      fNew = lossAndGradient(xNew, gNew, rows, counts, weighted, classes, l2Total, scores, exps);
+      fNew = lossAndGradient(xNew, gNew, tree, counts, weighted, classes, l2Total, scratch, exps);
       if (fNew <= f + 1e-4 * step * slope) {
         accepted = true;
         break;

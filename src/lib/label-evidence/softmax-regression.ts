@@ -115,30 +115,38 @@ function featureTree(rows: GroupedRows, features: number): FeatureTree {
 }
 
 /**
- * The rows that carry weight, each one's total, and the nodes their scores need: rows
- * without any weight cost nothing, and with a stratified draw of the training samples
- * most rows of a fold have none.
+ * What one fit evaluates, laid out for it: the rows that carry weight (with a stratified
+ * draw of the training samples most rows of a fold have none), and the tree's nodes on
+ * their paths, numbered afresh in the same order (parents first). Everything an
+ * evaluation reads sits in a few dense arrays, not spread over the whole design's.
  */
-interface Weighted {
-  active: Int32Array;
-  totals: Float64Array;
-  /** Nodes on the paths of the active rows, root excluded, parents first. */
-  nodes: Int32Array;
+interface FitLayout {
+  /** Per node (0: the root), its parent's number. */
+  parent: Int32Array;
+  /** Per node, where its feature's weights start in the parameters ((1 + feature) x classes). */
+  weightsAt: Int32Array;
+  /** Per weighted row, its node. */
+  rowNode: Int32Array;
+  /** Per weighted row, its counts by class (rows x classes) and their total. */
+  rowCounts: Float64Array;
+  rowTotals: Float64Array;
+  /** Per node, a row of `classes` numbers: scores going down the tree, gradient shares going up. */
+  scores: Float64Array;
+  shares: Float64Array;
 }
 
-function weightedRows(
+function fitLayout(
   rows: GroupedRows,
   counts: Float64Array,
   classes: number,
   tree: FeatureTree,
-): Weighted {
-  const totals = new Float64Array(rows.count);
+): FitLayout {
+  const k = classes;
   const active: number[] = [];
   const needed = new Uint8Array(tree.parent.length);
   for (let r = 0; r < rows.count; r++) {
     let n = 0;
-    for (let c = 0; c < classes; c++) n += counts[r * classes + c] as number;
-    totals[r] = n;
+    for (let c = 0; c < k; c++) n += counts[r * k + c] as number;
     if (n <= 0) continue;
     active.push(r);
     needed[tree.nodeOfRow[r] as number] = 1;
@@ -146,15 +154,39 @@ function weightedRows(
   // A node's parent is needed when the node is; children come after their parents.
   for (let node = needed.length - 1; node > 0; node--)
     if (needed[node]) needed[tree.parent[node] as number] = 1;
-  const nodes: number[] = [];
-  for (let node = 1; node < needed.length; node++) if (needed[node]) nodes.push(node);
-  return { active: Int32Array.from(active), totals, nodes: Int32Array.from(nodes) };
-}
-
-/** Per node, a row of `classes` numbers: scores going down the tree, gradient shares going up. */
-interface NodeScratch {
-  scores: Float64Array;
-  shares: Float64Array;
+  const numberOf = new Int32Array(tree.parent.length);
+  let nodes = 1;
+  for (let node = 1; node < needed.length; node++) if (needed[node]) numberOf[node] = nodes++;
+  const parent = new Int32Array(nodes);
+  const weightsAt = new Int32Array(nodes);
+  for (let node = 1; node < needed.length; node++) {
+    if (!needed[node]) continue;
+    const at = numberOf[node] as number;
+    parent[at] = numberOf[tree.parent[node] as number] as number;
+    weightsAt[at] = (1 + (tree.feature[node] as number)) * k;
+  }
+  const rowNode = new Int32Array(active.length);
+  const rowCounts = new Float64Array(active.length * k);
+  const rowTotals = new Float64Array(active.length);
+  active.forEach((r, a) => {
+    rowNode[a] = numberOf[tree.nodeOfRow[r] as number] as number;
+    let n = 0;
+    for (let c = 0; c < k; c++) {
+      const y = counts[r * k + c] as number;
+      rowCounts[a * k + c] = y;
+      n += y;
+    }
+    rowTotals[a] = n;
+  });
+  return {
+    parent,
+    weightsAt,
+    rowNode,
+    rowCounts,
+    rowTotals,
+    scores: new Float64Array(nodes * k),
+    shares: new Float64Array(nodes * k),
+  };
 }
 
 /**
@@ -166,38 +198,32 @@ interface NodeScratch {
 function lossAndGradient(
   x: Float64Array,
   gradient: Float64Array,
-  tree: FeatureTree,
-  counts: Float64Array,
-  weighted: Weighted,
+  layout: FitLayout,
   classes: number,
   l2Total: number,
-  scratch: NodeScratch,
   exps: Float64Array,
 ): number {
   const k = classes;
-  const { parent, feature, nodeOfRow } = tree;
-  const { active, totals, nodes } = weighted;
-  const { scores, shares } = scratch;
+  const { parent, weightsAt, rowNode, rowCounts, rowTotals, scores, shares } = layout;
+  const nodes = parent.length;
   gradient.fill(0);
   // Down the tree: each node's scores from its parent's.
   for (let c = 0; c < k; c++) {
     scores[c] = x[c] as number;
     shares[c] = 0;
   }
-  for (let a = 0; a < nodes.length; a++) {
-    const node = nodes[a] as number;
+  for (let node = 1; node < nodes; node++) {
     const at = node * k;
     const from = (parent[node] as number) * k;
-    const base = (1 + (feature[node] as number)) * k;
+    const base = weightsAt[node] as number;
     for (let c = 0; c < k; c++) {
       scores[at + c] = (scores[from + c] as number) + (x[base + c] as number);
       shares[at + c] = 0;
     }
   }
   let loss = 0;
-  for (let a = 0; a < active.length; a++) {
-    const r = active[a] as number;
-    const at = (nodeOfRow[r] as number) * k;
+  for (let a = 0; a < rowNode.length; a++) {
+    const at = (rowNode[a] as number) * k;
     let max = -Infinity;
     for (let c = 0; c < k; c++)
       if ((scores[at + c] as number) > max) max = scores[at + c] as number;
@@ -208,10 +234,10 @@ function lossAndGradient(
       sum += e;
     }
     const logSum = Math.log(sum) + max;
-    const share = (totals[r] as number) / sum;
-    const row = r * k;
+    const share = (rowTotals[a] as number) / sum;
+    const row = a * k;
     for (let c = 0; c < k; c++) {
-      const y = counts[row + c] as number;
+      const y = rowCounts[row + c] as number;
       if (y > 0) loss -= y * ((scores[at + c] as number) - logSum);
       // The row's share of the gradient: n p - y.
       shares[at + c] = (shares[at + c] as number) + share * (exps[c] as number) - y;
@@ -219,11 +245,10 @@ function lossAndGradient(
   }
   // Up the tree, children first: each node's share (its rows' and its children's) goes
   // to its feature's weights and on to its parent.
-  for (let a = nodes.length - 1; a >= 0; a--) {
-    const node = nodes[a] as number;
+  for (let node = nodes - 1; node > 0; node--) {
     const at = node * k;
     const to = (parent[node] as number) * k;
-    const base = (1 + (feature[node] as number)) * k;
+    const base = weightsAt[node] as number;
     for (let c = 0; c < k; c++) {
       const g = shares[at + c] as number;
       gradient[base + c] = (gradient[base + c] as number) + g;
@@ -252,22 +277,16 @@ export function softmaxObjective(
   l2: number,
   x: Float64Array,
 ): { loss: number; gradient: Float64Array } {
-  const tree = featureTree(rows, features);
+  const layout = fitLayout(rows, counts, classes, featureTree(rows, features));
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i] as number;
   const gradient = new Float64Array(x.length);
   const loss = lossAndGradient(
     x,
     gradient,
-    tree,
-    counts,
-    weightedRows(rows, counts, classes, tree),
+    layout,
     classes,
     l2 * Math.max(total, 1),
-    {
-      scores: new Float64Array(tree.parent.length * classes),
-      shares: new Float64Array(tree.parent.length * classes),
-    },
     new Float64Array(classes),
   );
   return { loss, gradient };
@@ -314,13 +333,8 @@ export function fitSoftmax(
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i] as number;
   const l2Total = options.l2 * Math.max(total, 1);
-  const tree = featureTree(rows, features);
-  const scratch: NodeScratch = {
-    scores: new Float64Array(tree.parent.length * classes),
-    shares: new Float64Array(tree.parent.length * classes),
-  };
+  const layout = fitLayout(rows, counts, classes, featureTree(rows, features));
   const exps = new Float64Array(classes);
-  const weighted = weightedRows(rows, counts, classes, tree);
   let x: Float64Array;
   if (start) {
     if (start.classes !== classes || start.features !== features)
@@ -337,7 +351,7 @@ export function fitSoftmax(
       x[c] = Math.log(((classTotals[c] as number) + 0.5) / (total + 0.5 * classes));
   }
   const g = new Float64Array(size);
-  let f = lossAndGradient(x, g, tree, counts, weighted, classes, l2Total, scratch, exps);
+  let f = lossAndGradient(x, g, layout, classes, l2Total, exps);
 
   const memory = 8;
   const sList: Float64Array[] = [];
@@ -392,7 +406,7 @@ export function fitSoftmax(
     let accepted = false;
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < size; i++) xNew[i] = (x[i] as number) + step * (direction[i] as number);
-      fNew = lossAndGradient(xNew, gNew, tree, counts, weighted, classes, l2Total, scratch, exps);
+      fNew = lossAndGradient(xNew, gNew, layout, classes, l2Total, exps);
       if (fNew <= f + 1e-4 * step * slope) {
         accepted = true;
         break;

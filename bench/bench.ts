@@ -740,6 +740,14 @@ async function exportBench(
       runs: worker.runs,
       bytes: worker.value.size,
     };
+    // Two cores, pieces compressed while the matrix is written: still the same zip.
+    const fromWorker = new Uint8Array(await worker.value.arrayBuffer());
+    const fromPage = new Uint8Array(await app.value.arrayBuffer());
+    if (
+      fromWorker.length !== fromPage.length ||
+      fromWorker.some((byte, at) => byte !== fromPage[at])
+    )
+      throw new Error('the export worker wrote another zip than buildExportZip');
   }
   return out;
 }

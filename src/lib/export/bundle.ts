@@ -12,7 +12,7 @@ import {
   auMatrixNotes,
   auVocabularyOf,
   exportAuColumns,
-  writeAuMatrix,
+  writeAuMatrixBytes,
   type AuMatrixNotes,
 } from './matrix';
 import { exportLabels, selectForExport, type ExportPolicy, type ExportSelection } from './policy';
@@ -137,10 +137,11 @@ export function buildTrainingStatsFile(input: ExportInput): ExportFile {
 export function buildExportFiles(
   input: ExportInput,
   /**
-   * Told of the AU matrix as soon as it is written, before the other files: the export
-   * worker hands it to a second core to compress while the rest is written.
+   * Told of the AU matrix's bytes as they are written (bytes[0, length); copy what is
+   * kept, the array may be replaced), the first of the files: the export worker hands
+   * its pieces to a second core to compress while the rest is written.
    */
-  onMatrix?: (matrix: ExportFile) => void,
+  onMatrixBytes?: (bytes: Uint8Array, length: number) => void,
 ): ExportBundle {
   const { table, final, policy, scheme, splitNames } = input;
   const plan = planExport(input);
@@ -149,9 +150,11 @@ export function buildExportFiles(
   const auNotes = auMatrixNotes(labels, kept, auColumns);
   const matrixFile: ExportFile = {
     path: AU_MATRIX_FILE,
-    bytes: utf8(writeAuMatrix({ table, labels, kept, scheme, splitNames, aus: auColumns })),
+    bytes: writeAuMatrixBytes(
+      { table, labels, kept, scheme, splitNames, aus: auColumns },
+      onMatrixBytes,
+    ),
   };
-  onMatrix?.(matrixFile);
 
   const labelFiles = writeLabelFiles({
     format: input.format,

@@ -6,6 +6,7 @@ import { FORMATS } from '../formats/registry';
 import { describeRealRafCe, realRafCeFile, textFile } from '../labels/test-fixtures';
 import { AuStatus, type InputFile, type LabelScheme } from '../labels/types';
 import { textAt } from '../labels/text-column';
+import { utf8 } from '../labels/text-out';
 import { buildExportFiles } from './bundle';
 import {
   auColumnsOf,
@@ -16,6 +17,7 @@ import {
   exportAuColumns,
   uncodedAusOf,
   writeAuMatrix,
+  writeAuMatrixBytes,
 } from './matrix';
 import { ExportPolicySchema, type ExportPolicyInput } from './policy';
 import { writeReadme } from './readme';
@@ -430,6 +432,24 @@ describeRealRafCe('writeAuMatrix on the real RAF-CE files', () => {
   });
   const rows = parse(csv);
   const aus = (rows[0] as string[]).slice(4).map((c) => Number(c.slice(2)));
+
+  it('written as bytes, is the same file, told as it grows', () => {
+    const told: number[] = [];
+    const bytes = writeAuMatrixBytes(
+      {
+        table,
+        labels: table,
+        kept: allIndices(table.count),
+        scheme: imported.scheme,
+        splitNames: imported.splitNames,
+      },
+      (_, length) => told.push(length),
+    );
+    expect(Buffer.from(bytes).equals(Buffer.from(utf8(csv)))).toBe(true);
+    // 4,550 lines in chunks of 4,096: told twice, the second time all but the last line end.
+    expect(told).toEqual([told[0], bytes.length - 1]);
+    expect(told[0]).toBeLessThan(bytes.length);
+  });
 
   it('writes one row per sample', () => {
     expect(rows).toHaveLength(4549 + 1);

@@ -1,7 +1,7 @@
 import { MAX_MASK_AU, isFacsAu, parseAuString } from '../labels/au';
 import { AuStatus, type LabelScheme, type SampleTable, type SplitNames } from '../labels/types';
 import type { SampleLabels, SourceFormat } from '../labels/types';
-import { LineSink } from '../labels/text-out';
+import { ByteLineSink, LineSink } from '../labels/text-out';
 import { FORMATS } from '../formats/registry';
 import { spreadsheetField } from './text';
 import { textAt } from '../labels/text-column';
@@ -196,6 +196,26 @@ function namers(scheme: LabelScheme, splitNames: SplitNames) {
  * class_id (-1 = none), class_name, split (its name), then `AU<n>` per AU.
  */
 export function writeAuMatrix(input: AuMatrixInput): string {
+  const sink = new LineSink('\n');
+  writeAuMatrixLines(input, sink);
+  return sink.finish(true);
+}
+
+/**
+ * The AU matrix as UTF-8 bytes, the same as utf8(writeAuMatrix(input)), told of its
+ * bytes as they are written (see ByteLineSink): the export compresses its first pieces
+ * while the rest is written.
+ */
+export function writeAuMatrixBytes(
+  input: AuMatrixInput,
+  onBytes?: (bytes: Uint8Array, length: number) => void,
+): Uint8Array {
+  const sink = new ByteLineSink('\n', onBytes);
+  writeAuMatrixLines(input, sink);
+  return sink.finish(true);
+}
+
+function writeAuMatrixLines(input: AuMatrixInput, sink: { push(line: string): void }): void {
   const { table, labels, kept } = input;
   const aus = input.aus ?? datasetAuColumns([table, labels]);
   for (const au of aus) {
@@ -204,7 +224,6 @@ export function writeAuMatrix(input: AuMatrixInput): string {
     }
   }
   const { className, splitName } = namers(input.scheme, input.splitNames);
-  const sink = new LineSink('\n');
   sink.push([...AU_MATRIX_FIXED_COLUMNS, ...aus.map((au) => `AU${au}`)].join(','));
   const notCoded = `,${AuCell.notCoded}`.repeat(aus.length);
   // Word index and bit of each column, resolved once.
@@ -264,7 +283,6 @@ export function writeAuMatrix(input: AuMatrixInput): string {
       )}${cells}`,
     );
   }
-  return sink.finish(true);
 }
 
 /** A token as written and how many exported samples have it. */

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
-import { strToU8, unzipSync, zipSync } from 'fflate';
+import { inflateSync, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { assembleZip, compressionLevelFor, crc32, deflateEntry, type ZipEntry } from './zip';
+import {
+  PIECE_BYTES,
+  assembleZip,
+  compressionLevelFor,
+  crc32,
+  deflateEntry,
+  deflatePiece,
+  joinBytes,
+  pieceCount,
+  type ZipEntry,
+} from './zip';
 
 /** The CRC fields of a zip's central directory, by entry name (as fflate's own zipSync records them). */
 function centralCrcs(zip: Uint8Array): Map<string, number> {
@@ -38,6 +48,69 @@ describe('crc32', () => {
         expect(crc32(bytes)).toBe(centralCrcs(zip).get('f'));
       }),
     );
+  });
+});
+
+describe('crc32 of a file read in pieces', () => {
+  it('goes on from the CRC of the bytes before (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(200), (bytes, cut) => {
+        const at = Math.min(cut, bytes.length);
+        expect(crc32(bytes.subarray(at), crc32(bytes.subarray(0, at)))).toBe(crc32(bytes));
+      }),
+    );
+  });
+});
+
+describe('deflating a large file in pieces', () => {
+  /** Text like the AU matrix's, varied enough that pieces differ. */
+  function matrixLike(bytes: number): Uint8Array {
+    const out = new Uint8Array(bytes);
+    for (let i = 0; i < bytes; i++) out[i] = i % 31 === 30 ? 10 : 44 + ((i * 7 + (i >> 12)) % 6);
+    return out;
+  }
+
+  it.each([
+    ['one byte under a piece', PIECE_BYTES - 1, 1],
+    ['exactly one piece', PIECE_BYTES, 1],
+    ['one byte over', PIECE_BYTES + 1, 2],
+    ['two and a half pieces', 2.5 * PIECE_BYTES, 3],
+    ['exactly three pieces', 3 * PIECE_BYTES, 3],
+  ])('%s: %d bytes in %d piece(s), inflating to the file', (_, size, pieces) => {
+    const bytes = matrixLike(size);
+    expect(pieceCount(size)).toBe(pieces);
+    const entry = deflateEntry({ path: 'au_matrix.csv', bytes });
+    expect(entry.size).toBe(size);
+    expect(entry.crc).toBe(crc32(bytes));
+    expect(Buffer.from(inflateSync(entry.data)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('is the same bytes piece by piece, in any worker, as deflateEntry makes', () => {
+    const bytes = matrixLike(2 * PIECE_BYTES + 1000);
+    const level = compressionLevelFor(bytes);
+    const parts: Uint8Array[] = [];
+    let crc = 0;
+    for (let p = 0; p < 3; p++) {
+      const piece = bytes.slice(p * PIECE_BYTES, Math.min(bytes.length, (p + 1) * PIECE_BYTES));
+      parts.push(deflatePiece(piece, level, p === 2));
+      crc = crc32(piece, crc);
+    }
+    const whole = deflateEntry({ path: 'm', bytes });
+    expect(Buffer.from(joinBytes(parts)).equals(Buffer.from(whole.data))).toBe(true);
+    expect(crc).toBe(whole.crc);
+    // A reader of the zip sees one file.
+    const zip = assembleZip([{ path: 'm.csv', bytes }]);
+    expect((unzipSync(zip)['m.csv'] as Uint8Array).length).toBe(bytes.length);
+  });
+
+  it('only the last piece is final: a piece flushed mid-file inflates but is not the end', () => {
+    const first = deflatePiece(strToU8('a,b\n'.repeat(1000)), 1, false);
+    const last = deflatePiece(strToU8('c,d\n'.repeat(10)), 1, true);
+    expect(new TextDecoder().decode(inflateSync(joinBytes([first, last])))).toBe(
+      'a,b\n'.repeat(1000) + 'c,d\n'.repeat(10),
+    );
+    // The sync flush's empty stored block ends the non-final piece.
+    expect(Array.from(first.subarray(-4))).toEqual([0x00, 0x00, 0xff, 0xff]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Zip, deflateSync, type ZipInputFile } from 'fflate';
+import { Deflate, Zip, deflateSync, type ZipInputFile } from 'fflate';
 
 /**
  * The export zip, deterministic: the same files give the same bytes. Each file gets
@@ -50,8 +50,11 @@ const CRC_TABLES = (() => {
   return tables;
 })();
 
-/** CRC-32 (IEEE, as zip records it) of the bytes, unsigned. */
-export function crc32(bytes: Uint8Array): number {
+/**
+ * CRC-32 (IEEE, as zip records it) of the bytes, unsigned. `previous`: the CRC of the
+ * bytes before these, to go on from (the CRC of a file read in pieces, in order).
+ */
+export function crc32(bytes: Uint8Array, previous = 0): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [
     Int32Array,
     Int32Array,
@@ -62,7 +65,7 @@ export function crc32(bytes: Uint8Array): number {
     Int32Array,
     Int32Array,
   ];
-  let c = -1;
+  let c = previous ^ -1;
   let i = 0;
   const end8 = bytes.length - (bytes.length % 8);
   for (; i < end8; i += 8) {
@@ -86,14 +89,61 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ -1) >>> 0;
 }
 
-/** Deflates one file as the zip will hold it (at its level; see compressionLevelFor). */
+/**
+ * A large file is deflated in pieces of this many bytes, each on its own (its matches
+ * never reach into the piece before), and the pieces' streams joined: each but the last
+ * ends with a sync flush, on a byte boundary and not final, so that the next one may
+ * follow (RFC 1951; fflate's Deflate.flush). Pieces can then be compressed on two cores
+ * at once, or as soon as a file's first bytes are written, and the bytes are the same
+ * wherever and whenever each piece was compressed. Restarting the window every 8 MiB
+ * costs a large file a few hundred bytes.
+ */
+export const PIECE_BYTES = 8 << 20;
+
+/** How many pieces a file of this size is deflated in. */
+export function pieceCount(size: number): number {
+  return size > PIECE_BYTES ? Math.ceil(size / PIECE_BYTES) : 1;
+}
+
+/**
+ * One piece of a file deflated: the last as a final stream, the others ending in a
+ * sync flush. `level`: the whole file's (compressionLevelFor).
+ */
+export function deflatePiece(bytes: Uint8Array, level: 1 | 6, last: boolean): Uint8Array {
+  if (last) return deflateSync(bytes, { level });
+  const out: Uint8Array[] = [];
+  const deflate = new Deflate({ level }, (chunk) => out.push(chunk));
+  deflate.push(bytes, false);
+  deflate.flush(true);
+  return joinBytes(out);
+}
+
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
+/** Deflates one file as the zip will hold it (at its level, in pieces when large). */
 export function deflateEntry(entry: ZipEntry): DeflatedEntry {
-  return {
-    path: entry.path,
-    crc: crc32(entry.bytes),
-    size: entry.bytes.length,
-    data: deflateSync(entry.bytes, { level: compressionLevelFor(entry.bytes) }),
-  };
+  const { bytes } = entry;
+  const level = compressionLevelFor(bytes);
+  const pieces = pieceCount(bytes.length);
+  const data: Uint8Array[] = [];
+  for (let p = 0; p < pieces; p++)
+    data.push(
+      deflatePiece(
+        bytes.subarray(p * PIECE_BYTES, Math.min(bytes.length, (p + 1) * PIECE_BYTES)),
+        level,
+        p === pieces - 1,
+      ),
+    );
+  return { path: entry.path, crc: crc32(bytes), size: bytes.length, data: joinBytes(data) };
 }
 
 /**
@@ -151,11 +201,5 @@ export function assembleZip(
   }
   zip.end();
   if (failure) throw failure;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return joinBytes(chunks);
 }

@@ -41,6 +41,59 @@ export class LineSink {
   }
 }
 
+/**
+ * LineSink that writes UTF-8 bytes as it goes, a chunk of lines at a time, and says how
+ * many it holds after each chunk: a reader of the bytes (the export's compression) can
+ * start on a large file's first bytes while the rest is written. finish() gives the same
+ * bytes as utf8(lineSink.finish(...)).
+ */
+export class ByteLineSink {
+  private buffer: string[] = [];
+  private total = 0;
+  private bytes = new Uint8Array(1 << 16);
+  private length = 0;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    private readonly eol: string,
+    /** After each chunk: the bytes so far are bytes[0, length) (copy what is kept: the array may be replaced). */
+    private readonly onBytes?: (bytes: Uint8Array, length: number) => void,
+  ) {}
+
+  push(line: string): void {
+    this.buffer.push(line);
+    this.total++;
+    if (this.buffer.length >= LINES_PER_CHUNK) this.flush();
+  }
+
+  /** The bytes; with finalNewline, the last line is ended too (an empty text stays empty). */
+  finish(finalNewline: boolean): Uint8Array {
+    this.flush();
+    if (finalNewline && this.total > 0) this.write(this.eol);
+    return this.bytes.slice(0, this.length);
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const text = this.buffer.join(this.eol);
+    this.buffer = [];
+    // Chunks after the first are joined to the one before by an end-of-line.
+    this.write(this.length > 0 ? this.eol + text : text);
+    this.onBytes?.(this.bytes, this.length);
+  }
+
+  private write(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const most = this.length + 3 * text.length;
+    if (most > this.bytes.length) {
+      const larger = new Uint8Array(Math.max(most, 2 * this.bytes.length));
+      larger.set(this.bytes.subarray(0, this.length));
+      this.bytes = larger;
+    }
+    this.length += this.encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
+}
+
 function utf16(text: string, bom: boolean, bigEndian: boolean): Uint8Array {
   const offset = bom ? 2 : 0;
   const bytes = new Uint8Array(offset + text.length * 2);

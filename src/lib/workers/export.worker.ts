@@ -1,27 +1,44 @@
 /// <reference lib="webworker" />
 import '../zod-setup';
 import { buildExportFiles } from '../export/bundle';
-import { assembleZip, deflateEntry, type DeflatedEntry, type ZipEntry } from '../export/zip';
+import { AU_MATRIX_FILE } from '../export/readme';
+import {
+  PIECE_BYTES,
+  assembleZip,
+  compressionLevelFor,
+  deflateEntry,
+  pieceCount,
+  type DeflatedEntry,
+} from '../export/zip';
 import { resolveFinalLabels } from '../review/decisions';
 import { loadSampleTable } from '../store/datasets';
-import type { DeflateRequest, DeflateResponse } from './deflate.worker';
+import type { DeflatePieceRequest, DeflateResponse } from './deflate.worker';
 import type { ExportRequest, ExportResponse } from './export-protocol';
 
 /**
  * Writes the export zip off the main thread: a million samples take seconds to
- * compress. The files are compressed on two cores: the AU matrix in a second worker as
- * soon as it is written, the rest here, at once.
+ * compress. The files are compressed on two cores: the AU matrix in a second worker,
+ * piece by piece as it is written, the rest here.
  */
 
-/** Deflates files in a second worker; null when one cannot be started (the caller does it all). */
-function deflateElsewhere(files: ZipEntry[]): Promise<DeflatedEntry[]> | null {
+/**
+ * The second worker, which deflates the AU matrix piece by piece as it is written (see
+ * deflate.worker.ts); null when one cannot be started (this worker then deflates it).
+ */
+interface PieceDeflater {
+  send(request: DeflatePieceRequest): void;
+  /** The file deflated, once its last piece is sent; rejects when the worker failed. */
+  result: Promise<DeflatedEntry>;
+}
+
+function startPieceDeflater(): PieceDeflater | null {
   let worker: Worker;
   try {
     worker = new Worker(new URL('./deflate.worker.ts', import.meta.url), { type: 'module' });
   } catch {
     return null;
   }
-  return new Promise((resolve, reject) => {
+  const result = new Promise<DeflatedEntry>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<DeflateResponse>) => {
       worker.terminate();
       if (event.data.ok) resolve(event.data.deflated);
@@ -31,35 +48,58 @@ function deflateElsewhere(files: ZipEntry[]): Promise<DeflatedEntry[]> | null {
       worker.terminate();
       reject(new Error(`the compression worker failed: ${event.message}`));
     };
-    // Copies, not transfers: the files are still needed here to check and assemble.
-    const request: DeflateRequest = { files };
-    worker.postMessage(request);
   });
+  return {
+    // A copy of the piece goes (the caller's bytes are still written to), transferred.
+    send: (request) => worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]),
+    result,
+  };
 }
 
 self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   const { id, datasetId, decisions, flagged, ...input } = event.data;
   const post = (response: ExportResponse, transfer: Transferable[] = []) =>
     (self as unknown as Worker).postMessage(response, transfer);
+  // Started now, so that it has loaded by the time the matrix's first piece is written.
+  const deflater = startPieceDeflater();
   try {
     const table = await loadSampleTable(datasetId);
     const final = decisions.length > 0 ? resolveFinalLabels(table, decisions) : null;
-    // The matrix, the largest file, is written first and compressed on the second core
-    // while this one writes the other files and compresses them.
-    let away: Promise<DeflatedEntry[]> | null = null;
-    let awayPath: string | null = null;
-    // The bundle makes the selection, with the evidence flags and the check of what is written.
-    const { files } = buildExportFiles({ ...input, table, final, flagged }, (matrix) => {
-      away = deflateElsewhere([matrix]);
-      if (away) awayPath = matrix.path;
+    // The matrix, the largest file, is written first: each full piece goes to the second
+    // core as soon as the bytes after it are written (so it is not the last), while this
+    // core writes on, then writes the other files and deflates them.
+    let sent = 0;
+    const { files } = buildExportFiles({ ...input, table, final, flagged }, (bytes, length) => {
+      for (; deflater && length > (sent + 1) * PIECE_BYTES; sent++)
+        deflater.send({
+          path: AU_MATRIX_FILE,
+          index: sent,
+          level: 1,
+          last: false,
+          bytes: bytes.slice(sent * PIECE_BYTES, (sent + 1) * PIECE_BYTES),
+        });
     });
+    const matrix = files.find((file) => file.path === AU_MATRIX_FILE);
+    if (deflater && matrix) {
+      const { bytes } = matrix;
+      const pieces = pieceCount(bytes.length);
+      for (; sent < pieces; sent++)
+        deflater.send({
+          path: AU_MATRIX_FILE,
+          index: sent,
+          level: compressionLevelFor(bytes),
+          last: sent === pieces - 1,
+          bytes: bytes.slice(sent * PIECE_BYTES, Math.min(bytes.length, (sent + 1) * PIECE_BYTES)),
+        });
+    }
+    const away = deflater && matrix ? deflater.result : null;
     const deflated = new Map(
-      files.filter((f) => f.path !== awayPath).map((f) => [f.path, deflateEntry(f)]),
+      files.filter((f) => !away || f !== matrix).map((f) => [f.path, deflateEntry(f)]),
     );
     if (away) {
       // A failed second worker costs time, not the export: assembleZip deflates what is missing.
-      const fromAway = await (away as Promise<DeflatedEntry[]>).catch(() => []);
-      for (const entry of fromAway) deflated.set(entry.path, entry);
+      const fromAway = await away.catch(() => null);
+      if (fromAway) deflated.set(fromAway.path, fromAway);
     }
     const zip = assembleZip(files, deflated);
     post({ id, ok: true, zip }, [zip.buffer]);

@@ -8,10 +8,10 @@ import {
   crc32,
   deflateEntry,
   deflatePiece,
-  joinBytes,
   pieceCount,
   type ZipEntry,
 } from './zip';
+import { concatBytes } from '../labels/text';
 
 /** The CRC fields of a zip's central directory, by entry name (as fflate's own zipSync records them). */
 function centralCrcs(zip: Uint8Array): Map<string, number> {
@@ -96,7 +96,7 @@ describe('deflating a large file in pieces', () => {
       crc = crc32(piece, crc);
     }
     const whole = deflateEntry({ path: 'm', bytes });
-    expect(Buffer.from(joinBytes(parts)).equals(Buffer.from(whole.data))).toBe(true);
+    expect(Buffer.from(concatBytes(...parts)).equals(Buffer.from(whole.data))).toBe(true);
     expect(crc).toBe(whole.crc);
     // A reader of the zip sees one file.
     const zip = assembleZip([{ path: 'm.csv', bytes }]);
@@ -106,7 +106,7 @@ describe('deflating a large file in pieces', () => {
   it('only the last piece is final: a piece flushed mid-file inflates but is not the end', () => {
     const first = deflatePiece(strToU8('a,b\n'.repeat(1000)), 1, false);
     const last = deflatePiece(strToU8('c,d\n'.repeat(10)), 1, true);
-    expect(new TextDecoder().decode(inflateSync(joinBytes([first, last])))).toBe(
+    expect(new TextDecoder().decode(inflateSync(concatBytes(first, last)))).toBe(
       'a,b\n'.repeat(1000) + 'c,d\n'.repeat(10),
     );
     // The sync flush's empty stored block ends the non-final piece.

@@ -1,4 +1,5 @@
 import { Deflate, Zip, deflateSync, type ZipInputFile } from 'fflate';
+import { concatBytes } from '../labels/text';
 
 /**
  * The export zip, deterministic: the same files give the same bytes. Each file gets
@@ -115,18 +116,7 @@ export function deflatePiece(bytes: Uint8Array, level: 1 | 6, last: boolean): Ui
   const deflate = new Deflate({ level }, (chunk) => out.push(chunk));
   deflate.push(bytes, false);
   deflate.flush(true);
-  return joinBytes(out);
-}
-
-export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
+  return concatBytes(...out);
 }
 
 /** Deflates one file as the zip will hold it (at its level, in pieces when large). */
@@ -143,7 +133,7 @@ export function deflateEntry(entry: ZipEntry): DeflatedEntry {
         p === pieces - 1,
       ),
     );
-  return { path: entry.path, crc: crc32(bytes), size: bytes.length, data: joinBytes(data) };
+  return { path: entry.path, crc: crc32(bytes), size: bytes.length, data: concatBytes(...data) };
 }
 
 /**
@@ -201,5 +191,5 @@ export function assembleZip(
   }
   zip.end();
   if (failure) throw failure;
-  return joinBytes(chunks);
+  return concatBytes(...chunks);
 }

@@ -7,7 +7,7 @@ import {
   NO_EMOTION_SCHEME,
   schemeById,
 } from '../labels/schemes';
-import { LongLineFilter } from '../labels/text';
+import { LongLineFilter, concatBytes } from '../labels/text';
 import type { TextColumn } from '../labels/text-column';
 import type { AuValueIds } from '../labels/records';
 import { buildSampleTable, emptySampleTable, type LabelSource } from '../labels/table';
@@ -305,7 +305,7 @@ export async function importLabelStreams(
       heads.set(source.name, {
         name: source.name,
         size: source.size,
-        head: concat(chunks).subarray(0, HEAD_BYTES),
+        head: concatBytes(...chunks).subarray(0, HEAD_BYTES),
       });
     }
     const detection = detectImport(sources.map((source) => heads.get(source.name) as FileHead));
@@ -437,17 +437,6 @@ async function peek(
     length += value.length;
   }
   return chunks;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /** Feeds the chunks already read, then the rest of the stream, until take says stop (true) or the signal aborts (false). */

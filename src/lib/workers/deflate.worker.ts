@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
-import { crc32, deflatePiece, joinBytes, type DeflatedEntry } from '../export/zip';
+import { crc32, deflatePiece, type DeflatedEntry } from '../export/zip';
+import { concatBytes } from '../labels/text';
 
 /**
  * Deflates one export file on the second core while the export worker writes and
@@ -36,7 +37,7 @@ self.onmessage = (event: MessageEvent<DeflatePieceRequest>) => {
     crc = crc32(bytes, crc);
     size += bytes.length;
     if (!last) return;
-    const deflated: DeflatedEntry = { path, crc, size, data: joinBytes(parts) };
+    const deflated: DeflatedEntry = { path, crc, size, data: concatBytes(...parts) };
     post({ ok: true, deflated }, [deflated.data.buffer as ArrayBuffer]);
   } catch (error) {
     failed = true;

@@ -69,28 +69,26 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
     // core as soon as the bytes after it are written (so it is not the last), while this
     // core writes on, then writes the other files and deflates them.
     let sent = 0;
-    const { files } = buildExportFiles({ ...input, table, final, flagged }, (bytes, length) => {
-      for (; deflater && length > (sent + 1) * PIECE_BYTES; sent++)
+    /** Sends the pieces before `upTo` of bytes[0, length); piece `last` is the final one. */
+    const sendPieces = (bytes: Uint8Array, length: number, upTo: number, last: number) => {
+      for (; deflater && sent < upTo; sent++)
         deflater.send({
           path: AU_MATRIX_FILE,
           index: sent,
-          level: 1,
-          last: false,
-          bytes: bytes.slice(sent * PIECE_BYTES, (sent + 1) * PIECE_BYTES),
+          level: compressionLevelFor(bytes.subarray(0, length)),
+          last: sent === last,
+          bytes: bytes.slice(sent * PIECE_BYTES, Math.min(length, (sent + 1) * PIECE_BYTES)),
         });
-    });
+    };
+    const { files } = buildExportFiles({ ...input, table, final, flagged }, (bytes, length) =>
+      // Only full pieces with bytes after them, so that none of them is the last.
+      sendPieces(bytes, length, Math.ceil(length / PIECE_BYTES) - 1, -1),
+    );
     const matrix = files.find((file) => file.path === AU_MATRIX_FILE);
-    if (deflater && matrix) {
+    if (matrix) {
       const { bytes } = matrix;
       const pieces = pieceCount(bytes.length);
-      for (; sent < pieces; sent++)
-        deflater.send({
-          path: AU_MATRIX_FILE,
-          index: sent,
-          level: compressionLevelFor(bytes),
-          last: sent === pieces - 1,
-          bytes: bytes.slice(sent * PIECE_BYTES, Math.min(bytes.length, (sent + 1) * PIECE_BYTES)),
-        });
+      sendPieces(bytes, bytes.length, pieces, pieces - 1);
     }
     const away = deflater && matrix ? deflater.result : null;
     const deflated = new Map(
